@@ -1,0 +1,64 @@
+# findme_module(NAME [DEPS dep...] [TEST_DEPS dep...])
+#
+# Builds src/NAME/*.cpp (not recursive) into the static library findme_NAME ("/" becomes "_")
+# and src/NAME/*_test.cpp into the gtest binary findme_NAME_test. A dependency without "::" is
+# another module (e.g. "face/model"); tools/check_layers.sh checks that includes follow DEPS.
+function(findme_module name)
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  string(REPLACE "/" "_" target "findme_${name}")
+  set(dir ${CMAKE_CURRENT_SOURCE_DIR}/${name})
+  file(GLOB all_sources CONFIGURE_DEPENDS ${dir}/*.cpp)
+  file(GLOB test_sources CONFIGURE_DEPENDS ${dir}/*_test.cpp)
+  set(sources ${all_sources})
+  if(test_sources)
+    list(REMOVE_ITEM sources ${test_sources})
+  endif()
+
+  set(deps)
+  foreach(dep IN LISTS M_DEPS)
+    findme_dependency_target(${dep} dep_target)
+    list(APPEND deps ${dep_target})
+  endforeach()
+  set(test_deps)
+  foreach(dep IN LISTS M_TEST_DEPS)
+    findme_dependency_target(${dep} dep_target)
+    list(APPEND test_deps ${dep_target})
+  endforeach()
+
+  if(sources)
+    add_library(${target} STATIC ${sources})
+    target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${target} PUBLIC ${deps})
+    target_compile_options(${target} PRIVATE ${FINDME_WARNINGS})
+  else()
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${target} INTERFACE ${deps})
+  endif()
+
+  if(test_sources)
+    add_executable(${target}_test ${test_sources})
+    target_link_libraries(${target}_test PRIVATE ${target} ${test_deps} GTest::gtest_main GTest::gmock)
+    target_compile_options(${target}_test PRIVATE ${FINDME_WARNINGS})
+    findme_test_definitions(${target}_test)
+    gtest_discover_tests(${target}_test DISCOVERY_MODE PRE_TEST
+                         PROPERTIES ENVIRONMENT "FINDME_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  endif()
+endfunction()
+
+function(findme_dependency_target dep out)
+  if(dep MATCHES "::" OR dep MATCHES "^-")
+    set(${out} ${dep} PARENT_SCOPE)
+  else()
+    string(REPLACE "/" "_" t "findme_${dep}")
+    set(${out} ${t} PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Where tests find the fetched model package and the shared test data.
+function(findme_test_definitions target)
+  target_compile_definitions(${target} PRIVATE
+    FINDME_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    FINDME_MODEL_DIR="${PROJECT_SOURCE_DIR}/models"
+    FINDME_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata")
+endfunction()

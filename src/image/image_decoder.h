@@ -1,0 +1,62 @@
+// Turns untrusted bytes into pixels: format sniffing, limits, EXIF orientation, shrink-on-load,
+// thumbnails. Backend: vips/ (libvips).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "core/result.h"
+#include "image/image.h"
+
+namespace findme::image {
+
+enum class ImageFormat { jpeg, png, webp, heif };
+
+std::string_view to_string(ImageFormat format);  // "jpeg", "png", "webp", "heif"
+std::string_view mime_type(ImageFormat format);  // "image/jpeg", ...
+
+struct ImageInfo {
+  ImageFormat format;
+  int width = 0;   // after EXIF orientation is applied
+  int height = 0;  // after EXIF orientation is applied
+};
+
+struct DecodeOptions {
+  // Decoded images larger than this many pixels (width x height of the stored image, before any
+  // shrinking) are refused with Errc::invalid_image before the full decode. API.md's
+  // MAX_IMAGE_PIXELS.
+  std::int64_t max_pixels = 50'000'000;
+  // When > 0, the result's longer side is at most this many pixels; JPEG and WebP shrink while
+  // loading, so a large photo never exists at full size in memory. 0 keeps full size.
+  int max_long_side = 0;
+};
+
+struct DecodedImage {
+  RgbImage image;      // oriented upright and shrunk per DecodeOptions
+  ImageInfo original;  // the upright size of the full image
+};
+
+// Thread-safe: one instance may serve every thread.
+class ImageDecoder {
+ public:
+  virtual ~ImageDecoder() = default;
+
+  // Reads only the header. Errors: Errc::unsupported_media_type when the bytes are not a
+  // supported format at all; Errc::invalid_image when the header is corrupt or the image is
+  // over options.max_pixels.
+  virtual Result<ImageInfo> probe(std::span<const std::byte> bytes,
+                                  const DecodeOptions& options) const = 0;
+
+  // Decodes to upright 8-bit RGB (alpha flattened on white, grey expanded, 16-bit reduced).
+  // Errors as probe(), plus Errc::invalid_image for truncated or corrupt pixel data.
+  virtual Result<DecodedImage> decode(std::span<const std::byte> bytes,
+                                      const DecodeOptions& options) const = 0;
+
+  // An upright JPEG whose longer side is at most `long_side` pixels. Errors as decode().
+  virtual Result<std::string> thumbnail_jpeg(std::span<const std::byte> bytes, int long_side,
+                                             const DecodeOptions& options) const = 0;
+};
+
+}  // namespace findme::image

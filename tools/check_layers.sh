@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Fails when a source file includes a header of a module its module does not depend on, directly
+# or through other modules: dependencies point down only, as declared in src/CMakeLists.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../src"
+
+declare -A deps=()
+while read -r line; do
+  line=${line#findme_module(}
+  line=${line%)}
+  read -r -a words <<<"$line"
+  name=${words[0]}
+  list=""
+  in_deps=0
+  for w in "${words[@]:1}"; do
+    case "$w" in
+      DEPS) in_deps=1 ;;
+      TEST_DEPS) in_deps=2 ;;
+      *::*) ;;
+      *) [ $in_deps -ge 1 ] && list+=" $w" ;;
+    esac
+  done
+  deps[$name]=$list
+done < <(grep -E '^findme_module\(' CMakeLists.txt)
+
+# Transitive closure of a module's dependencies (including itself).
+closure() {
+  local todo=("$1") seen=" " m
+  while [ ${#todo[@]} -gt 0 ]; do
+    m=${todo[0]}
+    todo=("${todo[@]:1}")
+    case "$seen" in *" $m "*) continue ;; esac
+    seen+="$m "
+    for d in ${deps[$m]-}; do todo+=("$d"); done
+  done
+  echo "$seen"
+}
+
+# The module that owns a path: the longest declared module name that prefixes its folder.
+owner() {
+  local dir=$1 best=""
+  for m in "${!deps[@]}"; do
+    if [ "$dir" = "$m" ] || [[ "$dir" == "$m"/* ]]; then
+      [ ${#m} -gt ${#best} ] && best=$m
+    fi
+  done
+  echo "$best"
+}
+
+status=0
+while read -r file; do
+  module=$(owner "$(dirname "$file")")
+  [ -n "$module" ] || continue
+  allowed=$(closure "$module")
+  while read -r inc; do
+    target=$(owner "$(dirname "$inc")")
+    [ -n "$target" ] || continue
+    case "$allowed" in
+      *" $target "*) ;;
+      *)
+        # Tests may also use their TEST_DEPS; those are declared on the module's line.
+        if [[ "$file" == *_test.cpp ]] && grep -qE "^findme_module\($module .*TEST_DEPS.*\b$target\b" CMakeLists.txt; then
+          continue
+        fi
+        echo "layers: $file includes $inc, but $module does not depend on $target" >&2
+        status=1
+        ;;
+    esac
+  done < <(grep -hoE '^#include "[^"]+"' "$file" | sed -E 's/#include "([^"]+)"/\1/')
+done < <(find . -name '*.h' -o -name '*.cpp' | sed 's#^\./##')
+
+[ $status -eq 0 ] && echo "layers: every include points down"
+exit $status
