@@ -1,0 +1,53 @@
+// findme's configuration: API.md's environment variables, overridden by command-line flags,
+// parsed and validated once. The app maps Settings onto each module's own Options struct.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace findme::config {
+
+struct Settings {
+  std::string host = "127.0.0.1";  // least privilege: loopback unless told otherwise
+  int port = 8080;
+  std::string database_url = "sqlite:./data/findme.db";
+  std::string data_dir = "./data";
+  int http_threads = 0;      // 0: number of cores
+  int matching_threads = 0;  // 0: number of cores
+  int db_pool_size = 0;      // 0: sized from the threads
+  int db_max_overflow = -1;  // -1: sized from the threads
+  int max_upload_mb = 25;
+  std::int64_t max_image_pixels = 50'000'000;
+  std::optional<float> match_threshold;  // unset: the model's calibrated value
+  std::string model_dir = "./models/face-api-1.7.15";
+  std::string landmark_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+  std::string web_dir = "./web";
+  std::string log_level = "info";
+  int max_queued_jobs = 100'000;  // the durable queue's limit: beyond it uploads get 429 busy
+};
+
+// Looks up an environment variable; std::getenv in production, a map in tests.
+using Environment = std::function<std::optional<std::string>(const std::string& name)>;
+Environment process_environment();
+
+// Applies the environment over the defaults. Errc::invalid_request names the variable and the
+// value it expected when a value does not parse.
+Result<Settings> settings_from_environment(const Environment& env);
+
+// Registers `--host`, `--port`, ... on `command`; CLI11 writes parsed flags into `settings`,
+// which must outlive the parse.
+void add_flags(CLI::App& command, Settings& settings);
+
+// Fills the "number of cores" defaults and checks ranges. Errc::invalid_request says which
+// setting is out of range.
+Result<Settings> finalize(Settings settings);
+
+}  // namespace findme::config
