@@ -1,0 +1,191 @@
+// Durable state of findme: accounts, events, photos, faces, matches and jobs.
+// Backends: sqlite/ (embedded default) and postgres/ (scale-out); testing/ holds the contract
+// suite every backend passes. Files themselves live in the file store; rows hold storage keys.
+#pragma once
+
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/entities.h"
+#include "core/result.h"
+
+namespace findme::store {
+
+// Storage keys of files no row refers to any more, returned by deletes so that the caller can
+// remove the files after the rows are gone (rows first: a crash leaves a stray file, never a row
+// pointing at a missing file).
+using OrphanedKeys = std::vector<std::string>;
+
+struct PhotoAndJob {
+  Photo photo;
+  Job job;
+};
+
+struct SelfieAndJob {
+  Selfie selfie;
+  Job job;
+};
+
+struct ClaimRequest {
+  WorkerId worker;
+  std::chrono::milliseconds lease{std::chrono::minutes(5)};
+  // Only jobs with priority <= max_priority: lets the pool keep a worker for interactive work.
+  int max_priority = INT_MAX;
+};
+
+struct JobFailure {
+  std::string code;                          // Errc wire code, e.g. "no_face_found" or "internal"
+  std::string message;                       // shown to the job's owner
+  bool permanent = false;                    // true: fail now (retrying cannot help)
+  std::chrono::milliseconds retry_delay{0};  // backoff before the next attempt
+};
+
+// Thread-safe: one instance serves every request and worker thread.
+// Each call is its own transaction; "durable" means committed with a full sync, so a call that
+// returned success survives a crash or power loss.
+// Every call may fail with Errc::unavailable (database unreachable, locked for too long or out of
+// space) or Errc::internal (anything else unexpected); messages never contain SQL or paths.
+// Other Errc values are listed per call. Emails compare ASCII-case-insensitively; event codes are
+// stored upper case and compared case-insensitively. "now" comes from the Clock the backend was
+// constructed with.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Health: a trivial query on the database (for /readyz).
+  virtual Result<void> ping() = 0;
+
+  // ---- accounts --------------------------------------------------------------------------
+  // Errc::email_taken when the address is already registered (in any letter case).
+  virtual Result<User> create_user(const NewUser& user) = 0;
+  virtual Result<std::optional<User>> find_user(UserId id) = 0;
+  virtual Result<std::optional<User>> find_user_by_email(std::string_view email) = 0;
+  // Erases the user with their tokens, memberships, selfies (and embeddings), matches and jobs;
+  // for an organizer also every event they organize (as delete_event). Returns the storage keys
+  // of the selfies and photos erased. Errc::not_found for an unknown id.
+  virtual Result<OrphanedKeys> delete_user(UserId id) = 0;
+
+  // Errc::not_found when the user does not exist. A duplicate hash is Errc::internal.
+  virtual Result<void> create_token(const NewToken& token) = 0;
+  // The token's user; nullopt when the hash is unknown or the token expired (expires_at <= now).
+  virtual Result<std::optional<User>> find_user_by_token(std::string_view token_hash) = 0;
+  // Idempotent: deleting an unknown token succeeds.
+  virtual Result<void> delete_token(std::string_view token_hash) = 0;
+  // Housekeeping; returns how many expired tokens were removed.
+  virtual Result<std::int64_t> delete_expired_tokens() = 0;
+
+  // Login throttling. Attempts are recorded at "now" per email (any case) whether or not an
+  // account exists; count_failed_logins counts those with time >= since.
+  virtual Result<void> record_failed_login(std::string_view email) = 0;
+  virtual Result<std::int64_t> count_failed_logins(std::string_view email, Timestamp since) = 0;
+  // After a successful login; also drops attempts older than a day for every email.
+  virtual Result<void> clear_failed_logins(std::string_view email) = 0;
+
+  // ---- events ----------------------------------------------------------------------------
+  // nullopt when the code is already in use (any case): the domain generates another.
+  // Errc::not_found when the organizer does not exist.
+  virtual Result<std::optional<Event>> create_event(const NewEvent& event) = 0;
+  // The finders fill Event::photo_count. Unknown id or code: nullopt.
+  virtual Result<std::optional<Event>> find_event(EventId id) = 0;
+  virtual Result<std::optional<Event>> find_event_by_code(std::string_view code) = 0;
+  // The organizer's events, newest first (ties by id descending).
+  virtual Result<std::vector<Event>> list_organizer_events(UserId organizer) = 0;
+  // Erases the event, its photos, faces, matches, memberships and jobs. Returns the photos'
+  // storage and thumbnail keys. Errc::not_found for an unknown id. Authorisation is the domain's.
+  virtual Result<OrphanedKeys> delete_event(EventId id) = 0;
+  // One consistent snapshot. Errc::not_found for an unknown id.
+  virtual Result<EventStats> event_stats(EventId id) = 0;
+
+  // ---- memberships -----------------------------------------------------------------------
+  // Idempotent; the consent time is "now" at the first join and kept afterwards. Returns true
+  // when this call created the membership. Errc::not_found when the user or event is unknown.
+  virtual Result<bool> join_event(UserId user, EventId event) = 0;
+  virtual Result<bool> is_member(UserId user, EventId event) = 0;
+  // Events the user joined, in joining order.
+  virtual Result<std::vector<Event>> list_joined_events(UserId user) = 0;
+
+  // ---- photos and faces ------------------------------------------------------------------
+  // Stores the photo row (status queued) and its index_photo job (owner photo.uploaded_by,
+  // kPriorityBackground) in one durable transaction, so a crash leaves the photo either absent
+  // or queued, never stored and forgotten. Errc::not_found when the event is unknown.
+  virtual Result<PhotoAndJob> add_photo_and_enqueue(const NewPhoto& photo) = 0;
+  virtual Result<std::optional<Photo>> find_photo(PhotoId id) = 0;
+  // In upload order (ascending id).
+  virtual Result<std::vector<Photo>> list_event_photos(EventId event) = 0;
+  // In one transaction: replaces every face of the photo with `index.faces`, sets width, height,
+  // thumbnail key (when non-empty), face_count and status indexed; clears the error. Running it
+  // again with the same input leaves the same state (new face ids; matches keep their rows and
+  // lose their face id). Returns the stored faces in input order. Errc::not_found when the photo
+  // is gone (e.g. its event was deleted meanwhile).
+  virtual Result<std::vector<Face>> save_photo_index(PhotoId photo, const PhotoIndex& index) = 0;
+  // Status failed with the reason (an Errc wire code). Errc::not_found when the photo is gone.
+  virtual Result<void> mark_photo_failed(PhotoId photo, std::string_view error_code) = 0;
+  // Every face of the event's photos with embeddings, ordered by id: loads the matching matrix.
+  virtual Result<std::vector<Face>> list_event_faces(EventId event) = 0;
+  virtual Result<std::vector<Face>> list_photo_faces(PhotoId photo) = 0;
+  // True for the organizer of the photo's event, and for a user with a non-hidden match on the
+  // photo. False for anyone else and for an unknown photo.
+  virtual Result<bool> can_view_photo(UserId user, PhotoId photo) = 0;
+
+  // ---- selfies ---------------------------------------------------------------------------
+  // Stores the selfie row and its match_selfie job in one durable transaction. `job.kind`,
+  // `job.owner_id` and `job.selfie_id` are set by the store (match_selfie, the selfie's user, the
+  // new selfie); `job.event_id` 0 means every event the user joined. Errc::not_found when the user
+  // is unknown.
+  virtual Result<SelfieAndJob> add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) = 0;
+  virtual Result<std::optional<Selfie>> find_selfie(SelfieId id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<Selfie>> list_user_selfies(UserId user) = 0;
+  // Errc::not_found when the selfie is gone.
+  virtual Result<void> set_selfie_embedding(SelfieId selfie, const FaceVector& embedding) = 0;
+  // Every selfie embedding of every member of the event (selfies without one are skipped).
+  virtual Result<std::vector<AttendeeFace>> list_attendee_faces(EventId event) = 0;
+
+  // ---- matches ---------------------------------------------------------------------------
+  // In one transaction, at most one match per (user, photo): an existing match keeps the smaller
+  // distance (and that distance's face) and keeps its hidden flag. Matches whose user or photo is
+  // gone are skipped silently (the job raced a delete).
+  virtual Result<void> upsert_matches(std::span<const NewMatch> matches) = 0;
+  // "This isn't me": hides the match from my-photos and visibility for good. False when there is
+  // no such match.
+  virtual Result<bool> hide_match(UserId user, PhotoId photo) = 0;
+  // The user's visible matches joined with photo and event code, best (smallest distance) first,
+  // ties by photo id; every event when `event` is nullopt.
+  virtual Result<std::vector<MatchedPhoto>> list_user_matches(UserId user,
+                                                              std::optional<EventId> event) = 0;
+  virtual Result<std::int64_t> count_user_matches(UserId user, std::optional<EventId> event) = 0;
+
+  // ---- jobs ------------------------------------------------------------------------------
+  // A queued job runnable from now. Errc::not_found when a referenced row is unknown.
+  virtual Result<Job> enqueue_job(const NewJob& job) = 0;
+  virtual Result<std::optional<Job>> find_job(JobId id) = 0;
+  // Leases the next runnable job to request.worker for request.lease and increments attempts.
+  // Runnable: queued with run_after <= now, or running with an expired lease (its worker died).
+  // Order: priority ascending, then run_after, then id. A job whose expired lease used its last
+  // attempt is failed ("internal") instead of being claimed. nullopt when nothing is runnable.
+  // Two concurrent calls (threads or processes) never receive the same job.
+  virtual Result<std::optional<Job>> claim_next_job(const ClaimRequest& request) = 0;
+  // Extends a running job's lease to `until`; false when the lease is no longer the worker's.
+  virtual Result<bool> extend_lease(JobId job, const WorkerId& worker, Timestamp until) = 0;
+  // Ends the job as done with `result` and finished_at = now. True when this call ended it; false
+  // when it had already ended or is gone (completing twice is harmless).
+  virtual Result<bool> complete_job(JobId job, std::string_view result) = 0;
+  // Records the failure. Permanent, or attempts >= max_attempts: the job ends failed. Otherwise it
+  // is queued again with run_after = now + retry_delay and no lease. Returns the job afterwards;
+  // nullopt when it is gone. A job that already ended is returned unchanged.
+  virtual Result<std::optional<Job>> fail_job(JobId job, const JobFailure& failure) = 0;
+  // The user's jobs that are queued or running (my-photos "pending_jobs").
+  virtual Result<std::int64_t> count_pending_jobs(UserId user) = 0;
+  // Jobs with status queued, over the whole database: the durable queue limit (429 busy).
+  virtual Result<std::int64_t> count_queued_jobs() = 0;
+  // Jobs by status (for /metrics).
+  virtual Result<JobCounts> count_jobs() = 0;
+};
+
+}  // namespace findme::store
