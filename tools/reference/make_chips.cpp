@@ -4,17 +4,18 @@
 // node reference) and NAME.rgb (the same pixels raw, 150*150*3 bytes, for the C++ test).
 //
 // Build and run (see README.md):
-//   g++ -std=c++20 -O2 -o /tmp/make_chips tools/reference/make_chips.cpp -ldlib -lpng -ljpeg -lblas -llapack
+//   g++ -std=c++20 -O2 -o /tmp/make_chips tools/reference/make_chips.cpp -ldlib -lpng -ljpeg -lblas
+//   -llapack
 //   /tmp/make_chips /usr/share/dlib/shape_predictor_68_face_landmarks.dat tests/data/port \
 //       models/face-api-1.7.15/demo/sample1.jpg ...
-#include <dlib/image_io.h>
-#include <dlib/image_processing.h>
-#include <dlib/image_processing/frontal_face_detector.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+
+#include <dlib/image_io.h>
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -47,7 +48,9 @@ int main(int argc, char** argv) {
     for (long r = 0; r < chip.nr(); ++r) {
       for (long c = 0; c < chip.nc(); ++c) {
         const dlib::rgb_pixel p = chip(r, c);
-        raw.put(static_cast<char>(p.red)).put(static_cast<char>(p.green)).put(static_cast<char>(p.blue));
+        raw.put(static_cast<char>(p.red))
+            .put(static_cast<char>(p.green))
+            .put(static_cast<char>(p.blue));
       }
     }
     std::cout << stem << " " << faces.size() << " face(s), largest " << largest << "\n";

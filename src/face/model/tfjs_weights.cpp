@@ -1,0 +1,195 @@
+#include "face/model/tfjs_weights.h"
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+namespace findme::face::model {
+namespace {
+
+// TF.js writes float32 values little-endian; we copy them as they are.
+static_assert(std::endian::native == std::endian::little, "TF.js weights are little-endian");
+
+Error fail(const std::filesystem::path& file, const std::string& what) {
+  return make_error(Errc::internal, "face model: " + file.string() + ": " + what);
+}
+
+Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) {
+    return fail(file, "cannot open (missing?)");
+  }
+  const std::streamoff size = in.tellg();
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) {
+    return fail(file, "read failed");
+  }
+  return bytes;
+}
+
+struct Encoding {
+  std::size_t bytes_per_value = 4;
+  bool quantised = false;
+  double scale = 1;
+  double min = 0;
+};
+
+Result<Encoding> encoding_of(const nlohmann::json& entry, const std::filesystem::path& manifest) {
+  const std::string name = entry.at("name").get<std::string>();
+  if (entry.at("dtype").get<std::string>() != "float32") {
+    return fail(manifest, "tensor '" + name + "' has unsupported dtype " +
+                              entry.at("dtype").get<std::string>());
+  }
+  Encoding encoding;
+  if (!entry.contains("quantization")) {
+    return encoding;
+  }
+  const nlohmann::json& q = entry.at("quantization");
+  const std::string qtype = q.at("dtype").get<std::string>();
+  if (qtype != "uint8" && qtype != "uint16") {
+    return fail(manifest, "tensor '" + name + "' has unsupported quantization " + qtype);
+  }
+  encoding.bytes_per_value = qtype == "uint8" ? 1 : 2;
+  encoding.quantised = true;
+  encoding.scale = q.at("scale").get<double>();
+  encoding.min = q.at("min").get<double>();
+  return encoding;
+}
+
+std::size_t element_count(const std::vector<int>& shape) {
+  std::size_t count = 1;
+  for (int dim : shape) {
+    count *= static_cast<std::size_t>(dim);
+  }
+  return count;
+}
+
+// Decodes `count` values at `data`. Dequantisation runs in double and rounds once to float, as
+// TF.js does (JavaScript numbers are doubles, stored into a Float32Array).
+std::vector<float> decode(const std::uint8_t* data, std::size_t count, const Encoding& encoding) {
+  std::vector<float> values(count);
+  if (!encoding.quantised) {
+    std::memcpy(values.data(), data, count * sizeof(float));
+    return values;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t q = data[i * encoding.bytes_per_value];
+    if (encoding.bytes_per_value == 2) {
+      q |= static_cast<std::uint32_t>(data[i * 2 + 1]) << 8;
+    }
+    values[i] = static_cast<float>(q * encoding.scale + encoding.min);
+  }
+  return values;
+}
+
+Result<std::vector<std::uint8_t>> read_group_shards(const nlohmann::json& group,
+                                                    const std::filesystem::path& dir) {
+  std::vector<std::uint8_t> buffer;
+  for (const nlohmann::json& shard : group.at("paths")) {
+    Result<std::vector<std::uint8_t>> bytes = read_file(dir / shard.get<std::string>());
+    if (!bytes) {
+      return bytes.error();
+    }
+    buffer.insert(buffer.end(), bytes->begin(), bytes->end());
+  }
+  return buffer;
+}
+
+Result<void> read_group(const nlohmann::json& group, const std::filesystem::path& manifest,
+                        std::vector<WeightTensor>& out) {
+  Result<std::vector<std::uint8_t>> buffer = read_group_shards(group, manifest.parent_path());
+  if (!buffer) {
+    return buffer.error();
+  }
+  std::size_t offset = 0;
+  for (const nlohmann::json& entry : group.at("weights")) {
+    Result<Encoding> encoding = encoding_of(entry, manifest);
+    if (!encoding) {
+      return encoding.error();
+    }
+    WeightTensor tensor{
+        entry.at("name").get<std::string>(), entry.at("shape").get<std::vector<int>>(), {}};
+    for (int dim : tensor.shape) {
+      if (dim < 0) {
+        return fail(manifest, "tensor '" + tensor.name + "' has a negative dimension");
+      }
+    }
+    const std::size_t count = element_count(tensor.shape);
+    const std::size_t bytes = count * encoding->bytes_per_value;
+    if (offset + bytes > buffer->size()) {
+      return fail(manifest, "weights end before tensor '" + tensor.name + "' (" +
+                                std::to_string(buffer->size()) +
+                                " bytes in the .bin); re-fetch it");
+    }
+    tensor.values = decode(buffer->data() + offset, count, *encoding);
+    offset += bytes;
+    out.push_back(std::move(tensor));
+  }
+  if (offset != buffer->size()) {
+    return fail(manifest, "the .bin holds " + std::to_string(buffer->size()) +
+                              " bytes but the manifest describes " + std::to_string(offset));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<WeightTensor>> read_tfjs_weights(const std::filesystem::path& manifest) {
+  Result<std::vector<std::uint8_t>> text = read_file(manifest);
+  if (!text) {
+    return text.error();
+  }
+  std::vector<WeightTensor> tensors;
+  try {
+    const nlohmann::json groups = nlohmann::json::parse(text->begin(), text->end());
+    if (!groups.is_array()) {
+      return fail(manifest, "not a TF.js weights manifest (expected a JSON array)");
+    }
+    for (const nlohmann::json& group : groups) {
+      if (Result<void> read = read_group(group, manifest, tensors); !read) {
+        return read.error();
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return fail(manifest, std::string("malformed manifest: ") + e.what());
+  }
+  return tensors;
+}
+
+Result<std::string> sha256_file_hex(const std::filesystem::path& file) {
+  Result<std::vector<std::uint8_t>> bytes = read_file(file);
+  if (!bytes) {
+    return bytes.error();
+  }
+  if (sodium_init() < 0) {  // idempotent and thread-safe
+    return fail(file, "libsodium failed to initialise");
+  }
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), bytes->data(), bytes->size());
+  std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  return std::string(hex.data());
+}
+
+Result<void> verify_sha256(const std::filesystem::path& file, std::string_view expected_hex,
+                           std::string_view fetch_hint) {
+  Result<std::string> actual = sha256_file_hex(file);
+  if (!actual) {
+    return make_error(Errc::internal,
+                      "face model: " + file.string() + " is missing; " + std::string(fetch_hint));
+  }
+  if (*actual != expected_hex) {
+    return make_error(Errc::internal, "face model: " + file.string() +
+                                          " is corrupt (sha256 mismatch); " +
+                                          std::string(fetch_hint));
+  }
+  return {};
+}
+
+}  // namespace findme::face::model

@@ -1,0 +1,42 @@
+// Reads TF.js "weights manifest + .bin shards" files into plain float tensors, and checks files
+// against pinned sha256 digests. No network knowledge here: recognition_weights.h maps tensors
+// onto layers.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace findme::face::model {
+
+// One tensor of a TF.js weights file, dequantised. A value type; immutable once read, so it may be
+// shared read-only between threads.
+struct WeightTensor {
+  std::string name;           // e.g. "conv32_down/conv/filters"
+  std::vector<int> shape;     // TF.js order, e.g. [h, w, in, out] for a conv filter
+  std::vector<float> values;  // row-major over `shape`
+};
+
+// Reads `manifest` (weights_manifest.json) and the .bin shards it names (paths relative to the
+// manifest's folder). Tensors come back in manifest order. uint8-quantised tensors are dequantised
+// as q * scale + min (1 byte per value), uint16 likewise (2 bytes), float32 ones are 4 bytes per
+// value, little-endian. Each group's shards must hold exactly the bytes its tensors need.
+// Errors (all Errc::internal, message naming the file and the problem): missing or unreadable
+// file, malformed JSON, unsupported dtype or quantisation, shard size not equal to what the
+// manifest describes.
+// Thread-safe (no shared state).
+Result<std::vector<WeightTensor>> read_tfjs_weights(const std::filesystem::path& manifest);
+
+// Lower-case hex sha256 of a file's bytes (libsodium). Errors: Errc::internal when the file
+// cannot be read. Thread-safe.
+Result<std::string> sha256_file_hex(const std::filesystem::path& file);
+
+// Succeeds when `file`'s sha256 equals `expected_hex`. Otherwise Errc::internal with one line
+// saying the file is missing or corrupt and naming `fetch_hint` (e.g. "run tools/fetch_models.sh").
+Result<void> verify_sha256(const std::filesystem::path& file, std::string_view expected_hex,
+                           std::string_view fetch_hint);
+
+}  // namespace findme::face::model
