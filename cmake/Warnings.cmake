@@ -1,6 +1,8 @@
 set(FINDME_WARNINGS
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-    -Woverloaded-virtual)
+    -Woverloaded-virtual
+    # Designated initializers leave defaulted members out on purpose.
+    -Wno-missing-field-initializers)
 if(FINDME_WERROR)
   list(APPEND FINDME_WARNINGS -Werror)
 endif()
