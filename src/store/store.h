@@ -178,7 +178,8 @@ class Store {
   virtual Result<bool> complete_job(JobId job, std::string_view result) = 0;
   // Records the failure. Permanent, or attempts >= max_attempts: the job ends failed. Otherwise it
   // is queued again with run_after = now + retry_delay and no lease. Returns the job afterwards;
-  // nullopt when it is gone. A job that already ended is returned unchanged.
+  // nullopt when it is gone. A job that already ended is returned unchanged. When an index_photo
+  // job ends failed (here or in claim_next_job), its photo becomes failed with the job's code.
   virtual Result<std::optional<Job>> fail_job(JobId job, const JobFailure& failure) = 0;
   // The user's jobs that are queued or running (my-photos "pending_jobs").
   virtual Result<std::int64_t> count_pending_jobs(UserId user) = 0;

@@ -1,0 +1,198 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+#include <string>
+
+namespace findme::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Version 1: the initial schema. Times are unix milliseconds; ids are INTEGER PRIMARY KEY (rowid
+// aliases). An id of "none" is NULL. Every child row cascades with its parent so that deleting a
+// user or an event erases everything derived from it.
+constexpr const char* kMigration001 = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL COLLATE NOCASE UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('organizer', 'attendee')),
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX tokens_user ON tokens(user_id);
+CREATE INDEX tokens_expiry ON tokens(expires_at);
+CREATE TABLE login_failures (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL COLLATE NOCASE,
+  at INTEGER NOT NULL
+);
+CREATE INDEX login_failures_email ON login_failures(email, at);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  organizer_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  starts_at INTEGER,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX events_organizer ON events(organizer_id);
+CREATE TABLE memberships (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  consented_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, event_id)
+);
+CREATE INDEX memberships_event ON memberships(event_id);
+CREATE TABLE photos (
+  id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL,
+  storage_key TEXT NOT NULL,
+  thumbnail_key TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL,
+  byte_size INTEGER NOT NULL,
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'indexed', 'failed')),
+  face_count INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX photos_event ON photos(event_id, status);
+CREATE TABLE faces (
+  id INTEGER PRIMARY KEY,
+  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  box_x INTEGER NOT NULL,
+  box_y INTEGER NOT NULL,
+  box_width INTEGER NOT NULL,
+  box_height INTEGER NOT NULL,
+  detection_score REAL NOT NULL,
+  usable INTEGER NOT NULL,
+  embedding BLOB NOT NULL CHECK (length(embedding) = 512)
+);
+CREATE INDEX faces_photo ON faces(photo_id);
+CREATE INDEX faces_event ON faces(event_id);
+CREATE TABLE selfies (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  storage_key TEXT NOT NULL,
+  embedding BLOB CHECK (embedding IS NULL OR length(embedding) = 512),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX selfies_user ON selfies(user_id);
+CREATE TABLE matches (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  face_id INTEGER REFERENCES faces(id) ON DELETE SET NULL,
+  distance REAL NOT NULL,
+  hidden INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, photo_id)
+);
+CREATE INDEX matches_photo ON matches(photo_id);
+CREATE INDEX matches_event ON matches(event_id);
+CREATE INDEX matches_face ON matches(face_id);
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('index_photo', 'match_selfie', 'match_new_faces')),
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+  event_id INTEGER REFERENCES events(id) ON DELETE CASCADE,
+  photo_id INTEGER REFERENCES photos(id) ON DELETE CASCADE,
+  selfie_id INTEGER REFERENCES selfies(id) ON DELETE CASCADE,
+  priority INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  run_after INTEGER NOT NULL,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER,
+  error_code TEXT NOT NULL DEFAULT '',
+  error_message TEXT NOT NULL DEFAULT '',
+  result TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE INDEX jobs_queue ON jobs(status, priority, run_after, id);
+CREATE INDEX jobs_owner ON jobs(owner_id, status);
+CREATE INDEX jobs_event ON jobs(event_id, status);
+CREATE INDEX jobs_photo ON jobs(photo_id);
+CREATE INDEX jobs_selfie ON jobs(selfie_id);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, kMigration001},
+};
+
+constexpr const char* kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    "  version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+constexpr const char* kCurrentVersion = "SELECT coalesce(max(version), 0) FROM schema_version";
+constexpr const char* kRecordVersion =
+    "INSERT INTO schema_version (version, applied_at) "
+    "VALUES (?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))";
+
+Result<int> current_version(Connection& conn) {
+  Result<Statement> stmt = conn.prepare(kCurrentVersion);
+  if (!stmt) return stmt.error();
+  Result<bool> row = stmt->step();
+  if (!row) return row.error();
+  return stmt->int32(0);
+}
+
+Result<void> apply(Connection& conn, const Migration& migration) {
+  if (Result<void> r = conn.exec(migration.sql); !r) return r;
+  Result<Statement> record = conn.prepare(kRecordVersion);
+  if (!record) return record.error();
+  return record->bind_all(migration.version).run();
+}
+
+// Runs one migration if it is still missing; re-reads the version inside the write lock because
+// another process may have migrated meanwhile.
+Result<void> apply_if_missing(Connection& conn, const Migration& migration) {
+  if (Result<void> r = conn.exec("BEGIN IMMEDIATE"); !r) return r;
+  Result<int> version = current_version(conn);
+  Result<void> applied;
+  if (!version) {
+    applied = version.error();
+  } else if (*version < migration.version) {
+    applied = apply(conn, migration);
+  }
+  if (!applied) {
+    (void)conn.exec("ROLLBACK");
+    return applied;
+  }
+  return conn.exec("COMMIT");
+}
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+Result<void> migrate(Connection& conn) {
+  if (Result<void> r = conn.exec(kCreateVersionTable); !r) return r;
+  Result<int> version = current_version(conn);
+  if (!version) return version.error();
+  if (*version > latest_schema_version()) {
+    return make_error(Errc::internal,
+                      "the database was written by a newer findme; upgrade findme to open it");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *version) continue;
+    if (Result<void> r = apply_if_missing(conn, migration); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace findme::store::sqlite

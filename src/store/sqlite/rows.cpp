@@ -1,0 +1,113 @@
+#include "store/sqlite/rows.h"
+
+namespace findme::store::sqlite {
+namespace {
+
+PhotoStatus parse_photo_status(const std::string& s) {
+  if (s == "indexed") return PhotoStatus::indexed;
+  if (s == "failed") return PhotoStatus::failed;
+  return PhotoStatus::queued;
+}
+
+JobKind parse_job_kind(const std::string& s) {
+  if (s == "match_selfie") return JobKind::match_selfie;
+  if (s == "match_new_faces") return JobKind::match_new_faces;
+  return JobKind::index_photo;
+}
+
+JobStatus parse_job_status(const std::string& s) {
+  if (s == "running") return JobStatus::running;
+  if (s == "done") return JobStatus::done;
+  if (s == "failed") return JobStatus::failed;
+  return JobStatus::queued;
+}
+
+}  // namespace
+
+User read_user(const Statement& row, int c) {
+  User u;
+  u.id = row.id<UserId>(c);
+  u.email = row.text(c + 1);
+  u.name = row.text(c + 2);
+  u.role = row.text(c + 3) == "organizer" ? Role::organizer : Role::attendee;
+  u.password_hash = row.text(c + 4);
+  u.created_at = row.time(c + 5);
+  return u;
+}
+
+Event read_event(const Statement& row, int c) {
+  Event e;
+  e.id = row.id<EventId>(c);
+  e.code = row.text(c + 1);
+  e.name = row.text(c + 2);
+  e.organizer_id = row.id<UserId>(c + 3);
+  e.starts_at = row.optional_time(c + 4);
+  e.created_at = row.time(c + 5);
+  e.photo_count = row.int64(c + 6);
+  return e;
+}
+
+Photo read_photo(const Statement& row, int c) {
+  Photo p;
+  p.id = row.id<PhotoId>(c);
+  p.event_id = row.id<EventId>(c + 1);
+  p.filename = row.text(c + 2);
+  p.storage_key = row.text(c + 3);
+  p.thumbnail_key = row.text(c + 4);
+  p.content_type = row.text(c + 5);
+  p.byte_size = row.int64(c + 6);
+  p.width = row.int32(c + 7);
+  p.height = row.int32(c + 8);
+  p.status = parse_photo_status(row.text(c + 9));
+  p.face_count = row.int32(c + 10);
+  p.error = row.text(c + 11);
+  p.created_at = row.time(c + 12);
+  return p;
+}
+
+Face read_face(const Statement& row, int c) {
+  Face f;
+  f.id = row.id<FaceId>(c);
+  f.photo_id = row.id<PhotoId>(c + 1);
+  f.box = BoundingBox{row.int32(c + 2), row.int32(c + 3), row.int32(c + 4), row.int32(c + 5)};
+  f.detection_score = static_cast<float>(row.real(c + 6));
+  f.usable = row.int64(c + 7) != 0;
+  row.embedding(c + 8, f.embedding);  // the schema's CHECK guarantees the length
+  return f;
+}
+
+Selfie read_selfie(const Statement& row, int c) {
+  Selfie s;
+  s.id = row.id<SelfieId>(c);
+  s.user_id = row.id<UserId>(c + 1);
+  s.storage_key = row.text(c + 2);
+  FaceVector embedding{};
+  if (row.embedding(c + 3, embedding)) s.embedding = embedding;
+  s.created_at = row.time(c + 4);
+  return s;
+}
+
+Job read_job(const Statement& row, int c) {
+  Job j;
+  j.id = row.id<JobId>(c);
+  j.kind = parse_job_kind(row.text(c + 1));
+  j.status = parse_job_status(row.text(c + 2));
+  j.owner_id = row.id<UserId>(c + 3);
+  j.event_id = row.id<EventId>(c + 4);
+  j.photo_id = row.id<PhotoId>(c + 5);
+  j.selfie_id = row.id<SelfieId>(c + 6);
+  j.priority = row.int32(c + 7);
+  j.attempts = row.int32(c + 8);
+  j.max_attempts = row.int32(c + 9);
+  j.run_after = row.time(c + 10);
+  j.lease_owner = row.text(c + 11);
+  j.lease_until = row.optional_time(c + 12);
+  j.error_code = row.text(c + 13);
+  j.error_message = row.text(c + 14);
+  j.result = row.text(c + 15);
+  j.created_at = row.time(c + 16);
+  j.finished_at = row.optional_time(c + 17);
+  return j;
+}
+
+}  // namespace findme::store::sqlite

@@ -1,0 +1,161 @@
+// SqliteStore: photos, faces, selfies and matches.
+#include <string>
+
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_store_inl.h"
+
+namespace findme::store::sqlite {
+namespace {
+
+Error gone(std::string_view what) {
+  return make_error(Errc::not_found, std::string(what) + " does not exist");
+}
+
+// Replaces the photo's faces; returns them in input order.
+Result<std::vector<Face>> replace_faces(Connection& c, PhotoId photo, EventId event,
+                                        const std::vector<NewFace>& faces) {
+  static constexpr const char* kDelete = "DELETE FROM faces WHERE photo_id = ?";
+  static constexpr const char* kInsert =
+      "INSERT INTO faces (photo_id, event_id, box_x, box_y, box_width, box_height, "
+      "detection_score, usable, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING " FINDME_FACE_COLUMNS("");
+  Result<Statement> del = c.prepare(kDelete);
+  if (!del) return del.error();
+  if (Result<void> done = del->bind_all(photo).run(); !done) return done.error();
+  std::vector<Face> stored;
+  stored.reserve(faces.size());
+  for (const NewFace& f : faces) {
+    Result<Statement> ins = c.prepare(kInsert);
+    if (!ins) return ins.error();
+    ins->bind_all(photo, event, f.box.x, f.box.y, f.box.width, f.box.height, f.detection_score,
+                  f.usable, f.embedding);
+    Result<std::optional<Face>> row = read_one<Face>(*ins, read_face);
+    if (!row) return row.error();
+    stored.push_back(**row);
+    if (Result<void> done = ins->run(); !done) return done.error();
+  }
+  return stored;
+}
+
+}  // namespace
+
+Result<PhotoAndJob> SqliteStore::add_photo_and_enqueue(const NewPhoto& photo) {
+  static constexpr const char* kInsert =
+      "INSERT INTO photos (event_id, filename, storage_key, thumbnail_key, content_type, "
+      "byte_size, width, height, status, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING " FINDME_PHOTO_COLUMNS("");
+  Timestamp now = clock_.now();
+  return write([&](Connection& c) -> Result<PhotoAndJob> {
+    Result<Statement> stmt = c.prepare(kInsert);
+    if (!stmt) return stmt.error();
+    stmt->bind_all(photo.event_id, photo.filename, photo.storage_key, photo.thumbnail_key,
+                   photo.content_type, photo.byte_size, photo.width, photo.height, now);
+    Result<std::optional<Photo>> row = read_one<Photo>(*stmt, read_photo);
+    if (!row) {
+      if (stmt->last_rc() == SQLITE_CONSTRAINT_FOREIGNKEY) return gone("the event");
+      return row.error();
+    }
+    if (Result<void> done = stmt->run(); !done) return done.error();
+    NewJob job{.kind = JobKind::index_photo,
+               .owner_id = photo.uploaded_by,
+               .event_id = photo.event_id,
+               .photo_id = (*row)->id,
+               .priority = kPriorityBackground};
+    Result<Job> queued = insert_job(c, job, now);
+    if (!queued) return queued.error();
+    return PhotoAndJob{std::move(**row), std::move(*queued)};
+  });
+}
+
+Result<std::optional<Photo>> SqliteStore::find_photo(PhotoId id) {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_PHOTO_COLUMNS("") " FROM photos WHERE id = ?";
+  return read([&](Connection& c) -> Result<std::optional<Photo>> {
+    Result<Statement> stmt = c.prepare(kSelect);
+    if (!stmt) return stmt.error();
+    return read_one<Photo>(stmt->bind_all(id), read_photo);
+  });
+}
+
+Result<std::vector<Photo>> SqliteStore::list_event_photos(EventId event) {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_PHOTO_COLUMNS("") " FROM photos WHERE event_id = ? ORDER BY id";
+  return read([&](Connection& c) -> Result<std::vector<Photo>> {
+    Result<Statement> stmt = c.prepare(kSelect);
+    if (!stmt) return stmt.error();
+    return read_all<Photo>(stmt->bind_all(event), read_photo);
+  });
+}
+
+Result<std::vector<Face>> SqliteStore::save_photo_index(PhotoId photo, const PhotoIndex& index) {
+  static constexpr const char* kEventOf = "SELECT event_id FROM photos WHERE id = ?";
+  static constexpr const char* kUpdate =
+      "UPDATE photos SET width = ?, height = ?, "
+      "thumbnail_key = CASE WHEN ?3 = '' THEN thumbnail_key ELSE ?3 END, "
+      "face_count = ?, status = 'indexed', error = '' WHERE id = ?";
+  return write([&](Connection& c) -> Result<std::vector<Face>> {
+    Result<Statement> event_of = c.prepare(kEventOf);
+    if (!event_of) return event_of.error();
+    Result<bool> row = event_of->bind_all(photo).step();
+    if (!row) return row.error();
+    if (!*row) return gone("the photo");
+    EventId event = event_of->id<EventId>(0);
+    Result<std::vector<Face>> faces = replace_faces(c, photo, event, index.faces);
+    if (!faces) return faces;
+    Result<Statement> update = c.prepare(kUpdate);
+    if (!update) return update.error();
+    update->bind_all(index.width, index.height, index.thumbnail_key,
+                     static_cast<std::int64_t>(faces->size()), photo);
+    if (Result<void> done = update->run(); !done) return done.error();
+    return faces;
+  });
+}
+
+Result<void> SqliteStore::mark_photo_failed(PhotoId photo, std::string_view error_code) {
+  static constexpr const char* kUpdate =
+      "UPDATE photos SET status = 'failed', error = ? WHERE id = ?";
+  return write([&](Connection& c) -> Result<void> {
+    Result<Statement> stmt = c.prepare(kUpdate);
+    if (!stmt) return stmt.error();
+    if (Result<void> done = stmt->bind_all(error_code, photo).run(); !done) return done;
+    if (c.changes() == 0) return gone("the photo");
+    return {};
+  });
+}
+
+Result<std::vector<Face>> SqliteStore::list_event_faces(EventId event) {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_FACE_COLUMNS("") " FROM faces WHERE event_id = ? ORDER BY id";
+  return read([&](Connection& c) -> Result<std::vector<Face>> {
+    Result<Statement> stmt = c.prepare(kSelect);
+    if (!stmt) return stmt.error();
+    return read_all<Face>(stmt->bind_all(event), read_face);
+  });
+}
+
+Result<std::vector<Face>> SqliteStore::list_photo_faces(PhotoId photo) {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_FACE_COLUMNS("") " FROM faces WHERE photo_id = ? ORDER BY id";
+  return read([&](Connection& c) -> Result<std::vector<Face>> {
+    Result<Statement> stmt = c.prepare(kSelect);
+    if (!stmt) return stmt.error();
+    return read_all<Face>(stmt->bind_all(photo), read_face);
+  });
+}
+
+Result<bool> SqliteStore::can_view_photo(UserId user, PhotoId photo) {
+  static constexpr const char* kSelect =
+      "SELECT EXISTS (SELECT 1 FROM photos AS p JOIN events AS e ON e.id = p.event_id "
+      "               WHERE p.id = ?2 AND e.organizer_id = ?1) "
+      "    OR EXISTS (SELECT 1 FROM matches WHERE user_id = ?1 AND photo_id = ?2 AND hidden = 0)";
+  return read([&](Connection& c) -> Result<bool> {
+    Result<Statement> stmt = c.prepare(kSelect);
+    if (!stmt) return stmt.error();
+    Result<bool> row = stmt->bind_all(user, photo).step();
+    if (!row) return row.error();
+    return stmt->int64(0) != 0;
+  });
+}
+
+}  // namespace findme::store::sqlite
