@@ -1,0 +1,124 @@
+// Speed of the face-embedding network (src/face/model): weights load, net build, and embedding
+// per face at batch 1 and 16, with one worker or one worker per core. Run:
+//   build/model/bench/findme_embedding_bench
+// Per-face figures are the `per_face` counter (wall time per face over all workers); `flops` is
+// 2 x the network's multiply-adds per face x faces per second.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <opencv2/core/utility.hpp>
+
+#include "face/model/opencv_face_embedder.h"
+#include "face/model/recognition_weights.h"
+
+namespace findme::face::model {
+namespace {
+
+const std::filesystem::path kPackage = std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
+
+const RecognitionWeights& weights() {
+  static const RecognitionWeights loaded = [] {
+    Result<RecognitionWeights> result = RecognitionWeights::load(kPackage);
+    if (!result) {
+      std::fprintf(stderr, "%s\n", result.error().message.c_str());
+      std::exit(1);
+    }
+    return std::move(*result);
+  }();
+  return loaded;
+}
+
+// `count` real aligned chips (tests/data/port, repeated as needed).
+std::vector<image::RgbImage> chips(int count) {
+  const std::filesystem::path dir = std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/port";
+  std::vector<image::RgbImage> real;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".rgb") {
+      std::ifstream in(entry.path(), std::ios::binary);
+      real.push_back({kChipSize, kChipSize, {std::istreambuf_iterator<char>(in), {}}});
+    }
+  }
+  std::vector<image::RgbImage> out;
+  for (int i = 0; i < count; ++i) {
+    out.push_back(real[static_cast<std::size_t>(i) % real.size()]);
+  }
+  return out;
+}
+
+std::unique_ptr<OpenCvFaceEmbedder> make_embedder() {
+  Result<std::unique_ptr<OpenCvFaceEmbedder>> embedder = OpenCvFaceEmbedder::create(weights());
+  if (!embedder) {
+    std::fprintf(stderr, "%s\n", embedder.error().message.c_str());
+    std::exit(1);
+  }
+  return std::move(*embedder);
+}
+
+void BM_LoadWeights(benchmark::State& state) {
+  for (auto _ : state) {
+    Result<RecognitionWeights> loaded = RecognitionWeights::load(kPackage);
+    benchmark::DoNotOptimize(loaded);
+  }
+}
+BENCHMARK(BM_LoadWeights)->Unit(benchmark::kMillisecond);
+
+// Includes the warm-up chip that create() runs.
+void BM_BuildNet(benchmark::State& state) {
+  weights();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(make_embedder());
+  }
+}
+BENCHMARK(BM_BuildNet)->Unit(benchmark::kMillisecond);
+
+// range(0): batch size; range(1): cv::setNumThreads (process-global). Each benchmark thread is
+// one worker with its own net, as in the service.
+void BM_Embed(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  if (state.thread_index() == 0) {
+    cv::setNumThreads(static_cast<int>(state.range(1)));
+  }
+  std::unique_ptr<OpenCvFaceEmbedder> embedder = make_embedder();
+  const std::vector<image::RgbImage> input = chips(batch);
+  embedder->embed(input).has_value();  // first call at this batch size allocates
+  for (auto _ : state) {
+    Result<std::vector<Embedding>> out = embedder->embed(input);
+    benchmark::DoNotOptimize(out);
+  }
+  const double faces = static_cast<double>(state.iterations()) * batch;
+  state.counters["per_face"] =
+      benchmark::Counter(faces, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["flops"] =
+      benchmark::Counter(faces * 2.0 * static_cast<double>(weights().multiply_adds_per_face()),
+                         benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Embed)
+    ->ArgNames({"batch", "cv_threads"})
+    ->ArgsProduct({{1, 16}, {1, 2}})
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace findme::face::model
+
+int main(int argc, char** argv) {
+  const auto& w = findme::face::model::weights();
+  std::printf("network: %.2f M multiply-adds (%.3f GFLOP) per 150x150 chip; OpenCV %s\n",
+              static_cast<double>(w.multiply_adds_per_face()) / 1e6,
+              2.0 * static_cast<double>(w.multiply_adds_per_face()) / 1e9, CV_VERSION);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
