@@ -1,0 +1,351 @@
+#include "domain/job_runner.h"
+
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+
+#include "core/stopwatch.h"
+
+namespace findme::domain {
+namespace {
+
+std::span<const std::byte> as_bytes(const std::string& data) {
+  return std::as_bytes(std::span(data.data(), data.size()));
+}
+
+int scaled(float value, double scale) {
+  return static_cast<int>(std::lround(static_cast<double>(value) * scale));
+}
+
+// Boxes come in the analysed (shrunk) image's pixels; the store keeps original pixels.
+std::vector<NewFace> to_new_faces(const face::FaceAnalysis& analysis,
+                                  const image::DecodedImage& d) {
+  const double scale =
+      d.image.width > 0 ? static_cast<double>(d.original.width) / d.image.width : 1.0;
+  std::vector<NewFace> faces;
+  faces.reserve(analysis.faces.size());
+  for (const face::Face& f : analysis.faces) {
+    faces.push_back({.box = {scaled(f.box.x, scale), scaled(f.box.y, scale),
+                             scaled(f.box.width, scale), scaled(f.box.height, scale)},
+                     .detection_score = f.quality.detector_score,
+                     .usable = f.quality.usable,
+                     .embedding = f.embedding});
+  }
+  return faces;
+}
+
+std::string matches_json(std::int64_t matches) {
+  return fmt::format("{{\"matches\":{}}}", matches);
+}
+
+Error no_face_found() {
+  return make_error(Errc::no_face_found,
+                    "No clear face was found in the selfie. Take a well-lit photo facing the "
+                    "camera, with your face filling much of the frame, and upload it again.");
+}
+
+}  // namespace
+
+JobRunner::JobRunner(const JobContext& context, face::FaceEngine& engine, JobRunnerOptions options)
+    : context_(context), engine_(engine), options_(std::move(options)) {}
+
+Result<std::string> JobRunner::run(const Job& job) {
+  timings_ = {};
+  summary_.clear();
+  switch (job.kind) {
+    case JobKind::index_photo:
+      return index_photo(job);
+    case JobKind::match_selfie:
+      return match_selfie(job);
+    case JobKind::match_new_faces:
+      return match_new_faces(job);
+  }
+  return make_error(Errc::internal, "Unknown job kind.");
+}
+
+Result<image::DecodedImage> JobRunner::read_and_decode(const std::string& key, int long_side,
+                                                       std::string& bytes) {
+  Stopwatch watch;
+  Result<std::string> read = context_.files.read(key);
+  if (!read) {
+    return read.error();
+  }
+  bytes = std::move(*read);
+  timings_.read_ms = watch.elapsed_ms();
+  watch.restart();
+  image::DecodeOptions decode = options_.decode;
+  decode.max_long_side = long_side;
+  Result<image::DecodedImage> decoded = context_.decoder.decode(as_bytes(bytes), decode);
+  timings_.decode_ms = watch.elapsed_ms();
+  return decoded;
+}
+
+Result<std::string> JobRunner::write_thumbnail(const Photo& photo, const std::string& bytes) {
+  Stopwatch watch;
+  Result<std::string> jpeg = context_.decoder.thumbnail_jpeg(
+      as_bytes(bytes), options_.thumbnail_long_side, options_.decode);
+  if (!jpeg) {
+    return jpeg.error();
+  }
+  // Reusing the photo's key keeps a re-run from leaving an orphaned thumbnail behind.
+  std::string key = photo.thumbnail_key.empty() ? context_.files.new_key(FileKind::thumbnail, "jpg")
+                                                : photo.thumbnail_key;
+  if (Result<void> written = context_.files.write(key, as_bytes(*jpeg)); !written) {
+    return written.error();
+  }
+  timings_.thumbnail_ms = watch.elapsed_ms();
+  return key;
+}
+
+Result<std::string> JobRunner::index_photo(const Job& job) {
+  Result<std::optional<Photo>> found = context_.store.find_photo(job.photo_id);
+  if (!found) {
+    return found.error();
+  }
+  if (!*found) {  // deleted with its event while queued: nothing to do
+    return std::string(R"({"faces":0})");
+  }
+  const Photo& photo = **found;
+  std::string bytes;
+  Result<image::DecodedImage> decoded =
+      read_and_decode(photo.storage_key, options_.detect_long_side, bytes);
+  if (!decoded) {
+    return decoded.error();
+  }
+  Result<face::FaceAnalysis> analysis = engine_.analyze(decoded->image);
+  if (!analysis) {
+    return analysis.error();
+  }
+  timings_.face = analysis->timings;
+  timings_.faces = static_cast<int>(analysis->faces.size());
+  Result<std::string> thumbnail = write_thumbnail(photo, bytes);
+  if (!thumbnail) {
+    return thumbnail.error();
+  }
+  Stopwatch watch;
+  PhotoIndex index{.width = decoded->original.width,
+                   .height = decoded->original.height,
+                   .thumbnail_key = std::move(*thumbnail),
+                   .faces = to_new_faces(*analysis, *decoded)};
+  Result<std::vector<Face>> saved = context_.store.save_photo_index(photo.id, index);
+  if (!saved) {
+    return saved.error();
+  }
+  context_.index.replace_photo(photo.event_id, photo.id, *saved);
+  timings_.save_ms = watch.elapsed_ms();
+  watch.restart();
+  Result<std::int64_t> matched = match_faces_to_attendees(photo.event_id, *saved);
+  if (!matched) {
+    return matched.error();
+  }
+  timings_.match_ms = watch.elapsed_ms();
+  const double embed_each = timings_.faces > 0 ? timings_.face.embed_ms / timings_.faces : 0.0;
+  summary_ = fmt::format(
+      "index photo={} decode={:.0f}ms detect={:.0f}ms landmarks={:.0f}ms embed={}x{:.0f}ms "
+      "thumbnail={:.0f}ms save={:.0f}ms faces={} matches={}",
+      photo.id.value, timings_.decode_ms, timings_.face.detect_ms, timings_.face.landmarks_ms,
+      timings_.faces, embed_each, timings_.thumbnail_ms, timings_.save_ms, timings_.faces,
+      *matched);
+  return fmt::format(R"({{"faces":{}}})", saved->size());
+}
+
+// Each face against each selfie embedding of each member: a few thousand distances at most, so
+// new photos are matched inline instead of through a second job.
+Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
+                                                         const std::vector<Face>& faces) {
+  if (faces.empty()) {
+    return std::int64_t{0};
+  }
+  Result<std::vector<AttendeeFace>> attendees = context_.store.list_attendee_faces(event);
+  if (!attendees) {
+    return attendees.error();
+  }
+  std::map<std::pair<UserId, PhotoId>, NewMatch> best;
+  for (const Face& face : faces) {
+    const float limit = match_threshold_for(options_.match_threshold, face.usable);
+    for (const AttendeeFace& attendee : *attendees) {
+      const float d = face::distance(face.embedding, attendee.embedding);
+      if (d >= limit) {
+        continue;
+      }
+      auto [it, inserted] = best.try_emplace({attendee.user_id, face.photo_id},
+                                             NewMatch{attendee.user_id, face.photo_id, face.id, d});
+      if (!inserted && d < it->second.distance) {
+        it->second = NewMatch{attendee.user_id, face.photo_id, face.id, d};
+      }
+    }
+  }
+  std::vector<NewMatch> matches;
+  matches.reserve(best.size());
+  for (auto& [key, match] : best) {
+    matches.push_back(match);
+  }
+  if (Result<void> upserted = context_.store.upsert_matches(matches); !upserted) {
+    return upserted.error();
+  }
+  return static_cast<std::int64_t>(matches.size());
+}
+
+Result<void> JobRunner::match_selfies_in_event(UserId user, EventId event,
+                                               const std::vector<FaceVector>& selfies) {
+  Result<std::vector<PhotoHit>> hits =
+      context_.index.search_any(event, selfies, options_.match_threshold);
+  if (!hits) {
+    return hits.error();
+  }
+  std::vector<NewMatch> matches;
+  matches.reserve(hits->size());
+  for (const PhotoHit& hit : *hits) {
+    matches.push_back({user, hit.photo, hit.face, hit.distance});
+  }
+  return context_.store.upsert_matches(matches);
+}
+
+Result<std::string> JobRunner::match_selfie(const Job& job) {
+  Result<std::optional<Selfie>> found = context_.store.find_selfie(job.selfie_id);
+  if (!found) {
+    return found.error();
+  }
+  if (!*found) {  // erased with its account while queued
+    return matches_json(0);
+  }
+  const Selfie& selfie = **found;
+  std::string bytes;
+  Result<image::DecodedImage> decoded =
+      read_and_decode(selfie.storage_key, options_.selfie_long_side, bytes);
+  if (!decoded) {
+    return decoded.error();
+  }
+  Result<face::FaceAnalysis> analysis = engine_.analyze(decoded->image);
+  if (!analysis) {
+    return analysis.error();
+  }
+  timings_.face = analysis->timings;
+  timings_.faces = static_cast<int>(analysis->faces.size());
+  // Faces come largest first: the first usable one is the person holding the camera.
+  auto face = std::find_if(analysis->faces.begin(), analysis->faces.end(),
+                           [](const face::Face& f) { return f.quality.usable; });
+  if (face == analysis->faces.end()) {
+    return no_face_found();
+  }
+  if (Result<void> set = context_.store.set_selfie_embedding(selfie.id, face->embedding); !set) {
+    return set.error();
+  }
+  Stopwatch watch;
+  // Every selfie of the attendee counts: a photo matches when any of them is close enough.
+  Result<std::vector<Selfie>> selfies = context_.store.list_user_selfies(selfie.user_id);
+  if (!selfies) {
+    return selfies.error();
+  }
+  std::vector<FaceVector> embeddings;
+  for (const Selfie& s : *selfies) {
+    if (s.embedding) {
+      embeddings.push_back(*s.embedding);
+    }
+  }
+  std::vector<EventId> events;
+  std::optional<EventId> scope;
+  if (job.event_id) {
+    events.push_back(job.event_id);
+    scope = job.event_id;
+  } else {
+    Result<std::vector<Event>> joined = context_.store.list_joined_events(selfie.user_id);
+    if (!joined) {
+      return joined.error();
+    }
+    for (const Event& event : *joined) {
+      events.push_back(event.id);
+    }
+  }
+  for (EventId event : events) {
+    if (Result<void> matched = match_selfies_in_event(selfie.user_id, event, embeddings);
+        !matched) {
+      return matched.error();
+    }
+  }
+  Result<std::int64_t> count = context_.store.count_user_matches(selfie.user_id, scope);
+  if (!count) {
+    return count.error();
+  }
+  timings_.match_ms = watch.elapsed_ms();
+  summary_ = fmt::format(
+      "match_selfie selfie={} decode={:.0f}ms detect={:.0f}ms embed={:.0f}ms faces={} "
+      "selfies={} events={} search={:.1f}ms matches={}",
+      selfie.id.value, timings_.decode_ms, timings_.face.detect_ms, timings_.face.embed_ms,
+      timings_.faces, embeddings.size(), events.size(), timings_.match_ms, *count);
+  return matches_json(*count);
+}
+
+Result<std::string> JobRunner::match_new_faces(const Job& job) {
+  EventId event = job.event_id;
+  Result<std::vector<Face>> faces = std::vector<Face>{};
+  if (job.photo_id) {
+    Result<std::optional<Photo>> photo = context_.store.find_photo(job.photo_id);
+    if (!photo) {
+      return photo.error();
+    }
+    if (!*photo) {
+      return matches_json(0);
+    }
+    event = (*photo)->event_id;
+    faces = context_.store.list_photo_faces(job.photo_id);
+  } else {
+    faces = context_.store.list_event_faces(event);
+  }
+  if (!faces) {
+    return faces.error();
+  }
+  Stopwatch watch;
+  Result<std::int64_t> matched = match_faces_to_attendees(event, *faces);
+  if (!matched) {
+    return matched.error();
+  }
+  timings_.match_ms = watch.elapsed_ms();
+  timings_.faces = static_cast<int>(faces->size());
+  summary_ =
+      fmt::format("match_new_faces event={} photo={} faces={} match={:.1f}ms matches={}",
+                  event.value, job.photo_id.value, faces->size(), timings_.match_ms, *matched);
+  return matches_json(*matched);
+}
+
+void JobRunner::on_failed(const Job& job, std::string_view error_code) {
+  if (job.kind != JobKind::index_photo || !job.photo_id) {
+    return;
+  }
+  Result<void> marked = context_.store.mark_photo_failed(job.photo_id, error_code);
+  if (!marked && marked.error().code != Errc::not_found) {
+    spdlog::warn("job={} could not mark photo={} failed: {}", job.id.value, job.photo_id.value,
+                 marked.error().message);
+  }
+}
+
+bool is_permanent(Errc code) {
+  switch (code) {
+    case Errc::internal:
+    case Errc::unavailable:
+    case Errc::busy:
+      return false;
+    default:
+      return true;
+  }
+}
+
+store::JobFailure job_failure(const Job& job, const Error& error) {
+  using std::chrono::seconds;
+  store::JobFailure failure{.code = std::string(to_string(error.code)),
+                            .message = error.message,
+                            .permanent = is_permanent(error.code)};
+  // Backoff grows with the attempt so a database restart or a full disk has time to clear.
+  const seconds delay = job.attempts <= 1   ? seconds(1)
+                        : job.attempts == 2 ? seconds(5)
+                                            : seconds(30);
+  failure.retry_delay = delay;
+  return failure;
+}
+
+std::string job_notify_key(JobId job) { return "job:" + std::to_string(job.value); }
+
+}  // namespace findme::domain

@@ -1,0 +1,108 @@
+// The use cases behind durable jobs: index a photo, match a selfie, match new faces against an
+// event's attendees. The worker pool (jobs/) claims jobs and settles them; this runs them.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/entities.h"
+#include "core/result.h"
+#include "domain/embedding_index.h"
+#include "domain/file_store.h"
+#include "domain/similarity.h"
+#include "face/face_engine.h"
+#include "image/image_decoder.h"
+#include "store/store.h"
+
+namespace findme::domain {
+
+struct JobRunnerOptions {
+  image::DecodeOptions decode;  // max_pixels = MAX_IMAGE_PIXELS; max_long_side is ignored
+  // Photos are analysed with their longer side shrunk to this (0 = full size): HOG takes
+  // ~210-330 ms at 1920 px and ~1 s at 3840 px (FACE-NOTES); its smallest face is ~80 px.
+  int detect_long_side = 1920;
+  int selfie_long_side = 1280;  // a selfie's face is large
+  int thumbnail_long_side = 400;
+  float match_threshold = kDefaultMatchThreshold;
+};
+
+// What the last run() measured, for the log line and the stage histograms.
+struct JobTimings {
+  double read_ms = 0;
+  double decode_ms = 0;
+  face::StageTimings face;  // detect, landmarks, embed
+  double thumbnail_ms = 0;
+  double save_ms = 0;
+  double match_ms = 0;
+  int faces = 0;
+};
+
+// Everything a runner shares with the other workers. Every member is thread-safe and must outlive
+// the runners.
+struct JobContext {
+  store::Store& store;
+  const FileStore& files;
+  const image::ImageDecoder& decoder;
+  EmbeddingIndex& index;
+};
+
+// One per worker thread: it uses that worker's FaceEngine, which is not shareable.
+// Every job kind is idempotent: running a job again (after a crash, a lost lease or a retry)
+// leaves the same faces and matches, never duplicates.
+class JobRunner {
+ public:
+  // `context` and `engine` must outlive the runner.
+  JobRunner(const JobContext& context, face::FaceEngine& engine, JobRunnerOptions options);
+
+  // Runs the job's use case and returns its result JSON; does not touch the job row.
+  //   index_photo: {"faces": N}; decodes, analyses, writes the thumbnail, saves faces, updates
+  //     the index and matches the new faces against the event's attendees (inline: it costs
+  //     microseconds, far less than a second job). A photo that is gone: {"faces": 0}.
+  //   match_selfie: {"matches": N}, N = photos the owner now has matched in the job's scope (its
+  //     event, or every joined event when event_id is 0), counting every selfie of the owner.
+  //   match_new_faces: {"matches": N}, N = matches found for the faces of job.photo_id (or of
+  //     every photo of job.event_id when photo_id is 0) against every attendee's selfies.
+  // Errors: Errc::invalid_image / unsupported_media_type (photo or selfie bytes),
+  // Errc::no_face_found (selfie without a usable face), Errc::not_found (stored file missing),
+  // Errc::unavailable / internal (store, disk or engine). is_permanent() says which to retry.
+  Result<std::string> run(const Job& job);
+
+  // After the store ended `job` as failed: an index_photo job's photo is marked failed with
+  // `error_code`. Best effort (logged); other kinds need nothing.
+  void on_failed(const Job& job, std::string_view error_code);
+
+  // Stage timings of the last run(), and its one-line log summary (e.g.
+  // "index photo=12 decode=31ms detect=212ms landmarks=3ms embed=4x14ms faces=4").
+  const JobTimings& last_timings() const { return timings_; }
+  const std::string& last_summary() const { return summary_; }
+
+ private:
+  Result<std::string> index_photo(const Job& job);
+  Result<std::string> match_selfie(const Job& job);
+  Result<std::string> match_new_faces(const Job& job);
+  Result<image::DecodedImage> read_and_decode(const std::string& key, int long_side,
+                                              std::string& bytes);
+  Result<std::string> write_thumbnail(const Photo& photo, const std::string& bytes);
+  Result<std::int64_t> match_faces_to_attendees(EventId event, const std::vector<Face>& faces);
+  Result<void> match_selfies_in_event(UserId user, EventId event,
+                                      const std::vector<FaceVector>& selfies);
+
+  const JobContext& context_;
+  face::FaceEngine& engine_;
+  JobRunnerOptions options_;
+  JobTimings timings_;
+  std::string summary_;
+};
+
+// True for errors that retrying cannot fix (bad input, missing rows or files).
+bool is_permanent(Errc code);
+
+// How the store should record a failed attempt: permanent errors end the job; others are retried
+// after 1 s, 5 s, then 30 s (attempt 1, 2, 3+) until the job's max_attempts.
+store::JobFailure job_failure(const Job& job, const Error& error);
+
+// The Notifier key that GET /api/jobs/{id}?wait=N waits on: "job:<id>".
+std::string job_notify_key(JobId job);
+
+}  // namespace findme::domain
