@@ -1,6 +1,6 @@
 #include "image/vips/vips_image_decoder.h"
 
-#include <cstring>
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -22,19 +22,18 @@ constexpr std::string_view kCorrupt =
     "the image is truncated or corrupt; upload the original file again";
 constexpr std::string_view kNotStarted = "the image decoder is unavailable";
 
-// Loader options: stop on truncation and on any error the codec reports (by default libvips
-// fills the missing part of a truncated JPEG with grey), but tolerate warnings, which many
-// camera JPEGs trigger harmlessly ("fail_on=warning" would refuse them).
-constexpr const char* kLoadOptions = "fail_on=error";
-
-// Size value for vips_thumbnail that never shrinks: libvips' largest coordinate.
-constexpr int kNoShrink = VIPS_MAX_COORD;
+// Stop on truncation and on any error the codec reports (by default libvips fills the missing
+// part of a truncated JPEG with grey), but tolerate warnings, which many camera JPEGs trigger
+// harmlessly (VIPS_FAIL_ON_WARNING would refuse them).
+constexpr VipsFailOn kFailOn = VIPS_FAIL_ON_ERROR;
 
 struct Header {
   ImageFormat format;
   int width;   // upright
   int height;  // upright
 };
+
+int long_side_of(const Header& header) { return std::max(header.width, header.height); }
 
 // libvips' error buffer is one process-wide buffer (8.14), so its text may mix messages from
 // other threads and may name internals: it is never shown to clients. Clearing it keeps it from
@@ -49,24 +48,35 @@ void* loader_data(std::span<const std::byte> bytes) {
   return const_cast<std::byte*>(bytes.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast)
 }
 
-// Reads the header only: libvips loads lazily, no pixel is decoded here.
-ImagePtr load_header(ImageFormat format, std::span<const std::byte> bytes) {
+// Opens the image lazily: only the header is read until pixels are requested, so this is also the
+// header probe. `shrink` >= 1 is the factor by which the caller will reduce the image: JPEG
+// decodes at 1/2, 1/4 or 1/8 scale (DCT scaling) and WebP at any scale, never below the target.
+ImagePtr open_image(ImageFormat format, std::span<const std::byte> bytes, double shrink = 1.0) {
   VipsImage* out = nullptr;
   void* data = loader_data(bytes);
   const std::size_t size = bytes.size();
+  constexpr VipsAccess kSeq = VIPS_ACCESS_SEQUENTIAL;  // decode top to bottom, in strips
+  constexpr VipsFailOn kFail = kFailOn;
   int status = -1;
   switch (format) {
-    case ImageFormat::jpeg:
-      status = vips_jpegload_buffer(data, size, &out, "fail_on", VIPS_FAIL_ON_ERROR, nullptr);
+    case ImageFormat::jpeg: {
+      int jpeg_shrink = 1;
+      while (jpeg_shrink < 8 && jpeg_shrink * 2 <= shrink) {
+        jpeg_shrink *= 2;
+      }
+      status = vips_jpegload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, "shrink",
+                                    jpeg_shrink, nullptr);
       break;
+    }
     case ImageFormat::png:
-      status = vips_pngload_buffer(data, size, &out, "fail_on", VIPS_FAIL_ON_ERROR, nullptr);
+      status = vips_pngload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, nullptr);
       break;
     case ImageFormat::webp:
-      status = vips_webpload_buffer(data, size, &out, "fail_on", VIPS_FAIL_ON_ERROR, nullptr);
+      status = vips_webpload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, "scale",
+                                    1.0 / shrink, nullptr);
       break;
     case ImageFormat::heif:
-      status = vips_heifload_buffer(data, size, &out, "fail_on", VIPS_FAIL_ON_ERROR, nullptr);
+      status = vips_heifload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, nullptr);
       break;
   }
   return ImagePtr(status == 0 ? out : nullptr);
@@ -98,7 +108,7 @@ Result<Header> read_header(std::span<const std::byte> bytes, const DecodeOptions
   if (*format == ImageFormat::heif && !heif_loader_available()) {
     return make_error(Errc::unsupported_media_type, std::string(kHeifUnavailable));
   }
-  const ImagePtr image = load_header(*format, bytes);
+  const ImagePtr image = open_image(*format, bytes);
   if (!image) {
     return fail(Errc::invalid_image, kCorrupt);
   }
@@ -111,18 +121,6 @@ Result<Header> read_header(std::span<const std::byte> bytes, const DecodeOptions
                       too_large_message(header.width, header.height, options.max_pixels));
   }
   return header;
-}
-
-// Loads through vips_thumbnail_buffer: it shrinks while loading (JPEG DCT scaling, WebP scaled
-// decode), applies the EXIF orientation and fits the result in long_side x long_side without
-// ever enlarging. The caller has already sniffed the format and checked the pixel limit.
-Result<ImagePtr> load_upright(std::span<const std::byte> bytes, int long_side) {
-  VipsImage* out = nullptr;
-  if (vips_thumbnail_buffer(loader_data(bytes), bytes.size(), &out, long_side, "height", long_side,
-                            "size", VIPS_SIZE_DOWN, "option_string", kLoadOptions, nullptr) != 0) {
-    return fail(Errc::invalid_image, kCorrupt);
-  }
-  return ImagePtr(out);
 }
 
 // One step of a libvips pipeline: `op` writes a new image to its out-parameter, 0 on success.
@@ -189,13 +187,45 @@ Result<RgbImage> to_rgb_image(VipsImage* image) {
   return rgb;
 }
 
-// Decoded, upright, shrunk to fit long_side, 8-bit sRGB: the common part of decode and thumbnail.
-Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, int long_side) {
-  Result<ImagePtr> loaded = load_upright(bytes, long_side);
-  if (!loaded) {
-    return loaded.error();
+// Applies the EXIF orientation. Rotation reads the image out of order, which a sequential
+// loader cannot serve, so the (already shrunk, 8-bit) pixels are decoded into memory first.
+Result<ImagePtr> orient_upright(ImagePtr image) {
+  if (vips_image_get_orientation(image.get()) == 1) {
+    return image;
   }
-  return to_srgb8(std::move(*loaded));
+  const ImagePtr in_memory(vips_image_copy_memory(image.get()));
+  if (!in_memory) {
+    return fail(Errc::invalid_image, kCorrupt);
+  }
+  return step([&](VipsImage** out) { return vips_autorot(in_memory.get(), out, nullptr); });
+}
+
+// Decoded, upright, 8-bit sRGB, longer side at most `long_side` (0: full size): the common part of
+// decode and thumbnail. Pixels flow load -> colour -> orientation -> resize, so the colour work
+// runs on the shrunk image and alpha is flattened before any resampling mixes it into colour.
+Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& header,
+                              int long_side) {
+  const int full = long_side_of(header);
+  const double shrink = long_side > 0 && full > long_side ? double(full) / long_side : 1.0;
+  ImagePtr opened = open_image(header.format, bytes, shrink);
+  if (!opened) {
+    return fail(Errc::invalid_image, kCorrupt);
+  }
+  Result<ImagePtr> image = to_srgb8(std::move(opened));
+  if (image) {
+    image = orient_upright(std::move(*image));
+  }
+  if (!image) {
+    return image.error();
+  }
+  const int loaded =
+      std::max(vips_image_get_width(image->get()), vips_image_get_height(image->get()));
+  if (long_side <= 0 || loaded <= long_side) {
+    return image;
+  }
+  // Lanczos3 (vips_resize's default) for the remaining factor, which is below 2 for JPEG.
+  const double scale = double(long_side) / loaded;
+  return step([&](VipsImage** out) { return vips_resize(image->get(), out, scale, nullptr); });
 }
 
 }  // namespace
@@ -223,12 +253,14 @@ Result<ImageInfo> VipsImageDecoder::probe(std::span<const std::byte> bytes,
 
 Result<DecodedImage> VipsImageDecoder::decode(std::span<const std::byte> bytes,
                                               const DecodeOptions& options) const {
-  Result<ImageInfo> info = probe(bytes, options);
-  if (!info) {
-    return info.error();
+  if (!started_) {
+    return make_error(Errc::internal, std::string(kNotStarted));
   }
-  const int long_side = options.max_long_side > 0 ? options.max_long_side : kNoShrink;
-  Result<ImagePtr> image = decode_srgb8(bytes, long_side);
+  Result<Header> header = read_header(bytes, options);
+  if (!header) {
+    return header.error();
+  }
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, options.max_long_side);
   if (!image) {
     return image.error();
   }
@@ -236,7 +268,7 @@ Result<DecodedImage> VipsImageDecoder::decode(std::span<const std::byte> bytes,
   if (!rgb) {
     return rgb.error();
   }
-  return DecodedImage{std::move(*rgb), *info};
+  return DecodedImage{std::move(*rgb), ImageInfo{header->format, header->width, header->height}};
 }
 
 Result<std::string> VipsImageDecoder::thumbnail_jpeg(std::span<const std::byte> bytes,
@@ -245,11 +277,14 @@ Result<std::string> VipsImageDecoder::thumbnail_jpeg(std::span<const std::byte> 
   if (long_side <= 0) {
     return make_error(Errc::invalid_request, "the thumbnail size must be positive");
   }
-  Result<ImageInfo> info = probe(bytes, options);
-  if (!info) {
-    return info.error();
+  if (!started_) {
+    return make_error(Errc::internal, std::string(kNotStarted));
   }
-  Result<ImagePtr> image = decode_srgb8(bytes, long_side);
+  Result<Header> header = read_header(bytes, options);
+  if (!header) {
+    return header.error();
+  }
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, long_side);
   if (!image) {
     return image.error();
   }

@@ -1,0 +1,86 @@
+// Decoder cost on a real 1920x1280 camera JPEG (face-api's sample1.jpg): full decode, shrink-on-
+// load, header probe and a 400 px thumbnail, on 1 and 2 threads sharing one decoder.
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "image/vips/vips_image_decoder.h"
+
+namespace findme::image::vips {
+namespace {
+
+const std::string& sample_jpeg() {
+  static const std::string bytes = [] {
+    std::ifstream in(FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  return bytes;
+}
+
+// One instance for every benchmark thread, as in the server.
+const VipsImageDecoder& decoder() {
+  static const VipsImageDecoder instance;
+  return instance;
+}
+
+std::span<const std::byte> sample_bytes() {
+  return std::as_bytes(std::span(sample_jpeg().data(), sample_jpeg().size()));
+}
+
+// range(0): max_long_side, 0 = full size.
+void BM_Decode(benchmark::State& state) {
+  const DecodeOptions options{.max_long_side = static_cast<int>(state.range(0))};
+  for (auto _ : state) {
+    Result<DecodedImage> decoded = decoder().decode(sample_bytes(), options);
+    if (!decoded) {
+      state.SkipWithError(decoded.error().message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(decoded->image.pixels.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Decode)->Arg(0)->Arg(1280)->Arg(960)->Threads(1)->Threads(2)->UseRealTime()->Unit(
+    benchmark::kMillisecond);
+
+void BM_Probe(benchmark::State& state) {
+  for (auto _ : state) {
+    Result<ImageInfo> info = decoder().probe(sample_bytes(), {});
+    if (!info) {
+      state.SkipWithError(info.error().message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(info->width);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Probe)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+void BM_Thumbnail(benchmark::State& state) {
+  const int long_side = static_cast<int>(state.range(0));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    Result<std::string> jpeg = decoder().thumbnail_jpeg(sample_bytes(), long_side, {});
+    if (!jpeg) {
+      state.SkipWithError(jpeg.error().message.c_str());
+      return;
+    }
+    bytes = jpeg->size();
+  }
+  state.counters["jpeg_bytes"] =
+      benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kAvgThreads);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Thumbnail)
+    ->Arg(400)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace findme::image::vips
+
+BENCHMARK_MAIN();
