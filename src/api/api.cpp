@@ -1,0 +1,16 @@
+#include "api/api.h"
+
+#include "api/routes.h"
+
+namespace findme::api {
+
+Api::Api(ApiContext context) : context_(std::move(context)) {
+  add_account_routes(router_, context_);
+  add_event_routes(router_, context_);
+  add_attendee_routes(router_, context_);
+  add_operation_routes(router_, context_);
+}
+
+Response Api::handle(const Request& request) { return router_.dispatch(request); }
+
+}  // namespace findme::api

@@ -1,0 +1,42 @@
+// findme's HTTP API (../shared/API.md) as a socket-free Handler: routing, authentication, JSON
+// mapping and the Errc -> status table. http/ runs it on its blocking pool.
+#pragma once
+
+#include <functional>
+
+#include "api/handler.h"
+#include "api/router.h"
+#include "domain/accounts.h"
+#include "domain/attendees.h"
+#include "domain/events.h"
+#include "domain/gallery.h"
+#include "domain/photos.h"
+#include "metrics/registry.h"
+#include "store/store.h"
+
+namespace findme::api {
+
+// Everything the handlers call; all referenced objects must outlive the Api.
+struct ApiContext {
+  domain::Accounts& accounts;
+  domain::Events& events;
+  domain::Photos& photos;
+  domain::Attendees& attendees;
+  domain::Gallery& gallery;
+  store::Store& store;
+  metrics::Registry& metrics;
+  std::function<bool()> models_ready;  // /readyz: face models loaded
+};
+
+// Thread-safe: handle() is called concurrently from the blocking pool.
+class Api final : public Handler {
+ public:
+  explicit Api(ApiContext context);
+  Response handle(const Request& request) override;
+
+ private:
+  ApiContext context_;
+  Router router_;
+};
+
+}  // namespace findme::api

@@ -1,0 +1,27 @@
+#include "api/request_helpers.h"
+#include "api/routes.h"
+
+namespace findme::api {
+
+void add_operation_routes(Router& router, const ApiContext& c) {
+  router.add("GET /healthz", [](const Request&, const PathParams&) {
+    return Response::json(200, {{"status", "ok"}});
+  });
+
+  // Ready when this process has its face models and its database answers (decision 18).
+  router.add("GET /readyz", [&c](const Request&, const PathParams&) {
+    if (c.models_ready && !c.models_ready()) {
+      return Response::error(503, "unavailable", "the face models are still loading");
+    }
+    if (Result<void> ping = c.store.ping(); !ping) {
+      return Response::error(503, "unavailable", "the database is not reachable");
+    }
+    return Response::json(200, {{"status", "ready"}});
+  });
+
+  router.add("GET /metrics", [&c](const Request&, const PathParams&) {
+    return Response::text(200, c.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+}
+
+}  // namespace findme::api
