@@ -56,7 +56,6 @@ ImagePtr open_image(ImageFormat format, std::span<const std::byte> bytes, double
   void* data = loader_data(bytes);
   const std::size_t size = bytes.size();
   constexpr VipsAccess kSeq = VIPS_ACCESS_SEQUENTIAL;  // decode top to bottom, in strips
-  constexpr VipsFailOn kFail = kFailOn;
   int status = -1;
   switch (format) {
     case ImageFormat::jpeg: {
@@ -64,19 +63,19 @@ ImagePtr open_image(ImageFormat format, std::span<const std::byte> bytes, double
       while (jpeg_shrink < 8 && jpeg_shrink * 2 <= shrink) {
         jpeg_shrink *= 2;
       }
-      status = vips_jpegload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, "shrink",
+      status = vips_jpegload_buffer(data, size, &out, "access", kSeq, "fail_on", kFailOn, "shrink",
                                     jpeg_shrink, nullptr);
       break;
     }
     case ImageFormat::png:
-      status = vips_pngload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, nullptr);
+      status = vips_pngload_buffer(data, size, &out, "access", kSeq, "fail_on", kFailOn, nullptr);
       break;
     case ImageFormat::webp:
-      status = vips_webpload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, "scale",
+      status = vips_webpload_buffer(data, size, &out, "access", kSeq, "fail_on", kFailOn, "scale",
                                     1.0 / shrink, nullptr);
       break;
     case ImageFormat::heif:
-      status = vips_heifload_buffer(data, size, &out, "access", kSeq, "fail_on", kFail, nullptr);
+      status = vips_heifload_buffer(data, size, &out, "access", kSeq, "fail_on", kFailOn, nullptr);
       break;
   }
   return ImagePtr(status == 0 ? out : nullptr);
@@ -134,7 +133,9 @@ Result<ImagePtr> step(Op op) {
 }
 
 // Any colourspace, depth and band count -> 8-bit sRGB with 3 bands: CMYK and grey converted,
-// 16-bit reduced, alpha flattened on white.
+// 16-bit reduced, alpha flattened on white. An embedded ICC profile (Display P3, Adobe RGB) is
+// not applied: RGB values pass through as if sRGB, slightly desaturating wide-gamut photos, which
+// does not matter for face matching and saves a per-pixel lcms transform.
 Result<ImagePtr> to_srgb8(ImagePtr image) {
   if (vips_image_get_interpretation(image.get()) != VIPS_INTERPRETATION_sRGB ||
       vips_image_get_format(image.get()) != VIPS_FORMAT_UCHAR) {
@@ -206,7 +207,8 @@ Result<ImagePtr> orient_upright(ImagePtr image) {
 Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& header,
                               int long_side) {
   const int full = long_side_of(header);
-  const double shrink = long_side > 0 && full > long_side ? double(full) / long_side : 1.0;
+  const double shrink =
+      long_side > 0 && full > long_side ? static_cast<double>(full) / long_side : 1.0;
   ImagePtr opened = open_image(header.format, bytes, shrink);
   if (!opened) {
     return fail(Errc::invalid_image, kCorrupt);
@@ -224,7 +226,7 @@ Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& he
     return image;
   }
   // Lanczos3 (vips_resize's default) for the remaining factor, which is below 2 for JPEG.
-  const double scale = double(long_side) / loaded;
+  const double scale = static_cast<double>(long_side) / loaded;
   return step([&](VipsImage** out) { return vips_resize(image->get(), out, scale, nullptr); });
 }
 
@@ -290,7 +292,8 @@ Result<std::string> VipsImageDecoder::thumbnail_jpeg(std::span<const std::byte> 
   }
   void* buffer = nullptr;
   std::size_t size = 0;
-  // strip drops EXIF (GPS, camera serials), XMP, IPTC and ICC: the pixels are already upright sRGB.
+  // strip drops EXIF (GPS, camera serials), XMP, IPTC and ICC: the pixels are already upright and
+  // are treated as sRGB (an embedded profile is not applied, see to_srgb8).
   if (vips_jpegsave_buffer(image->get(), &buffer, &size, "Q", kThumbnailQuality, "strip", TRUE,
                            "optimize_coding", TRUE, nullptr) != 0) {
     return fail(Errc::invalid_image, kCorrupt);
