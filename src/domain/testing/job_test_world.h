@@ -59,6 +59,13 @@ T must(Result<T> result) {
   return std::move(*result);
 }
 
+inline void must(Result<void> result) {
+  if (!result) {
+    ADD_FAILURE() << "unexpected error: " << result.error().message;
+    std::abort();
+  }
+}
+
 class JobWorld {
  public:
   JobWorld()
