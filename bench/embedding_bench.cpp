@@ -20,11 +20,13 @@
 namespace findme::face::model {
 namespace {
 
-const std::filesystem::path kPackage = std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
+std::filesystem::path package_dir() {
+  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
+}
 
 const RecognitionWeights& weights() {
   static const RecognitionWeights loaded = [] {
-    Result<RecognitionWeights> result = RecognitionWeights::load(kPackage);
+    Result<RecognitionWeights> result = RecognitionWeights::load(package_dir());
     if (!result) {
       std::fprintf(stderr, "%s\n", result.error().message.c_str());
       std::exit(1);
@@ -45,6 +47,7 @@ std::vector<image::RgbImage> chips(int count) {
     }
   }
   std::vector<image::RgbImage> out;
+  out.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     out.push_back(real[static_cast<std::size_t>(i) % real.size()]);
   }
@@ -60,26 +63,26 @@ std::unique_ptr<OpenCvFaceEmbedder> make_embedder() {
   return std::move(*embedder);
 }
 
-void BM_LoadWeights(benchmark::State& state) {
+void load_weights(benchmark::State& state) {
   for (auto _ : state) {
-    Result<RecognitionWeights> loaded = RecognitionWeights::load(kPackage);
+    Result<RecognitionWeights> loaded = RecognitionWeights::load(package_dir());
     benchmark::DoNotOptimize(loaded);
   }
 }
-BENCHMARK(BM_LoadWeights)->Unit(benchmark::kMillisecond);
+BENCHMARK(load_weights)->Unit(benchmark::kMillisecond);
 
 // Includes the warm-up chip that create() runs.
-void BM_BuildNet(benchmark::State& state) {
+void build_net(benchmark::State& state) {
   weights();
   for (auto _ : state) {
     benchmark::DoNotOptimize(make_embedder());
   }
 }
-BENCHMARK(BM_BuildNet)->Unit(benchmark::kMillisecond);
+BENCHMARK(build_net)->Unit(benchmark::kMillisecond);
 
 // range(0): batch size; range(1): cv::setNumThreads (process-global). Each benchmark thread is
 // one worker with its own net, as in the service.
-void BM_Embed(benchmark::State& state) {
+void embed_faces(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0));
   if (state.thread_index() == 0) {
     cv::setNumThreads(static_cast<int>(state.range(1)));
@@ -98,7 +101,7 @@ void BM_Embed(benchmark::State& state) {
       benchmark::Counter(faces * 2.0 * static_cast<double>(weights().multiply_adds_per_face()),
                          benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Embed)
+BENCHMARK(embed_faces)
     ->ArgNames({"batch", "cv_threads"})
     ->ArgsProduct({{1, 16}, {1, 2}})
     ->Threads(1)

@@ -82,7 +82,7 @@ class NetBuilder {
     return add(params, input);
   }
 
-  cv::dnn::Net take() { return std::move(net_); }
+  const cv::dnn::Net& net() const { return net_; }
 
  private:
   static cv::dnn::LayerParams named(const std::string& name, const char* type) {
@@ -131,7 +131,7 @@ cv::dnn::Net build_net(const RecognitionWeights& weights) {
   }
   id = builder.pool("global_avg_pool", "ave", 0, id);
   builder.fc(weights.fc(), id);
-  cv::dnn::Net net = builder.take();
+  cv::dnn::Net net = builder.net();  // shares the implementation
   net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
   return net;

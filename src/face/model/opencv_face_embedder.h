@@ -29,7 +29,7 @@ class OpenCvFaceEmbedder final : public FaceEmbedder {
   Result<std::vector<Embedding>> embed(std::span<const image::RgbImage> chips) override;
 
  private:
-  explicit OpenCvFaceEmbedder(cv::dnn::Net net) : net_(std::move(net)) {}
+  explicit OpenCvFaceEmbedder(const cv::dnn::Net& net) : net_(net) {}
   cv::dnn::Net net_;
 };
 

@@ -13,8 +13,9 @@
 namespace findme::face::model {
 namespace {
 
-const std::filesystem::path kPortData =
-    std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/port";
+std::filesystem::path port_data_dir() {
+  return std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/port";
+}
 
 struct ReferenceChip {
   std::string name;
@@ -25,12 +26,12 @@ struct ReferenceChip {
 // tests/data/port: chips cut by tools/reference/make_chips.cpp, descriptors computed by
 // face-api.js itself (tools/reference/descriptors.js).
 std::vector<ReferenceChip> load_reference_chips() {
-  std::ifstream json_file(kPortData / "reference_descriptors.json");
+  std::ifstream json_file(port_data_dir() / "reference_descriptors.json");
   const nlohmann::json reference = nlohmann::json::parse(json_file);
   std::vector<ReferenceChip> chips;
   for (const nlohmann::json& entry : reference.at("chips")) {
     ReferenceChip chip{entry.at("name").get<std::string>(), {kChipSize, kChipSize, {}}, {}};
-    std::ifstream raw(kPortData / (chip.name + ".rgb"), std::ios::binary);
+    std::ifstream raw(port_data_dir() / (chip.name + ".rgb"), std::ios::binary);
     chip.chip.pixels.assign(std::istreambuf_iterator<char>(raw), {});
     const auto values = entry.at("descriptor").get<std::vector<float>>();
     std::copy_n(values.begin(), std::min<std::size_t>(values.size(), kEmbeddingSize),
@@ -48,26 +49,26 @@ class OpenCvFaceEmbedderTest : public ::testing::Test {
     ASSERT_TRUE(weights) << weights.error().message;
     Result<std::unique_ptr<OpenCvFaceEmbedder>> embedder = OpenCvFaceEmbedder::create(*weights);
     ASSERT_TRUE(embedder) << embedder.error().message;
-    embedder_ = std::move(*embedder).release();
-    chips_ = new std::vector<ReferenceChip>(load_reference_chips());
+    shared_embedder = std::move(*embedder).release();
+    shared_chips = new std::vector<ReferenceChip>(load_reference_chips());
   }
   static void TearDownTestSuite() {
-    delete embedder_;
-    delete chips_;
+    delete shared_embedder;
+    delete shared_chips;
   }
-  static OpenCvFaceEmbedder* embedder_;
-  static std::vector<ReferenceChip>* chips_;
+  static OpenCvFaceEmbedder* shared_embedder;
+  static std::vector<ReferenceChip>* shared_chips;
 };
 
-OpenCvFaceEmbedder* OpenCvFaceEmbedderTest::embedder_ = nullptr;
-std::vector<ReferenceChip>* OpenCvFaceEmbedderTest::chips_ = nullptr;
+OpenCvFaceEmbedder* OpenCvFaceEmbedderTest::shared_embedder = nullptr;
+std::vector<ReferenceChip>* OpenCvFaceEmbedderTest::shared_chips = nullptr;
 
 TEST_F(OpenCvFaceEmbedderTest, AgreesWithFaceApiOnEveryReferenceChip) {
-  ASSERT_GE(chips_->size(), 8u);
+  ASSERT_GE(shared_chips->size(), 8u);
   float largest = 0;
-  for (const ReferenceChip& reference : *chips_) {
+  for (const ReferenceChip& reference : *shared_chips) {
     ASSERT_EQ(reference.chip.pixels.size(), reference.chip.byte_size()) << reference.name;
-    Result<std::vector<Embedding>> out = embedder_->embed({&reference.chip, 1});
+    Result<std::vector<Embedding>> out = shared_embedder->embed({&reference.chip, 1});
     ASSERT_TRUE(out) << out.error().message;
     ASSERT_EQ(out->size(), 1u);
     // face-api divides pixels by 255, dlib (and findme) by 256: ~1.7e-3 apart (FACE-NOTES).
@@ -80,16 +81,16 @@ TEST_F(OpenCvFaceEmbedderTest, AgreesWithFaceApiOnEveryReferenceChip) {
 
 TEST_F(OpenCvFaceEmbedderTest, SeparatesPeopleAtDlibsThreshold) {
   std::vector<image::RgbImage> chips;
-  for (const ReferenceChip& reference : *chips_) {
+  for (const ReferenceChip& reference : *shared_chips) {
     chips.push_back(reference.chip);
   }
-  Result<std::vector<Embedding>> out = embedder_->embed(chips);
+  Result<std::vector<Embedding>> out = shared_embedder->embed(chips);
   ASSERT_TRUE(out) << out.error().message;
   // faces_img1 and faces_img2 are person01 of shared/testdata/faces; the six demo samples'
   // largest faces are six other people. dlib's ResNet was trained for a 0.6 threshold.
   for (std::size_t a = 0; a < out->size(); ++a) {
     for (std::size_t b = a + 1; b < out->size(); ++b) {
-      const std::string pair = (*chips_)[a].name + " " + (*chips_)[b].name;
+      const std::string pair = (*shared_chips)[a].name + " " + (*shared_chips)[b].name;
       const bool same = pair == "faces_img1 faces_img2";
       const float d = distance((*out)[a], (*out)[b]);
       if (same) {
@@ -103,37 +104,38 @@ TEST_F(OpenCvFaceEmbedderTest, SeparatesPeopleAtDlibsThreshold) {
 
 TEST_F(OpenCvFaceEmbedderTest, BatchGivesTheSameDescriptorsAsSingleCalls) {
   std::vector<image::RgbImage> chips;
-  for (const ReferenceChip& reference : *chips_) {
+  for (const ReferenceChip& reference : *shared_chips) {
     chips.push_back(reference.chip);
   }
-  Result<std::vector<Embedding>> batch = embedder_->embed(chips);
+  Result<std::vector<Embedding>> batch = shared_embedder->embed(chips);
   ASSERT_TRUE(batch) << batch.error().message;
   ASSERT_EQ(batch->size(), chips.size());
   for (std::size_t i = 0; i < chips.size(); ++i) {
-    Result<std::vector<Embedding>> single = embedder_->embed({&chips[i], 1});
+    Result<std::vector<Embedding>> single = shared_embedder->embed({&chips[i], 1});
     ASSERT_TRUE(single) << single.error().message;
-    EXPECT_LE(distance((*batch)[i], (*single)[0]), 1e-5f) << (*chips_)[i].name;
+    EXPECT_LE(distance((*batch)[i], (*single)[0]), 1e-5f) << (*shared_chips)[i].name;
   }
 }
 
 TEST_F(OpenCvFaceEmbedderTest, EmptyBatchGivesNoDescriptors) {
-  Result<std::vector<Embedding>> out = embedder_->embed({});
+  Result<std::vector<Embedding>> out = shared_embedder->embed({});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_TRUE(out->empty());
 }
 
 TEST_F(OpenCvFaceEmbedderTest, WrongSizeChipIsAnErrorNotACrash) {
-  const image::RgbImage narrow{149, 150, std::vector<std::uint8_t>(149 * 150 * 3, 100)};
+  const image::RgbImage narrow{149, 150,
+                               std::vector<std::uint8_t>(std::size_t{149} * 150 * 3, 100)};
   const image::RgbImage short_pixels{150, 150, std::vector<std::uint8_t>(100, 100)};
   const image::RgbImage empty{};
   for (const image::RgbImage* bad : {&narrow, &short_pixels, &empty}) {
-    const std::vector<image::RgbImage> chips{(*chips_)[0].chip, *bad};
-    Result<std::vector<Embedding>> out = embedder_->embed(chips);
+    const std::vector<image::RgbImage> chips{(*shared_chips)[0].chip, *bad};
+    Result<std::vector<Embedding>> out = shared_embedder->embed(chips);
     ASSERT_FALSE(out);
     EXPECT_EQ(out.error().code, Errc::internal);
     EXPECT_NE(out.error().message.find("face chip 1"), std::string::npos) << out.error().message;
   }
-  Result<std::vector<Embedding>> after = embedder_->embed({&(*chips_)[0].chip, 1});
+  Result<std::vector<Embedding>> after = shared_embedder->embed({&(*shared_chips)[0].chip, 1});
   EXPECT_TRUE(after) << "the embedder still works after refusing a chip";
 }
 

@@ -107,16 +107,18 @@ cv::Mat row_of(const WeightTensor& tensor) {
 
 // TF.js filters are [h, w, in, out]; OpenCV (and dlib) want [out, in, h, w].
 cv::Mat filters_of(const WeightTensor& tensor) {
-  const int h = tensor.shape[0], w = tensor.shape[1], in = tensor.shape[2], out = tensor.shape[3];
-  const std::array<int, 4> dims{out, in, h, w};
+  const std::array<int, 4> dims{tensor.shape[3], tensor.shape[2], tensor.shape[0], tensor.shape[1]};
+  const auto h = static_cast<std::size_t>(tensor.shape[0]);
+  const auto w = static_cast<std::size_t>(tensor.shape[1]);
+  const auto in = static_cast<std::size_t>(tensor.shape[2]);
+  const auto out = static_cast<std::size_t>(tensor.shape[3]);
   cv::Mat filters(4, dims.data(), CV_32F);
   float* dst = filters.ptr<float>();
-  for (int o = 0; o < out; ++o) {
-    for (int i = 0; i < in; ++i) {
-      for (int y = 0; y < h; ++y) {
-        for (int x = 0; x < w; ++x) {
-          const auto src = static_cast<std::size_t>(((y * w + x) * in + i) * out + o);
-          *dst++ = tensor.values[src];
+  for (std::size_t o = 0; o < out; ++o) {
+    for (std::size_t i = 0; i < in; ++i) {
+      for (std::size_t y = 0; y < h; ++y) {
+        for (std::size_t x = 0; x < w; ++x) {
+          *dst++ = tensor.values[((y * w + x) * in + i) * out + o];
         }
       }
     }

@@ -14,10 +14,13 @@
 namespace findme::face::model {
 namespace {
 
-const std::filesystem::path kPackage = std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-const std::filesystem::path kManifest =
-    kPackage / "model" / "face_recognition_model-weights_manifest.json";
-const std::filesystem::path kBin = kPackage / "model" / "face_recognition_model.bin";
+std::filesystem::path package_dir() {
+  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
+}
+std::filesystem::path manifest_path() {
+  return package_dir() / "model" / "face_recognition_model-weights_manifest.json";
+}
+std::filesystem::path bin_path() { return package_dir() / "model" / "face_recognition_model.bin"; }
 
 std::string read_bytes(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -32,8 +35,8 @@ class RecognitionWeightsTest : public ::testing::Test {
            ("findme_weights_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_ / "model");
-    manifest_ = nlohmann::json::parse(read_bytes(kManifest));
-    bin_ = read_bytes(kBin);
+    manifest_ = nlohmann::json::parse(read_bytes(manifest_path()));
+    bin_ = read_bytes(bin_path());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -68,14 +71,14 @@ class RecognitionWeightsTest : public ::testing::Test {
   // Writes the original manifest bytes and the (altered) .bin, so that only the .bin differs.
   void write_original_manifest_and_bin() {
     write_package();
-    std::filesystem::copy_file(kManifest, dir_ / "model" / kManifest.filename(),
+    std::filesystem::copy_file(manifest_path(), dir_ / "model" / manifest_path().filename(),
                                std::filesystem::copy_options::overwrite_existing);
   }
 
   std::filesystem::path write_package() {
-    std::ofstream(dir_ / "model" / kManifest.filename()) << manifest_.dump();
-    std::ofstream(dir_ / "model" / kBin.filename(), std::ios::binary) << bin_;
-    return dir_ / "model" / kManifest.filename();
+    std::ofstream(dir_ / "model" / manifest_path().filename()) << manifest_.dump();
+    std::ofstream(dir_ / "model" / bin_path().filename(), std::ios::binary) << bin_;
+    return dir_ / "model" / manifest_path().filename();
   }
 
   std::filesystem::path dir_;
@@ -87,7 +90,7 @@ class RecognitionWeightsTest : public ::testing::Test {
   EXPECT_NE((result).error().message.find(text), std::string::npos) << (result).error().message
 
 TEST_F(RecognitionWeightsTest, PinnedPackageMapsOntoDlibsResNet) {
-  Result<RecognitionWeights> weights = RecognitionWeights::load(kPackage);
+  Result<RecognitionWeights> weights = RecognitionWeights::load(package_dir());
   ASSERT_TRUE(weights) << weights.error().message;
 
   EXPECT_EQ(weights->blocks().size(), 14u);  // 1 + 14 * 2 = dlib's 29 con_ layers
@@ -97,7 +100,7 @@ TEST_F(RecognitionWeightsTest, PinnedPackageMapsOntoDlibsResNet) {
   EXPECT_NEAR(static_cast<double>(weights->multiply_adds_per_face()) / 1e6, 270.85, 0.005);
 
   // TF.js [h, w, in, out] -> [out, in, h, w], and fc [256, 128] -> [128, 256].
-  Result<std::vector<WeightTensor>> raw = read_tfjs_weights(kManifest);
+  Result<std::vector<WeightTensor>> raw = read_tfjs_weights(manifest_path());
   ASSERT_TRUE(raw) << raw.error().message;
   const WeightTensor& stem = raw->front();
   const std::size_t tf_index = ((1 * 7 + 2) * 3 + 0) * 32 + 5;  // y 1, x 2, in 0, out 5
@@ -155,7 +158,7 @@ TEST_F(RecognitionWeightsTest, BinTruncatedByOneByteIsRefused) {
   write_original_manifest_and_bin();
 
   Result<RecognitionWeights> unchecked =
-      RecognitionWeights::from_manifest(dir_ / "model" / kManifest.filename());
+      RecognitionWeights::from_manifest(dir_ / "model" / manifest_path().filename());
   ASSERT_FALSE(unchecked);
   EXPECT_MESSAGE_HAS(unchecked, "weights end before tensor 'fc'");
 
