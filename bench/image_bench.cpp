@@ -30,7 +30,7 @@ std::span<const std::byte> sample_bytes() {
 }
 
 // range(0): max_long_side, 0 = full size.
-void BM_Decode(benchmark::State& state) {
+void decode_sample(benchmark::State& state) {
   const DecodeOptions options{.max_long_side = static_cast<int>(state.range(0))};
   for (auto _ : state) {
     Result<DecodedImage> decoded = decoder().decode(sample_bytes(), options);
@@ -42,10 +42,16 @@ void BM_Decode(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Decode)->Arg(0)->Arg(1280)->Arg(960)->Threads(1)->Threads(2)->UseRealTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(decode_sample)
+    ->Arg(0)
+    ->Arg(1280)
+    ->Arg(960)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
-void BM_Probe(benchmark::State& state) {
+void probe_sample(benchmark::State& state) {
   for (auto _ : state) {
     Result<ImageInfo> info = decoder().probe(sample_bytes(), {});
     if (!info) {
@@ -56,9 +62,9 @@ void BM_Probe(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Probe)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(probe_sample)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-void BM_Thumbnail(benchmark::State& state) {
+void thumbnail_sample(benchmark::State& state) {
   const int long_side = static_cast<int>(state.range(0));
   std::size_t bytes = 0;
   for (auto _ : state) {
@@ -73,7 +79,7 @@ void BM_Thumbnail(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kAvgThreads);
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Thumbnail)
+BENCHMARK(thumbnail_sample)
     ->Arg(400)
     ->Threads(1)
     ->Threads(2)

@@ -42,7 +42,8 @@ ImagePtr image_from(const std::vector<Sample>& pixels, int width, int height, in
 // 8-bit RGB noise: compresses badly, so every cut of its file lands inside pixel data.
 inline ImagePtr noise_rgb(int width, int height, std::uint32_t seed = 7) {
   std::mt19937 random(seed);
-  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(width * height * 3));
+  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(width) *
+                                   static_cast<std::size_t>(height) * 3);
   for (std::uint8_t& p : pixels) {
     p = static_cast<std::uint8_t>(random() & 0xFF);
   }
@@ -52,10 +53,13 @@ inline ImagePtr noise_rgb(int width, int height, std::uint32_t seed = 7) {
 // White 8-bit RGB with a pure red kMark x kMark block in the stored top-left corner.
 inline constexpr int kMark = 16;
 inline ImagePtr marked_rgb(int width, int height) {
-  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(width * height * 3), 255);
+  std::vector<std::uint8_t> pixels(
+      static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3, 255);
   for (int y = 0; y < kMark; ++y) {
     for (int x = 0; x < kMark; ++x) {
-      const auto at = static_cast<std::size_t>((y * width + x) * 3);
+      const std::size_t at = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                              static_cast<std::size_t>(x)) *
+                             3;
       pixels[at + 1] = 0;
       pixels[at + 2] = 0;
     }

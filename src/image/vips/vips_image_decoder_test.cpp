@@ -20,11 +20,13 @@ using testing::marked_rgb;
 using testing::noise_rgb;
 using testing::read_file;
 
-const std::string kSample1 = FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
-const std::string kWebpNamedJpg = FINDME_TESTDATA_DIR "/faces/img47.jpg";           // 1350x1800
+constexpr const char* kSample1 = FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
+constexpr const char* kWebpNamedJpg = FINDME_TESTDATA_DIR "/faces/img47.jpg";           // 1350x1800
 
 std::array<int, 3> pixel(const RgbImage& image, int x, int y) {
-  const auto at = static_cast<std::size_t>((y * image.width + x) * 3);
+  const std::size_t at = (static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) +
+                          static_cast<std::size_t>(x)) *
+                         3;
   return {image.pixels[at], image.pixels[at + 1], image.pixels[at + 2]};
 }
 
@@ -145,7 +147,7 @@ TEST_F(VipsImageDecoderTest, ShrinksOnLoadToTheLongSide) {
 
     ASSERT_TRUE(decoded) << decoded.error().message;
     EXPECT_EQ(decoded->image.width, long_side);
-    EXPECT_NEAR(decoded->image.height, long_side * 1280 / 1920, 1);
+    EXPECT_NEAR(decoded->image.height, long_side * 1280.0 / 1920.0, 1.0);
     EXPECT_EQ(decoded->original.width, 1920);
     EXPECT_EQ(decoded->original.height, 1280);
   }
@@ -176,7 +178,7 @@ TEST_F(VipsImageDecoderTest, ShrinksRotatedAndPngImagesByTheirUprightLongSide) {
 }
 
 TEST_F(VipsImageDecoderTest, GreyBecomesRgb) {
-  const std::vector<std::uint8_t> grey(32 * 16, 100);
+  const std::vector<std::uint8_t> grey(std::size_t{32} * 16, 100);
   const ImagePtr image = image_from(grey, 32, 16, 1, VIPS_FORMAT_UCHAR, VIPS_INTERPRETATION_B_W);
 
   Result<DecodedImage> decoded = decode(encode(image.get(), ".png"));
@@ -187,7 +189,7 @@ TEST_F(VipsImageDecoderTest, GreyBecomesRgb) {
 }
 
 TEST_F(VipsImageDecoderTest, SixteenBitBecomesEightBit) {
-  const std::vector<std::uint16_t> rgb16(32 * 16 * 3, 0x8080);
+  const std::vector<std::uint16_t> rgb16(std::size_t{32} * 16 * 3, 0x8080);
   const ImagePtr image =
       image_from(rgb16, 32, 16, 3, VIPS_FORMAT_USHORT, VIPS_INTERPRETATION_RGB16);
   const std::string bytes = encode(image.get(), ".png[bitdepth=16]");
@@ -200,8 +202,8 @@ TEST_F(VipsImageDecoderTest, SixteenBitBecomesEightBit) {
 }
 
 TEST_F(VipsImageDecoderTest, AlphaIsFlattenedOnWhite) {
-  std::vector<std::uint8_t> rgba(32 * 16 * 4, 0);  // transparent black ...
-  for (std::size_t i = 0; i < 16 * 4; i += 4) {
+  std::vector<std::uint8_t> rgba(std::size_t{32} * 16 * 4, 0);  // transparent black ...
+  for (std::size_t i = 0; i < std::size_t{16} * 4; i += 4) {
     rgba[i] = 255;  // ... except an opaque red first row half
     rgba[i + 3] = 255;
   }
@@ -216,9 +218,9 @@ TEST_F(VipsImageDecoderTest, AlphaIsFlattenedOnWhite) {
 }
 
 TEST_F(VipsImageDecoderTest, GreyWithAlphaAndCmykBecomeRgb) {
-  const std::vector<std::uint8_t> grey_alpha(32 * 16 * 2, 0);
+  const std::vector<std::uint8_t> grey_alpha(std::size_t{32} * 16 * 2, 0);
   const ImagePtr ga = image_from(grey_alpha, 32, 16, 2, VIPS_FORMAT_UCHAR, VIPS_INTERPRETATION_B_W);
-  const std::vector<std::uint8_t> cmyk(32 * 16 * 4, 0);  // no ink: white paper
+  const std::vector<std::uint8_t> cmyk(std::size_t{32} * 16 * 4, 0);  // no ink: white paper
   const ImagePtr paper = image_from(cmyk, 32, 16, 4, VIPS_FORMAT_UCHAR, VIPS_INTERPRETATION_CMYK);
 
   Result<DecodedImage> from_ga = decode(encode(ga.get(), ".png"));
@@ -263,6 +265,7 @@ TEST_F(VipsImageDecoderTest, ConcurrentDecodesGiveIdenticalPixels) {
   constexpr int kRounds = 3;
   std::array<int, kThreads> matches{};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < kRounds; ++round) {
@@ -288,6 +291,7 @@ TEST_F(VipsImageDecoderTest, ConcurrentDecodesGiveIdenticalPixels) {
 // definition per binary). libx265, which libheif uses to *encode* the HEIC test images, leaks a
 // small encoder allocation (x265::x265_malloc, ~1 kB per encoder) that no caller can free.
 // Decoding never touches x265, so production binaries need no suppression.
-extern "C" const char* __lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier)
+extern "C" const char*
+__lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier,readability-identifier-naming)
   return "leak:libx265.so\n";
 }

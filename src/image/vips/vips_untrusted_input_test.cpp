@@ -14,7 +14,7 @@ using testing::encode;
 using testing::noise_rgb;
 using testing::read_file;
 
-const std::string kSample1 = FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
+constexpr const char* kSample1 = FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
 
 bool is_rejection(Errc code) {
   return code == Errc::invalid_image || code == Errc::unsupported_media_type;
@@ -210,7 +210,8 @@ TEST_F(VipsUntrustedInputTest, PixelLimitIsConfigurable) {
   const std::string photo = read_file(kSample1);
 
   const std::string message = expect_refused(photo, Errc::invalid_image, {.max_pixels = 2'000'000});
-  Result<ImageInfo> at_limit = decoder_.probe(as_bytes(photo), {.max_pixels = 1920 * 1280});
+  Result<ImageInfo> at_limit =
+      decoder_.probe(as_bytes(photo), {.max_pixels = std::int64_t{1920} * 1280});
 
   EXPECT_NE(message.find("1920x1280 pixels; the limit is 2000000"), std::string::npos) << message;
   EXPECT_TRUE(at_limit) << at_limit.error().message;
