@@ -1,0 +1,196 @@
+#include "store/testing/failing_store.h"
+
+#include <utility>
+
+namespace findme::store::testing {
+
+Result<void> FailingStore::ping() {
+  return call([&] { return inner_.ping(); });
+}
+
+Result<User> FailingStore::create_user(const NewUser& user) {
+  return call([&] { return inner_.create_user(user); });
+}
+
+Result<std::optional<User>> FailingStore::find_user(UserId id) {
+  return call([&] { return inner_.find_user(id); });
+}
+
+Result<std::optional<User>> FailingStore::find_user_by_email(std::string_view email) {
+  return call([&] { return inner_.find_user_by_email(email); });
+}
+
+Result<OrphanedKeys> FailingStore::delete_user(UserId id) {
+  return call([&] { return inner_.delete_user(id); });
+}
+
+Result<void> FailingStore::create_token(const NewToken& token) {
+  return call([&] { return inner_.create_token(token); });
+}
+
+Result<std::optional<User>> FailingStore::find_user_by_token(std::string_view token_hash) {
+  return call([&] { return inner_.find_user_by_token(token_hash); });
+}
+
+Result<void> FailingStore::delete_token(std::string_view token_hash) {
+  return call([&] { return inner_.delete_token(token_hash); });
+}
+
+Result<std::int64_t> FailingStore::delete_expired_tokens() {
+  return call([&] { return inner_.delete_expired_tokens(); });
+}
+
+Result<void> FailingStore::record_failed_login(std::string_view email) {
+  return call([&] { return inner_.record_failed_login(email); });
+}
+
+Result<std::int64_t> FailingStore::count_failed_logins(std::string_view email, Timestamp since) {
+  return call([&] { return inner_.count_failed_logins(email, since); });
+}
+
+Result<void> FailingStore::clear_failed_logins(std::string_view email) {
+  return call([&] { return inner_.clear_failed_logins(email); });
+}
+
+Result<std::optional<Event>> FailingStore::create_event(const NewEvent& event) {
+  return call([&] { return inner_.create_event(event); });
+}
+
+Result<std::optional<Event>> FailingStore::find_event(EventId id) {
+  return call([&] { return inner_.find_event(id); });
+}
+
+Result<std::optional<Event>> FailingStore::find_event_by_code(std::string_view code) {
+  return call([&] { return inner_.find_event_by_code(code); });
+}
+
+Result<std::vector<Event>> FailingStore::list_organizer_events(UserId organizer) {
+  return call([&] { return inner_.list_organizer_events(organizer); });
+}
+
+Result<OrphanedKeys> FailingStore::delete_event(EventId id) {
+  return call([&] { return inner_.delete_event(id); });
+}
+
+Result<EventStats> FailingStore::event_stats(EventId id) {
+  return call([&] { return inner_.event_stats(id); });
+}
+
+Result<bool> FailingStore::join_event(UserId user, EventId event) {
+  return call([&] { return inner_.join_event(user, event); });
+}
+
+Result<bool> FailingStore::is_member(UserId user, EventId event) {
+  return call([&] { return inner_.is_member(user, event); });
+}
+
+Result<std::vector<Event>> FailingStore::list_joined_events(UserId user) {
+  return call([&] { return inner_.list_joined_events(user); });
+}
+
+Result<PhotoAndJob> FailingStore::add_photo_and_enqueue(const NewPhoto& photo) {
+  return call([&] { return inner_.add_photo_and_enqueue(photo); });
+}
+
+Result<std::optional<Photo>> FailingStore::find_photo(PhotoId id) {
+  return call([&] { return inner_.find_photo(id); });
+}
+
+Result<std::vector<Photo>> FailingStore::list_event_photos(EventId event) {
+  return call([&] { return inner_.list_event_photos(event); });
+}
+
+Result<std::vector<Face>> FailingStore::save_photo_index(PhotoId photo, const PhotoIndex& index) {
+  return call([&] { return inner_.save_photo_index(photo, index); });
+}
+
+Result<void> FailingStore::mark_photo_failed(PhotoId photo, std::string_view error_code) {
+  return call([&] { return inner_.mark_photo_failed(photo, error_code); });
+}
+
+Result<std::vector<Face>> FailingStore::list_event_faces(EventId event) {
+  return call([&] { return inner_.list_event_faces(event); });
+}
+
+Result<std::vector<Face>> FailingStore::list_photo_faces(PhotoId photo) {
+  return call([&] { return inner_.list_photo_faces(photo); });
+}
+
+Result<bool> FailingStore::can_view_photo(UserId user, PhotoId photo) {
+  return call([&] { return inner_.can_view_photo(user, photo); });
+}
+
+Result<SelfieAndJob> FailingStore::add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) {
+  return call([&] { return inner_.add_selfie_and_enqueue(selfie, std::move(job)); });
+}
+
+Result<std::optional<Selfie>> FailingStore::find_selfie(SelfieId id) {
+  return call([&] { return inner_.find_selfie(id); });
+}
+
+Result<std::vector<Selfie>> FailingStore::list_user_selfies(UserId user) {
+  return call([&] { return inner_.list_user_selfies(user); });
+}
+
+Result<void> FailingStore::set_selfie_embedding(SelfieId selfie, const FaceVector& embedding) {
+  return call([&] { return inner_.set_selfie_embedding(selfie, embedding); });
+}
+
+Result<std::vector<AttendeeFace>> FailingStore::list_attendee_faces(EventId event) {
+  return call([&] { return inner_.list_attendee_faces(event); });
+}
+
+Result<void> FailingStore::upsert_matches(std::span<const NewMatch> matches) {
+  return call([&] { return inner_.upsert_matches(matches); });
+}
+
+Result<bool> FailingStore::hide_match(UserId user, PhotoId photo) {
+  return call([&] { return inner_.hide_match(user, photo); });
+}
+
+Result<std::vector<MatchedPhoto>> FailingStore::list_user_matches(UserId user,
+                                                                  std::optional<EventId> event) {
+  return call([&] { return inner_.list_user_matches(user, event); });
+}
+
+Result<std::int64_t> FailingStore::count_user_matches(UserId user, std::optional<EventId> event) {
+  return call([&] { return inner_.count_user_matches(user, event); });
+}
+
+Result<Job> FailingStore::enqueue_job(const NewJob& job) {
+  return call([&] { return inner_.enqueue_job(job); });
+}
+
+Result<std::optional<Job>> FailingStore::find_job(JobId id) {
+  return call([&] { return inner_.find_job(id); });
+}
+
+Result<std::optional<Job>> FailingStore::claim_next_job(const ClaimRequest& request) {
+  return call([&] { return inner_.claim_next_job(request); });
+}
+
+Result<bool> FailingStore::extend_lease(JobId job, const WorkerId& worker, Timestamp until) {
+  return call([&] { return inner_.extend_lease(job, worker, until); });
+}
+
+Result<bool> FailingStore::complete_job(JobId job, std::string_view result) {
+  return call([&] { return inner_.complete_job(job, result); });
+}
+
+Result<std::optional<Job>> FailingStore::fail_job(JobId job, const JobFailure& failure) {
+  return call([&] { return inner_.fail_job(job, failure); });
+}
+
+Result<std::int64_t> FailingStore::count_pending_jobs(UserId user) {
+  return call([&] { return inner_.count_pending_jobs(user); });
+}
+
+Result<std::int64_t> FailingStore::count_queued_jobs() {
+  return call([&] { return inner_.count_queued_jobs(); });
+}
+
+Result<JobCounts> FailingStore::count_jobs() {
+  return call([&] { return inner_.count_jobs(); });
+}
+
+}  // namespace findme::store::testing
