@@ -7,11 +7,18 @@
 
 namespace findme::face {
 
-// When a face stops being usable for matching. The defaults come from measurements on the
-// package's six sample photos and shared/testdata/faces (see quality.cpp for the figures).
+// When a face stops being usable for matching. Measured on the package's six sample photos (22
+// faces, 1920 px) by degrading them and comparing each face's descriptor with the original's
+// (for scale: different people are >= 0.59 apart, the match threshold is 0.6):
+//   - size: photos shrunk so that faces are 62-90 px drift 0.06-0.30 (median ~0.10); 52 px:
+//     0.10-0.24; 36-44 px: 0.14-0.34 (median ~0.23). Below 48 px the drift eats too much margin.
+//   - sharpness: unblurred faces score 33-542; a blur of ~1 px (sharpness 13-125) drifts
+//     <= 0.25; blurs that bring sharpness under 10 drift 0.17-0.52 (median ~0.3).
+//   - score: sample1's badge, the only non-face HOG returned at any working size, scored 0.01 at
+//     full size; the weakest real face 0.39 (grey, 1280 px working size).
 struct QualityThresholds {
-  float min_size_px = 60;    // box side in the analysed image; below: "too_small"
-  float min_sharpness = 40;  // Laplacian variance of the grey chip; below: "blurry"
+  float min_size_px = 48;    // box side in the analysed image; below: "too_small"
+  float min_sharpness = 10;  // Laplacian variance of the grey chip; below: "blurry"
   float min_score = 0.25f;   // HOG detector score; below: "low_score"
 };
 

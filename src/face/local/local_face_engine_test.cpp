@@ -1,0 +1,192 @@
+#include "face/local/local_face_engine.h"
+
+#include <cmath>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "face/dlib/hog_face_detector.h"
+#include "face/local/face_models.h"
+#include "face/local/test_photos.h"
+
+namespace findme::face::local {
+namespace {
+
+// Box blur of radius r, applied twice (close to a Gaussian): an out-of-focus photo.
+image::RgbImage blur(const image::RgbImage& in, int r) {
+  image::RgbImage out = in;
+  const auto at = [](const image::RgbImage& img, int x, int y, int c) {
+    x = std::clamp(x, 0, img.width - 1);
+    y = std::clamp(y, 0, img.height - 1);
+    return int{img.pixels[static_cast<std::size_t>(3 * (y * img.width + x) + c)]};
+  };
+  for (int pass = 0; pass < 4; ++pass) {  // horizontal, vertical, horizontal, vertical
+    const image::RgbImage src = out;
+    for (int y = 0; y < src.height; ++y) {
+      for (int x = 0; x < src.width; ++x) {
+        for (int c = 0; c < 3; ++c) {
+          int sum = 0;
+          for (int d = -r; d <= r; ++d) {
+            sum += pass % 2 == 0 ? at(src, x + d, y, c) : at(src, x, y + d, c);
+          }
+          out.pixels[static_cast<std::size_t>(3 * (y * src.width + x) + c)] =
+              static_cast<std::uint8_t>(sum / (2 * r + 1));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+class LocalFaceEngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {  // models take ~0.6 s to load: once for the suite
+    Result<FaceModels> loaded = FaceModels::load(testing::default_model_options());
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    models_.emplace(std::move(loaded).value());
+  }
+  static void TearDownTestSuite() { models_.reset(); }
+
+  static std::unique_ptr<FaceEngine> make_engine() {
+    Result<std::unique_ptr<FaceEngine>> engine = models_->make_engine();
+    EXPECT_TRUE(engine) << engine.error().message;
+    return engine ? std::move(engine).value() : nullptr;
+  }
+
+  static inline std::optional<FaceModels> models_;
+};
+
+// Records what it is given; fails when told to.
+class FakeEmbedder final : public FaceEmbedder {
+ public:
+  explicit FakeEmbedder(bool fail) : fail_(fail) {}
+  Result<std::vector<Embedding>> embed(std::span<const image::RgbImage> chips) override {
+    ++calls;
+    chip_sides.clear();
+    for (const image::RgbImage& chip : chips) {
+      chip_sides.push_back(chip.width);
+    }
+    if (fail_) {
+      return make_error(Errc::internal, "net failed");
+    }
+    return std::vector<Embedding>(chips.size());
+  }
+  int calls = 0;
+  std::vector<int> chip_sides;
+
+ private:
+  bool fail_;
+};
+
+TEST_F(LocalFaceEngineTest, PhotoGivesLandmarksAndDescriptorsLargestFirst) {
+  const image::RgbImage photo = testing::load_sample(1);  // three faces counted by eye
+  Result<FaceAnalysis> analysis = make_engine()->analyze(photo);
+  ASSERT_TRUE(analysis) << analysis.error().message;
+  ASSERT_EQ(analysis->faces.size(), 3u);
+  for (std::size_t i = 0; i < analysis->faces.size(); ++i) {
+    const Face& face = analysis->faces[i];
+    EXPECT_EQ(face.landmarks.size(), 68u);
+    EXPECT_GE(face.box.x, 0);
+    EXPECT_LE(face.box.x + face.box.width, static_cast<float>(photo.width));
+    EXPECT_TRUE(face.quality.usable) << face.quality.reason;
+    float norm = 0;
+    for (float v : face.embedding) {
+      ASSERT_TRUE(std::isfinite(v));
+      norm += v * v;
+    }
+    EXPECT_GT(norm, 0.1f);
+    if (i > 0) {
+      EXPECT_GE(analysis->faces[i - 1].box.width * analysis->faces[i - 1].box.height,
+                face.box.width * face.box.height);
+    }
+  }
+  // Three different people.
+  EXPECT_GT(distance(analysis->faces[0].embedding, analysis->faces[1].embedding), 0.6f);
+  EXPECT_GT(analysis->timings.detect_ms, 0);
+  EXPECT_GT(analysis->timings.embed_ms, 0);
+}
+
+TEST_F(LocalFaceEngineTest, BlurredPhotoFacesAreFlaggedBlurry) {
+  const image::RgbImage photo = testing::load_sample(6);
+  std::unique_ptr<FaceEngine> engine = make_engine();
+  Result<FaceAnalysis> sharp = engine->analyze(photo);
+  Result<FaceAnalysis> blurred = engine->analyze(blur(photo, 5));
+  ASSERT_TRUE(sharp && blurred);
+  ASSERT_FALSE(sharp->faces.empty());
+  ASSERT_FALSE(blurred->faces.empty());
+  for (const Face& face : sharp->faces) {
+    EXPECT_TRUE(face.quality.usable) << face.quality.reason;
+  }
+  for (const Face& face : blurred->faces) {
+    EXPECT_FALSE(face.quality.usable);
+    EXPECT_EQ(std::string(face.quality.reason), "blurry");
+  }
+}
+
+TEST_F(LocalFaceEngineTest, EnginesOnTwoThreadsGiveIdenticalResults) {
+  const image::RgbImage photo = testing::load_sample(5);
+  std::unique_ptr<FaceEngine> a = make_engine();
+  std::unique_ptr<FaceEngine> b = make_engine();
+  std::optional<Result<FaceAnalysis>> ra;
+  std::optional<Result<FaceAnalysis>> rb;
+  std::thread ta([&] { ra.emplace(a->analyze(photo)); });
+  std::thread tb([&] { rb.emplace(b->analyze(photo)); });
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(*ra && *rb);
+  ASSERT_EQ((*ra)->faces.size(), (*rb)->faces.size());
+  ASSERT_FALSE((*ra)->faces.empty());
+  for (std::size_t i = 0; i < (*ra)->faces.size(); ++i) {
+    EXPECT_EQ((*ra)->faces[i].embedding, (*rb)->faces[i].embedding);
+    EXPECT_EQ((*ra)->faces[i].box.x, (*rb)->faces[i].box.x);
+  }
+}
+
+TEST_F(LocalFaceEngineTest, EmptyImageHasNoFace) {
+  Result<FaceAnalysis> analysis = make_engine()->analyze(image::RgbImage{});
+  ASSERT_TRUE(analysis);
+  EXPECT_TRUE(analysis->faces.empty());
+}
+
+TEST(LocalFaceEngineFakeTest, ChipsGoToTheEmbedderInOneBatchAndItsErrorComesBack) {
+  Result<dlib::FaceLandmarker> landmarker = dlib::FaceLandmarker::load(dlib::kDefaultLandmarkModel);
+  ASSERT_TRUE(landmarker) << landmarker.error().message;
+  auto shared = std::make_shared<const dlib::FaceLandmarker>(std::move(landmarker).value());
+  const image::RgbImage photo = testing::load_sample(6);  // four faces
+  for (bool fail : {false, true}) {
+    auto embedder = std::make_unique<FakeEmbedder>(fail);
+    FakeEmbedder* fake = embedder.get();
+    LocalFaceEngine engine(
+        std::make_unique<dlib::HogFaceDetector>(dlib::HogFaceDetector::create({}).value()), shared,
+        std::move(embedder), {});
+    Result<FaceAnalysis> analysis = engine.analyze(photo);
+    EXPECT_EQ(fake->calls, 1);
+    EXPECT_EQ(fake->chip_sides, std::vector<int>(4, kChipSize));
+    ASSERT_EQ(analysis.has_value(), !fail);
+    if (fail) {
+      EXPECT_EQ(analysis.error().code, Errc::internal);
+    }
+  }
+}
+
+TEST(FaceModelsTest, MissingPackageNamesTheFetchScript) {
+  FaceModelOptions options = testing::default_model_options();
+  options.package_dir = "/nonexistent/face-api";
+  Result<FaceModels> models = FaceModels::load(options);
+  ASSERT_FALSE(models);
+  EXPECT_NE(models.error().message.find("tools/fetch_models.sh"), std::string::npos)
+      << models.error().message;
+}
+
+TEST(FaceModelsTest, MissingLandmarkModelNamesThePackage) {
+  FaceModelOptions options = testing::default_model_options();
+  options.landmark_model = "/nonexistent/shape_predictor.dat";
+  Result<FaceModels> models = FaceModels::load(options);
+  ASSERT_FALSE(models);
+  EXPECT_NE(models.error().message.find("libdlib-data"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace findme::face::local
