@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -136,9 +137,30 @@ class FaceScript {
     return static_cast<std::size_t>(std::count(calls_.begin(), calls_.end(), tag));
   }
 
-  Result<face::FaceAnalysis> analyze(const std::string& tag) {
+  // analyze(tag) blocks until release(): a job that is "still running" for as long as a test
+  // needs, without sleeping.
+  void hold(const std::string& tag) {
     std::lock_guard lock(mu_);
+    held_ = tag;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu_);
+      held_.clear();
+    }
+    cv_.notify_all();
+  }
+  // Blocks until analyze(tag) has been called.
+  void wait_for_call(const std::string& tag) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return std::find(calls_.begin(), calls_.end(), tag) != calls_.end(); });
+  }
+
+  Result<face::FaceAnalysis> analyze(const std::string& tag) {
+    std::unique_lock lock(mu_);
     calls_.push_back(tag);
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return held_.empty() || held_ != tag; });
     if (auto failure = failures_.find(tag); failure != failures_.end()) {
       return make_error(failure->second, "scripted failure");
     }
@@ -155,6 +177,8 @@ class FaceScript {
   std::map<std::string, std::vector<face::Face>> faces_;  // guarded by mu_
   std::map<std::string, Errc> failures_;                  // guarded by mu_
   std::vector<std::string> calls_;                        // guarded by mu_
+  std::string held_;                                      // guarded by mu_
+  std::condition_variable cv_;
 };
 
 // One per worker, like the real engine; reads the tag FakeImageDecoder wrote into the pixels.
