@@ -1,5 +1,6 @@
 // SqliteStore: the durable job queue.
 #include <string>
+#include <tuple>
 
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -37,6 +38,36 @@ Result<void> expire_abandoned(Connection& c, Timestamp now) {
   if (Result<void> done = stmt->bind_all(now, kWorkerLost).run(); !done) return done;
   if (c.changes() == 0) return {};
   return fail_photos_of_failed_jobs(c);
+}
+
+struct Candidate {
+  JobId id;
+  int priority = 0;
+  std::int64_t run_after = 0;
+  auto key() const { return std::tuple(priority, run_after, id.value); }
+};
+
+// The next runnable job: queued and due, or running with an expired lease (its worker died).
+// Two queries instead of one with OR: each walks jobs_queue in claim order and stops at the
+// first hit, where the OR form sorted every queued job on each claim.
+Result<std::optional<Candidate>> next_candidate(Connection& c, Timestamp now, int max_priority) {
+  static constexpr const char* kQueued =
+      "SELECT id, priority, run_after FROM jobs WHERE status = 'queued' AND priority <= ?2 "
+      "AND run_after <= ?1 ORDER BY priority, run_after, id LIMIT 1";
+  static constexpr const char* kExpired =
+      "SELECT id, priority, run_after FROM jobs WHERE status = 'running' AND priority <= ?2 "
+      "AND lease_until <= ?1 ORDER BY priority, run_after, id LIMIT 1";
+  std::optional<Candidate> best;
+  for (const char* sql : {kQueued, kExpired}) {
+    Result<Statement> stmt = c.prepare(sql);
+    if (!stmt) return stmt.error();
+    Result<bool> row = stmt->bind_all(now, max_priority).step();
+    if (!row) return row.error();
+    if (!*row) continue;
+    Candidate found{stmt->id<JobId>(0), stmt->int32(1), stmt->int64(2)};
+    if (!best || found.key() < best->key()) best = found;
+  }
+  return best;
 }
 
 Result<std::optional<Job>> select_job(Connection& c, JobId id) {
@@ -87,22 +118,20 @@ Result<std::optional<Job>> SqliteStore::find_job(JobId id) {
 }
 
 Result<std::optional<Job>> SqliteStore::claim_next_job(const ClaimRequest& request) {
-  // One statement picks and leases the job, inside the single write transaction, so two claims
-  // (threads here, or other processes through the file lock) never see the same candidate.
-  static constexpr const char* kClaim =
+  // Picking and leasing happen inside the single write transaction, so two claims (threads here,
+  // or other processes through the file lock) never see the same candidate.
+  static constexpr const char* kLease =
       "UPDATE jobs SET status = 'running', lease_owner = ?2, lease_until = ?3, "
-      "  attempts = attempts + 1 "
-      "WHERE id = (SELECT id FROM jobs "
-      "  WHERE ((status = 'queued' AND run_after <= ?1) OR "
-      "         (status = 'running' AND lease_until <= ?1)) AND priority <= ?4 "
-      "  ORDER BY priority, run_after, id LIMIT 1) "
-      "RETURNING " FINDME_JOB_COLUMNS("");
+      "  attempts = attempts + 1 WHERE id = ?1 RETURNING " FINDME_JOB_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<std::optional<Job>> {
     if (Result<void> expired = expire_abandoned(c, now); !expired) return expired.error();
-    Result<Statement> stmt = c.prepare(kClaim);
+    Result<std::optional<Candidate>> next = next_candidate(c, now, request.max_priority);
+    if (!next) return next.error();
+    if (!*next) return std::optional<Job>();
+    Result<Statement> stmt = c.prepare(kLease);
     if (!stmt) return stmt.error();
-    stmt->bind_all(now, request.worker, now + request.lease, request.max_priority);
+    stmt->bind_all((*next)->id, request.worker, now + request.lease);
     Result<std::optional<Job>> job = read_one<Job>(*stmt, read_job);
     if (!job) return job;
     if (Result<void> done = stmt->run(); !done) return done.error();
