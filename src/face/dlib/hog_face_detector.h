@@ -9,18 +9,21 @@
 
 namespace findme::face::dlib {
 
-// How a photo is searched for faces. Defaults measured on the package's six sample photos
-// (1920 px, 22 faces counted by eye; bench/face_bench.cpp, FACE-NOTES.md):
-//   working side  upsample  found (score >= 0)  false pos.  detect time per photo, one core
-//   640           no        19 / 22             0           ~30 ms
-//   960           no        19 / 22             0           ~60-70 ms
-//   1280          no        19 / 22             0           ~90-110 ms (grey)
-//   1920 (full)   no        19 / 22             1 (badge)   ~230-270 ms
-//   960           yes       19 / 22             0           ~250-290 ms
+// How a photo is searched for faces. Measured on the package's six sample photos (1920 px, 22
+// clearly visible faces counted by eye; tests/accuracy/detection_test.cpp, bench/face_bench.cpp
+// BM_Detect, CPU time per photo on one core of a loaded 2-core EPYC):
+//   working side  upsample  real faces found  false positives  detect time per photo
+//   640           no        19 / 22           0                ~28 ms
+//   960           no        19 / 22           0                ~60 ms
+//   1280          no        19 / 22           0                ~100 ms   <- default
+//   1920 (full)   no        19 / 22           1 (badge, 0.01)  ~205 ms
+//   640           yes       19 / 22           0                ~95 ms
+//   960           yes       18 / 22           0                ~210 ms
 // The three misses (a profile, a head bowed low, a three-quarter view) score -0.3 to -0.5 at
-// every size, below non-faces such as sample1's badge, so no threshold recovers them.
-// 1280 keeps the default inside the 300 ms per-photo budget while finding faces down to
-// 80 / 1280 = 6 % of the long side (HOG's window is 80 px): ~120 px in a 1920 px photo.
+// every size, no higher than non-faces, so no threshold recovers them. The samples' faces are
+// large (150-270 px); event photos are not, so the working size is chosen for small faces within
+// the budget (<= 300 ms per 1920 px photo end to end): HOG's window is 80 px, so 1280 finds faces
+// down to 80 / 1280 = 6 % of the long side (~120 px in a 1920 px photo), 640 only down to 12 %.
 struct DetectionPolicy {
   // The image is downscaled (never enlarged) so that its longer side is at most this many
   // pixels before detection; boxes are scaled back. 0 detects at full size.
