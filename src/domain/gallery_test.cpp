@@ -1,0 +1,126 @@
+#include "domain/gallery.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/testing/job_test_world.h"
+
+namespace findme::domain {
+namespace {
+
+using testing::must;
+
+class GalleryTest : public ::testing::Test {
+ protected:
+  GalleryTest() { ada_ = *must(world_.store.find_user(world_.add_attendee("ada"))); }
+
+  // A photo with one face, matched to `user` at `distance` as a job would.
+  PhotoId matched_photo(UserId user, float distance, std::optional<EventId> event = {}) {
+    PhotoId photo = world_.add_photo(testing::fake_image("p"), event).photo.id;
+    std::vector<Face> faces = must(world_.store.save_photo_index(
+        photo, {.width = 640, .height = 480, .faces = {{.box = {1, 2, 30, 30}}}}));
+    const NewMatch match{user, photo, faces[0].id, distance};
+    must(world_.store.upsert_matches(std::span(&match, 1)));
+    return photo;
+  }
+
+  testing::JobWorld world_;
+  Gallery gallery_{world_.store, 0.6f};
+  User ada_;
+};
+
+TEST_F(GalleryTest, MyPhotosAreBestFirstWithSimilarityAndSize) {
+  PhotoId far = matched_photo(ada_.id, 0.45f);
+  PhotoId near = matched_photo(ada_.id, 0.15f);
+
+  MyPhotos mine = must(gallery_.my_photos(ada_, std::nullopt));
+
+  ASSERT_EQ(mine.photos.size(), 2u);
+  EXPECT_EQ(mine.photos[0].photo.id, near);
+  EXPECT_FLOAT_EQ(mine.photos[0].similarity, 0.875f);
+  EXPECT_EQ(mine.photos[0].event_code, "HARBOR");
+  EXPECT_EQ(mine.photos[0].photo.width, 640);
+  EXPECT_EQ(mine.photos[1].photo.id, far);
+  EXPECT_FLOAT_EQ(mine.photos[1].similarity, 0.625f);
+  EXPECT_EQ(mine.pending_jobs, 0);
+}
+
+TEST_F(GalleryTest, EventCodeFiltersAndIgnoresCase) {
+  Event other = *must(world_.store.create_event(
+      {.organizer_id = world_.organizer.id, .code = "OTHERX", .name = "Other"}));
+  must(world_.store.join_event(ada_.id, other.id));
+  matched_photo(ada_.id, 0.2f);
+  PhotoId there = matched_photo(ada_.id, 0.3f, other.id);
+
+  MyPhotos mine = must(gallery_.my_photos(ada_, "otherx"));
+
+  ASSERT_EQ(mine.photos.size(), 1u);
+  EXPECT_EQ(mine.photos[0].photo.id, there);
+}
+
+TEST_F(GalleryTest, UnknownCodeIsInvalidEventCode) {
+  Result<MyPhotos> mine = gallery_.my_photos(ada_, "NOSUCH");
+
+  ASSERT_FALSE(mine);
+  EXPECT_EQ(mine.error().code, Errc::invalid_event_code);
+}
+
+TEST_F(GalleryTest, EventNotJoinedIsAnEmptyList) {
+  must(world_.store.create_event(
+      {.organizer_id = world_.organizer.id, .code = "OTHERX", .name = "Other"}));
+  matched_photo(ada_.id, 0.2f);
+
+  MyPhotos mine = must(gallery_.my_photos(ada_, "OTHERX"));
+
+  EXPECT_TRUE(mine.photos.empty());
+}
+
+TEST_F(GalleryTest, PendingJobsCountsTheUsersQueuedJobs) {
+  world_.add_selfie(ada_.id, testing::fake_image("s"));
+
+  EXPECT_EQ(must(gallery_.my_photos(ada_, std::nullopt)).pending_jobs, 1);
+}
+
+TEST_F(GalleryTest, OrganizerIsForbidden) {
+  Result<MyPhotos> mine = gallery_.my_photos(world_.organizer, std::nullopt);
+
+  ASSERT_FALSE(mine);
+  EXPECT_EQ(mine.error().code, Errc::forbidden);
+}
+
+TEST_F(GalleryTest, HiddenPhotoLeavesMyPhotos) {
+  PhotoId photo = matched_photo(ada_.id, 0.2f);
+
+  ASSERT_TRUE(gallery_.hide(ada_.id, photo));
+
+  EXPECT_TRUE(must(gallery_.my_photos(ada_, std::nullopt)).photos.empty());
+  matched_photo(ada_.id, 0.2f);  // other photos still show
+  EXPECT_EQ(must(gallery_.my_photos(ada_, std::nullopt)).photos.size(), 1u);
+}
+
+TEST_F(GalleryTest, HidingAPhotoThatIsNotMineIsNotFound) {
+  PhotoId photo = world_.add_photo(testing::fake_image("p")).photo.id;
+
+  Result<void> hidden = gallery_.hide(ada_.id, photo);
+
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().code, Errc::not_found);
+}
+
+TEST_F(GalleryTest, JobsAreVisibleToTheirOwnerOnly) {
+  store::SelfieAndJob mine = world_.add_selfie(ada_.id, testing::fake_image("s"));
+  UserId bob = world_.add_attendee("bob");
+
+  Result<Job> own = gallery_.job_view(ada_.id, mine.job.id);
+  Result<Job> other = gallery_.job_view(bob, mine.job.id);
+  Result<Job> unknown = gallery_.job_view(ada_.id, JobId{9999});
+
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->kind, JobKind::match_selfie);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, Errc::not_found);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
+}  // namespace
+}  // namespace findme::domain
