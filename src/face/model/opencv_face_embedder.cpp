@@ -142,10 +142,10 @@ bool is_chip(const image::RgbImage& chip) {
          chip.pixels.size() == chip.byte_size();
 }
 
-// NCHW float blob of normalised chips.
-cv::Mat to_blob(std::span<const image::RgbImage> chips) {
-  const std::array<int, 4> dims{static_cast<int>(chips.size()), 3, kSide, kSide};
-  cv::Mat blob(4, dims.data(), CV_32F);
+// NCHW float blob of `batch` normalised chips; slots past chips.size() stay zero.
+cv::Mat to_blob(std::span<const image::RgbImage> chips, int batch) {
+  const std::array<int, 4> dims{batch, 3, kSide, kSide};
+  cv::Mat blob = cv::Mat::zeros(4, dims.data(), CV_32F);
   constexpr std::size_t kPlane = std::size_t{kSide} * kSide;
   float* out = blob.ptr<float>();
   for (const image::RgbImage& chip : chips) {
@@ -159,14 +159,23 @@ cv::Mat to_blob(std::span<const image::RgbImage> chips) {
   return blob;
 }
 
+Error bad_chip(std::size_t index, const image::RgbImage& chip) {
+  return make_error(Errc::internal,
+                    "face chip " + std::to_string(index) + " is " + std::to_string(chip.width) +
+                        "x" + std::to_string(chip.height) + ", expected a 150x150 RGB chip");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<OpenCvFaceEmbedder>> OpenCvFaceEmbedder::create(
-    const RecognitionWeights& weights) {
+    const RecognitionWeights& weights, const OpenCvEmbedderOptions& options) {
   static_assert(kChipSize == RecognitionWeights::kInputSize);
+  if (options.net_batch < 1) {
+    return make_error(Errc::internal, "face model: net_batch must be at least 1");
+  }
   std::unique_ptr<OpenCvFaceEmbedder> embedder;
   try {
-    embedder.reset(new OpenCvFaceEmbedder(build_net(weights)));
+    embedder.reset(new OpenCvFaceEmbedder(build_net(weights), options.net_batch));
   } catch (const std::exception& e) {
     return make_error(Errc::internal,
                       std::string("face model: OpenCV refused the network: ") + e.what());
@@ -182,22 +191,20 @@ Result<std::unique_ptr<OpenCvFaceEmbedder>> OpenCvFaceEmbedder::create(
 Result<std::vector<Embedding>> OpenCvFaceEmbedder::embed(std::span<const image::RgbImage> chips) {
   for (std::size_t i = 0; i < chips.size(); ++i) {
     if (!is_chip(chips[i])) {
-      return make_error(Errc::internal, "face chip " + std::to_string(i) + " is " +
-                                            std::to_string(chips[i].width) + "x" +
-                                            std::to_string(chips[i].height) +
-                                            ", expected a 150x150 RGB chip");
+      return bad_chip(i, chips[i]);
     }
   }
   std::vector<Embedding> embeddings(chips.size());
-  if (chips.empty()) {
-    return embeddings;
-  }
   try {
-    net_.setInput(to_blob(chips));
-    const cv::Mat out = net_.forward("fc");
-    for (std::size_t i = 0; i < chips.size(); ++i) {
-      const float* row = out.ptr<float>(static_cast<int>(i));
-      std::copy(row, row + kEmbeddingSize, embeddings[i].begin());
+    const auto batch = static_cast<std::size_t>(net_batch_);
+    for (std::size_t first = 0; first < chips.size(); first += batch) {
+      const auto chunk = chips.subspan(first, std::min(batch, chips.size() - first));
+      net_.setInput(to_blob(chunk, net_batch_));
+      const cv::Mat out = net_.forward("fc");
+      for (std::size_t i = 0; i < chunk.size(); ++i) {
+        const float* row = out.ptr<float>(static_cast<int>(i));
+        std::copy(row, row + kEmbeddingSize, embeddings[first + i].begin());
+      }
     }
   } catch (const std::exception& e) {
     return make_error(Errc::internal, std::string("face model: embedding failed: ") + e.what());

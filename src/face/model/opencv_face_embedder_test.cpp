@@ -107,14 +107,34 @@ TEST_F(OpenCvFaceEmbedderTest, BatchGivesTheSameDescriptorsAsSingleCalls) {
   for (const ReferenceChip& reference : *shared_chips) {
     chips.push_back(reference.chip);
   }
-  Result<std::vector<Embedding>> batch = shared_embedder->embed(chips);
-  ASSERT_TRUE(batch) << batch.error().message;
-  ASSERT_EQ(batch->size(), chips.size());
-  for (std::size_t i = 0; i < chips.size(); ++i) {
-    Result<std::vector<Embedding>> single = shared_embedder->embed({&chips[i], 1});
-    ASSERT_TRUE(single) << single.error().message;
-    EXPECT_LE(distance((*batch)[i], (*single)[0]), 1e-5f) << (*shared_chips)[i].name;
+  Result<RecognitionWeights> weights =
+      RecognitionWeights::load(std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15");
+  ASSERT_TRUE(weights) << weights.error().message;
+  // 3 chips per pass: 8 chips take two full passes and one padded with a blank chip.
+  Result<std::unique_ptr<OpenCvFaceEmbedder>> batched =
+      OpenCvFaceEmbedder::create(*weights, {.net_batch = 3});
+  ASSERT_TRUE(batched) << batched.error().message;
+
+  for (OpenCvFaceEmbedder* embedder : {shared_embedder, batched->get()}) {
+    Result<std::vector<Embedding>> batch = embedder->embed(chips);
+    ASSERT_TRUE(batch) << batch.error().message;
+    ASSERT_EQ(batch->size(), chips.size());
+    for (std::size_t i = 0; i < chips.size(); ++i) {
+      Result<std::vector<Embedding>> single = shared_embedder->embed({&chips[i], 1});
+      ASSERT_TRUE(single) << single.error().message;
+      EXPECT_LE(distance((*batch)[i], (*single)[0]), 1e-5f) << (*shared_chips)[i].name;
+    }
   }
+}
+
+TEST(OpenCvFaceEmbedderOptions, NetBatchBelowOneIsRefused) {
+  Result<RecognitionWeights> weights =
+      RecognitionWeights::load(std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15");
+  ASSERT_TRUE(weights) << weights.error().message;
+  Result<std::unique_ptr<OpenCvFaceEmbedder>> embedder =
+      OpenCvFaceEmbedder::create(*weights, {.net_batch = 0});
+  ASSERT_FALSE(embedder);
+  EXPECT_EQ(embedder.error().code, Errc::internal);
 }
 
 TEST_F(OpenCvFaceEmbedderTest, EmptyBatchGivesNoDescriptors) {
