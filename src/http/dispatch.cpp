@@ -1,0 +1,112 @@
+#include "http/dispatch.h"
+
+#include <algorithm>
+#include <exception>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/asio_config.h"
+
+namespace findme::http {
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+api::Response internal_error() {
+  return api::Response::error(500, "internal",
+                              "the server failed to handle this request; try again later");
+}
+
+// Runs the handler on the blocking pool, keeping the pool gauges current.
+asio::awaitable<api::Response> call_handler(Server::State& st, const api::Request& req) {
+  ServerMetrics& m = st.metrics;
+  if (m.pool_queued) m.pool_queued->add(1);
+  auto run = [&st, &req, &m]() -> api::Response {
+    if (m.pool_queued) m.pool_queued->add(-1);
+    if (m.pool_busy) m.pool_busy->add(1);
+    struct Done {
+      metrics::Gauge* busy;
+      ~Done() {
+        if (busy) busy->add(-1);
+      }
+    } done{m.pool_busy};
+    return st.handler.handle(req);
+  };
+  std::string failure;
+  try {
+    co_return co_await run_blocking(*st.pool, run);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  spdlog::error("rid={} handler threw: {}", req.request_id, failure);
+  co_return internal_error();
+}
+
+// Suspends until `key` is notified after `epoch`, the deadline passes or the server stops.
+// Returns true when the wait should end for good (deadline or shutdown).
+asio::awaitable<bool> wait_for_key(Server::State& st, Connection& c, const std::string& key,
+                                   std::uint64_t epoch, Clock::time_point deadline) {
+  c.wait_timer.expires_at(deadline);
+  std::weak_ptr<Connection> weak = c.weak_from_this();
+  auto executor = c.stream.get_executor();
+  Notifier::Subscription sub = st.notifier.subscribe(key, epoch, [weak, executor] {
+    // Runs on the notifying thread: hop to the connection's strand to touch its timer. A cancel
+    // that arrives late at worst wakes a later wait spuriously; the handler then waits again.
+    asio::post(executor, [weak] {
+      if (auto conn = weak.lock()) conn->wait_timer.cancel();
+    });
+  });
+  if (st.metrics.waiting) st.metrics.waiting->add(1);
+  c.waiting = true;
+  boost::system::error_code ec;
+  co_await c.wait_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  c.waiting = false;
+  if (st.metrics.waiting) st.metrics.waiting->add(-1);
+  sub.reset();
+  co_return !ec || st.stopping || Clock::now() >= deadline;
+}
+
+}  // namespace
+
+bool is_handler_path(std::string_view path) {
+  return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz" ||
+         path == "/metrics";
+}
+
+asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Request& req) {
+  bool get = req.method == "GET" || req.method == "HEAD";
+  if (st.static_files && get && !is_handler_path(req.path)) {
+    // Static lookups stat the disk, so they too run off the I/O threads.
+    const StaticFiles& files = *st.static_files;
+    auto found = co_await run_blocking(*st.pool, [&] { return files.lookup(req.path); });
+    if (found) co_return std::move(*found);
+    co_return api::Response::error(404, "not_found", "not found").with_route("static");
+  }
+  for (;;) {
+    // Read the epoch before the handler looks at the state it may wait on: a notify in between
+    // then fires the subscription at once instead of being lost.
+    std::uint64_t epoch = st.notifier.epoch();
+    api::Response res = co_await call_handler(st, req);
+    if (!res.wait) co_return res;
+    if (req.wait_expired) {
+      spdlog::error("rid={} handler asked to wait again after its deadline", req.request_id);
+      co_return internal_error();
+    }
+    Clock::time_point deadline = std::min(res.wait->deadline, Clock::now() + st.options.max_wait);
+    if (!req.wait_deadline) req.wait_deadline = deadline;
+    deadline = std::min(deadline, *req.wait_deadline);
+    if (st.stopping || Clock::now() >= deadline) {
+      req.wait_expired = true;
+      continue;
+    }
+    req.wait_expired = co_await wait_for_key(st, c, res.wait->key, epoch, deadline);
+  }
+}
+
+}  // namespace findme::http

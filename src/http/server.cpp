@@ -1,0 +1,211 @@
+#include "http/server.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/asio_config.h"
+#include "http/server_state.h"
+
+namespace findme::http {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+std::size_t hardware_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::size_t body_cap(const ServerOptions& o) {
+  if (o.max_request_bytes != 0) return o.max_request_bytes;
+  return o.max_upload_mb * o.max_files * (std::size_t{1} << 20) + (std::size_t{1} << 20);
+}
+
+ServerMetrics make_metrics(metrics::Registry* r) {
+  ServerMetrics m;
+  if (r == nullptr) return m;
+  m.connections = &r->gauge("http_connections", "Open client connections.");
+  m.waiting = &r->gauge("http_waiting_requests", "Requests held in an async wait (?wait=N).");
+  m.pool_busy = &r->gauge("http_blocking_pool_busy", "Handler pool threads running a request.");
+  m.pool_queued = &r->gauge("http_blocking_pool_queued", "Requests waiting for a handler thread.");
+  m.rejected_connections = &r->counter("http_rejected_connections_total",
+                                       "Connections refused because max_connections was reached.");
+  return m;
+}
+
+// Over the connection cap: answer 503 at once and close, so the client learns why.
+asio::awaitable<void> reject_connection(tcp::socket socket) {
+  static const std::string kBusy = [] {
+    std::string body =
+        api::Response::error(503, "unavailable", "too many connections; retry in a second").body;
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  boost::system::error_code ec;
+  co_await asio::async_write(socket, asio::buffer(kBusy),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+asio::awaitable<void> accept_loop(Server::State& st) {
+  for (;;) {
+    tcp::socket socket(asio::make_strand(st.io));
+    boost::system::error_code ec;
+    co_await st.acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (st.stopping || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("http: accept failed: {}", ec.message());
+      // Out of descriptors: back off instead of spinning.
+      asio::steady_timer pause(st.io, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (st.connection_count() >= st.options.max_connections) {
+      if (st.metrics.rejected_connections) st.metrics.rejected_connections->inc();
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, reject_connection(std::move(socket)), asio::detached);
+      continue;
+    }
+    std::uint64_t id;
+    {
+      std::lock_guard lock(st.conn_mu);
+      id = st.next_connection_id++;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket), id);
+    st.add_connection(conn);
+    auto ex = conn->stream.get_executor();
+    asio::co_spawn(ex, run_session(st, std::move(conn)), asio::detached);
+  }
+}
+
+}  // namespace
+
+Server::State::State(ServerOptions opts, api::Handler& h, Notifier& n, metrics::Registry* r)
+    : options(std::move(opts)),
+      max_body(body_cap(options)),
+      handler(h),
+      notifier(n),
+      registry(r),
+      metrics(make_metrics(r)) {}
+
+void Server::State::add_connection(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(conn_mu);
+  connections.emplace(c->id, c);
+  if (metrics.connections) metrics.connections->add(1);
+}
+
+void Server::State::remove_connection(std::uint64_t id) {
+  {
+    std::lock_guard lock(conn_mu);
+    connections.erase(id);
+    if (metrics.connections) metrics.connections->add(-1);
+  }
+  conn_cv.notify_all();
+}
+
+std::size_t Server::State::connection_count() {
+  std::lock_guard lock(conn_mu);
+  return connections.size();
+}
+
+void Server::State::for_each_connection(void (*fn)(Connection&)) {
+  std::lock_guard lock(conn_mu);
+  for (auto& [id, weak] : connections) {
+    if (auto c = weak.lock()) {
+      asio::post(c->stream.get_executor(), [c, fn] { fn(*c); });
+    }
+  }
+}
+
+Server::Server(ServerOptions options, api::Handler& handler, Notifier& notifier,
+               metrics::Registry* registry)
+    : state_(std::make_unique<State>(std::move(options), handler, notifier, registry)) {}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::port() const { return state_->bound_port.load(); }
+
+Result<void> Server::start() {
+  State& st = *state_;
+  std::lock_guard lock(st.lifecycle_mu);
+  if (st.running) return make_error(Errc::internal, "server already started");
+  const ServerOptions& o = st.options;
+  std::error_code fs_ec;
+  if (!o.spool_dir.empty() && !std::filesystem::is_directory(o.spool_dir, fs_ec)) {
+    return make_error(Errc::internal, "spool dir is not a directory: " + o.spool_dir.string());
+  }
+  if (!o.web_dir.empty()) {
+    if (!std::filesystem::is_directory(o.web_dir, fs_ec)) {
+      return make_error(Errc::internal, "web dir is not a directory: " + o.web_dir.string());
+    }
+    st.static_files.emplace(o.web_dir);
+  }
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(o.host, ec);
+  if (ec) return make_error(Errc::unavailable, "invalid listen address '" + o.host + "'");
+  tcp::endpoint endpoint(address, o.port);
+  tcp::acceptor acceptor(st.io);
+  if (acceptor.open(endpoint.protocol(), ec); !ec) {
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    acceptor.bind(endpoint, ec);
+  }
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return make_error(Errc::unavailable, "cannot listen on " + o.host + ":" +
+                                             std::to_string(o.port) + ": " + ec.message());
+  }
+  st.bound_port = acceptor.local_endpoint().port();
+  st.acceptor.emplace(std::move(acceptor));
+  st.pool = std::make_unique<BlockingPool>(o.blocking_threads ? o.blocking_threads
+                                                              : 2 * hardware_threads());
+  asio::co_spawn(st.acceptor->get_executor(), accept_loop(st), asio::detached);
+  std::size_t n = o.io_threads ? o.io_threads : hardware_threads();
+  for (std::size_t i = 0; i < n; ++i) st.io_threads.emplace_back([&st] { st.io.run(); });
+  st.running = true;
+  spdlog::info("http: listening on {}:{} ({} I/O threads, {} handler threads)", o.host,
+               st.bound_port.load(), n, st.pool->threads());
+  return {};
+}
+
+void Server::stop() {
+  State& st = *state_;
+  std::lock_guard lock(st.lifecycle_mu);
+  if (!st.running) return;
+  st.running = false;
+  st.stopping = true;
+  asio::post(st.acceptor->get_executor(), [&st] {
+    boost::system::error_code ec;
+    st.acceptor->close(ec);
+  });
+  // Idle keep-alive connections close now; async waits end now and answer with current state.
+  st.for_each_connection([](Connection& c) {
+    if (c.idle) c.stream.close();
+    if (c.waiting) c.wait_timer.cancel();
+  });
+  {
+    std::unique_lock conn_lock(st.conn_mu);
+    st.conn_cv.wait_for(conn_lock, st.options.shutdown_grace,
+                        [&st] { return st.connections.empty(); });
+  }
+  if (std::size_t left = st.connection_count(); left > 0) {
+    spdlog::warn("http: closing {} connections still busy after the shutdown grace period", left);
+    st.for_each_connection([](Connection& c) { c.stream.close(); });
+    std::unique_lock conn_lock(st.conn_mu);
+    st.conn_cv.wait_for(conn_lock, std::chrono::seconds(1),
+                        [&st] { return st.connections.empty(); });
+  }
+  st.io.stop();
+  for (auto& t : st.io_threads) t.join();
+  st.io_threads.clear();
+  st.pool.reset();  // runs what is queued; their completions stay queued on the stopped io
+  spdlog::info("http: stopped");
+}
+
+}  // namespace findme::http

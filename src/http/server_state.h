@@ -1,0 +1,88 @@
+// Internal to http/: the state a Server shares with its listener and connection coroutines.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>  // before Asio (Boost 1.74)
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "http/blocking_pool.h"
+#include "http/server.h"
+#include "http/static_files.h"
+
+namespace findme::http {
+
+// One accepted connection. Members other than `id` and `remote` are used only on the
+// connection's strand (the stream's executor).
+struct Connection : std::enable_shared_from_this<Connection> {
+  Connection(boost::asio::ip::tcp::socket socket, std::uint64_t connection_id)
+      : stream(std::move(socket)), wait_timer(stream.get_executor()), id(connection_id) {}
+
+  boost::beast::tcp_stream stream;
+  boost::asio::steady_timer wait_timer;  // an async wait (api::WaitFor) in progress
+  bool idle = true;                      // between requests: may be closed at shutdown
+  bool waiting = false;                  // suspended on wait_timer
+  const std::uint64_t id;
+  std::string remote;
+};
+
+// Metrics series that do not depend on the route, looked up once.
+struct ServerMetrics {
+  metrics::Gauge* connections = nullptr;
+  metrics::Gauge* waiting = nullptr;
+  metrics::Gauge* pool_busy = nullptr;
+  metrics::Gauge* pool_queued = nullptr;
+  metrics::Counter* rejected_connections = nullptr;
+};
+
+struct Server::State {
+  State(ServerOptions opts, api::Handler& h, Notifier& n, metrics::Registry* r);
+
+  const ServerOptions options;
+  const std::size_t max_body;
+  api::Handler& handler;
+  Notifier& notifier;
+  metrics::Registry* registry;
+  ServerMetrics metrics;
+
+  boost::asio::io_context io;
+  std::optional<boost::asio::ip::tcp::acceptor> acceptor;
+  std::optional<StaticFiles> static_files;
+  std::unique_ptr<BlockingPool> pool;
+  std::vector<std::thread> io_threads;
+  std::atomic<std::uint16_t> bound_port{0};
+  std::atomic<bool> stopping{false};
+  std::mutex lifecycle_mu;  // serialises start() and stop()
+  bool running = false;     // guarded by lifecycle_mu
+
+  // Live connections, so stop() can reach them.
+  std::mutex conn_mu;
+  std::condition_variable conn_cv;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;  // conn_mu
+  std::uint64_t next_connection_id = 1;                                      // conn_mu
+
+  void add_connection(const std::shared_ptr<Connection>& c);
+  void remove_connection(std::uint64_t id);
+  std::size_t connection_count();
+  // Runs `fn(conn)` on each live connection's strand.
+  void for_each_connection(void (*fn)(Connection&));
+};
+
+// The per-connection coroutine (session.cpp): reads requests until the peer closes, a deadline
+// passes, a fatal error occurs or the server stops.
+boost::asio::awaitable<void> run_session(Server::State& state, std::shared_ptr<Connection> conn);
+
+}  // namespace findme::http
