@@ -4,24 +4,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/../src"
 
-declare -A deps=()
+declare -A deps=() test_deps=()
+# One findme_module(...) call per line, even when it spans several lines in the file.
 while read -r line; do
   line=${line#findme_module(}
   line=${line%)}
   read -r -a words <<<"$line"
   name=${words[0]}
   list=""
+  tlist=""
   in_deps=0
   for w in "${words[@]:1}"; do
     case "$w" in
       DEPS) in_deps=1 ;;
       TEST_DEPS) in_deps=2 ;;
       *::*) ;;
-      *) [ $in_deps -ge 1 ] && list+=" $w" ;;
+      *) if [ $in_deps -eq 1 ]; then list+=" $w"; elif [ $in_deps -eq 2 ]; then tlist+=" $w"; fi ;;
     esac
   done
   deps[$name]=$list
-done < <(grep -E '^findme_module\(' CMakeLists.txt)
+  test_deps[$name]=$tlist
+done < <(sed -e 's/#.*//' CMakeLists.txt | tr '\n' ' ' | grep -oE 'findme_module\([^)]*\)')
 
 # Transitive closure of a module's dependencies (including itself).
 closure() {
@@ -58,9 +61,11 @@ while read -r file; do
     case "$allowed" in
       *" $target "*) ;;
       *)
-        # Tests may also use their TEST_DEPS; those are declared on the module's line.
-        if [[ "$file" == *_test.cpp ]] && grep -qE "^findme_module\($module .*TEST_DEPS.*\b$target\b" CMakeLists.txt; then
-          continue
+        # Tests and test helpers (test_*.h, a testing/ folder that is not a module) may use TEST_DEPS.
+        if [[ "$file" == *_test.cpp || "$file" == */testing/* || "$file" == */test_*.h ]]; then
+          allowed_in_tests=" "
+          for d in ${test_deps[$module]-}; do allowed_in_tests+="$(closure "$d") "; done
+          case "$allowed_in_tests" in *" $target "*) continue ;; esac
         fi
         echo "layers: $file includes $inc, but $module does not depend on $target" >&2
         status=1
