@@ -131,11 +131,12 @@ Result<void> WorkerPool::start() {
         std::make_unique<domain::JobRunner>(context_, *worker->engine, runner_options_);
     workers_.push_back(std::move(worker));
   }
+  // Logged before the threads start: the first log call creates spdlog's default logger.
+  spdlog::info("job workers starting: {} ({} for selfies only), lease {}s", threads, reserved,
+               std::chrono::duration_cast<std::chrono::seconds>(options_.lease).count());
   for (auto& worker : workers_) {
     worker->thread = std::thread([this, w = worker.get()] { run(*w); });
   }
-  spdlog::info("job workers started: {} ({} for selfies only), lease {}s", threads, reserved,
-               std::chrono::duration_cast<std::chrono::seconds>(options_.lease).count());
   return {};
 }
 
