@@ -2,6 +2,7 @@
 // build an api::Request, answer it (static file or handler, with async waits), log, repeat.
 #include <cstdio>
 #include <random>
+#include <utility>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
