@@ -1,0 +1,79 @@
+// `findme serve`: the HTTP service on the settings from the environment and flags.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/service.h"
+#include "config/settings.h"
+#include "core/stopwatch.h"
+
+namespace findme::app {
+namespace {
+
+// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so that only the
+// sigwait() below receives them.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int run_serve(config::Settings settings) {
+  Result<config::Settings> final_settings = config::finalize(std::move(settings));
+  if (!final_settings) {
+    std::cerr << "findme: " << final_settings.error().message << "\n";
+    return 1;
+  }
+  spdlog::set_level(spdlog::level::from_str(final_settings->log_level));
+  const sigset_t stop_signals = block_stop_signals();
+  Stopwatch startup;
+  Result<std::unique_ptr<Service>> service = Service::start(*final_settings);
+  if (!service) {
+    std::cerr << "findme: " << service.error().message << "\n";
+    return 1;
+  }
+  const std::string host = final_settings->host.find(':') != std::string::npos
+                               ? "[" + final_settings->host + "]"
+                               : final_settings->host;
+  spdlog::info("findme {} ready in {:.0f} ms: {} matching workers, {} HTTP threads, data in {}",
+               FINDME_VERSION, startup.elapsed_ms(), final_settings->matching_threads,
+               final_settings->http_threads, final_settings->data_dir);
+  std::printf("findme is serving on http://%s:%u\n", host.c_str(), (*service)->port());
+  std::fflush(stdout);
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("received {}; shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  (*service)->stop();
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& root, int& exit_code) {
+  auto settings = std::make_shared<config::Settings>();  // shared with the callback CLI11 keeps
+  CLI::App* cmd = root.add_subcommand("serve", "Run the HTTP service (API.md) and its workers");
+  cmd->preparse_callback([settings, &exit_code](std::size_t) {
+    Result<config::Settings> from_env =
+        config::settings_from_environment(config::process_environment());
+    if (!from_env) {
+      std::cerr << "findme: " << from_env.error().message << "\n";
+      exit_code = 1;
+      return;
+    }
+    *settings = *from_env;
+  });
+  config::add_flags(*cmd, *settings);
+  cmd->callback([settings, &exit_code] {
+    if (exit_code == 0) exit_code = run_serve(*settings);
+  });
+}
+
+}  // namespace findme::app

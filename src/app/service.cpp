@@ -1,0 +1,168 @@
+#include "app/service.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "api/api.h"
+#include "core/clock.h"
+#include "core/notifier.h"
+#include "domain/accounts.h"
+#include "domain/attendees.h"
+#include "domain/embedding_index.h"
+#include "domain/events.h"
+#include "domain/file_store.h"
+#include "domain/gallery.h"
+#include "domain/job_queue_signal.h"
+#include "domain/job_runner.h"
+#include "domain/photos.h"
+#include "face/local/face_models.h"
+#include "http/server.h"
+#include "image/vips/vips_image_decoder.h"
+#include "jobs/worker_pool.h"
+#include "metrics/registry.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace findme::app {
+
+// Declaration order is construction order: each part only refers to parts above it.
+struct Service::Parts {
+  config::Settings settings;
+  SystemClock clock;
+  Notifier notifier;
+  metrics::Registry registry;
+  domain::JobQueueSignal signal;
+  std::unique_ptr<domain::FileStore> files;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<image::ImageDecoder> decoder;
+  std::unique_ptr<face::local::FaceModels> models;
+  std::unique_ptr<domain::EmbeddingIndex> index;
+  std::unique_ptr<domain::Accounts> accounts;
+  std::unique_ptr<domain::Events> events;
+  std::unique_ptr<domain::Photos> photos;
+  std::unique_ptr<domain::Attendees> attendees;
+  std::unique_ptr<domain::Gallery> gallery;
+  std::unique_ptr<domain::JobContext> job_context;
+  std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<api::Api> api;
+  std::unique_ptr<http::Server> server;
+};
+
+namespace {
+
+Result<std::unique_ptr<store::Store>> open_store(const config::Settings& s, Clock& clock) {
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (s.database_url.rfind(kSqlite, 0) != 0) {
+    return make_error(Errc::unavailable,
+                      "DATABASE_URL: only sqlite:PATH is supported in this version "
+                      "(PostgreSQL is on the way)");
+  }
+  const std::filesystem::path path = s.database_url.substr(kSqlite.size());
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  Result<std::unique_ptr<store::sqlite::SqliteStore>> store =
+      store::sqlite::SqliteStore::open({.path = path.string()}, clock);
+  if (!store)
+    return Error{store.error().code, "database " + path.string() + ": " + store.error().message};
+  return std::unique_ptr<store::Store>(std::move(*store));
+}
+
+Result<void> build_domain(Service::Parts& p) {
+  const config::Settings& s = p.settings;
+  const float threshold = s.match_threshold.value_or(domain::kDefaultMatchThreshold);
+  const domain::UploadLimits limits{
+      .max_file_bytes = static_cast<std::int64_t>(s.max_upload_mb) * 1024 * 1024,
+      .max_image_pixels = s.max_image_pixels,
+      .max_queued_jobs = s.max_queued_jobs,
+  };
+  auto wake = [&signal = p.signal] { signal.wake(); };
+  p.index = std::make_unique<domain::EmbeddingIndex>(*p.store);
+  p.accounts = std::make_unique<domain::Accounts>(*p.store, *p.files, p.clock);
+  p.events = std::make_unique<domain::Events>(
+      *p.store, *p.files, [&index = *p.index](EventId event) { index.drop_event(event); });
+  p.photos =
+      std::make_unique<domain::Photos>(*p.store, *p.files, *p.events, *p.decoder, limits, wake);
+  p.attendees = std::make_unique<domain::Attendees>(*p.store, *p.files, *p.accounts, *p.events,
+                                                    *p.decoder, limits, wake);
+  p.gallery = std::make_unique<domain::Gallery>(*p.store, threshold);
+  p.job_context = std::make_unique<domain::JobContext>(
+      domain::JobContext{*p.store, *p.files, *p.decoder, *p.index});
+  domain::JobRunnerOptions runner;
+  runner.decode.max_pixels = s.max_image_pixels;
+  runner.match_threshold = threshold;
+  p.workers = std::make_unique<jobs::WorkerPool>(
+      *p.job_context, runner, [&models = *p.models] { return models.make_engine(); }, p.signal,
+      p.notifier, &p.registry, jobs::WorkerPoolOptions{.threads = s.matching_threads});
+  return p.workers->start();
+}
+
+Result<void> build_http(Service::Parts& p) {
+  const config::Settings& s = p.settings;
+  p.api = std::make_unique<api::Api>(api::ApiContext{
+      .accounts = *p.accounts,
+      .events = *p.events,
+      .photos = *p.photos,
+      .attendees = *p.attendees,
+      .gallery = *p.gallery,
+      .store = *p.store,
+      .metrics = p.registry,
+      .models_ready = [] { return true; },  // the service only starts once they are loaded
+  });
+  http::ServerOptions options;
+  options.host = s.host;
+  options.port = static_cast<std::uint16_t>(s.port);
+  options.io_threads = static_cast<std::size_t>(s.http_threads);
+  options.max_upload_mb = static_cast<std::size_t>(s.max_upload_mb);
+  options.spool_dir = std::filesystem::path(s.data_dir) / "spool";
+  if (std::filesystem::exists(s.web_dir)) options.web_dir = s.web_dir;
+  p.server = std::make_unique<http::Server>(options, *p.api, p.notifier, &p.registry);
+  return p.server->start();
+}
+
+}  // namespace
+
+Service::Service(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Service::~Service() { stop(); }
+
+Result<std::unique_ptr<Service>> Service::start(const config::Settings& settings) {
+  auto p = std::make_unique<Parts>();
+  p->settings = settings;
+  p->files = std::make_unique<domain::FileStore>(settings.data_dir);
+  if (Result<void> r = p->files->check_writable(); !r) return r.error();
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(settings.data_dir) / "spool", ec);
+
+  Result<std::unique_ptr<store::Store>> store = open_store(settings, p->clock);
+  if (!store) return store.error();
+  p->store = std::move(*store);
+
+  Result<std::unique_ptr<image::vips::VipsImageDecoder>> decoder =
+      image::vips::VipsImageDecoder::create();
+  if (!decoder) return decoder.error();
+  p->decoder = std::move(*decoder);
+
+  Result<face::local::FaceModels> models = face::local::FaceModels::load(
+      {.package_dir = settings.model_dir, .landmark_model = settings.landmark_model});
+  if (!models) return models.error();
+  p->models = std::make_unique<face::local::FaceModels>(std::move(*models));
+
+  if (Result<void> r = build_domain(*p); !r) return r.error();
+  if (Result<void> r = build_http(*p); !r) {
+    p->workers->stop();
+    return r.error();
+  }
+  return std::unique_ptr<Service>(new Service(std::move(p)));
+}
+
+std::uint16_t Service::port() const { return parts_->server->port(); }
+
+void Service::stop() {
+  if (!parts_) return;
+  spdlog::info("stopping: finishing in-flight requests and running jobs");
+  if (parts_->server) parts_->server->stop();
+  if (parts_->workers) parts_->workers->stop();
+  parts_.reset();
+}
+
+}  // namespace findme::app
