@@ -142,10 +142,10 @@ bool is_chip(const image::RgbImage& chip) {
          chip.pixels.size() == chip.byte_size();
 }
 
-// NCHW float blob of `batch` normalised chips; slots past chips.size() stay zero.
-cv::Mat to_blob(std::span<const image::RgbImage> chips, int batch) {
-  const std::array<int, 4> dims{batch, 3, kSide, kSide};
-  cv::Mat blob = cv::Mat::zeros(4, dims.data(), CV_32F);
+// NCHW float blob of normalised chips.
+cv::Mat to_blob(std::span<const image::RgbImage> chips) {
+  const std::array<int, 4> dims{static_cast<int>(chips.size()), 3, kSide, kSide};
+  cv::Mat blob(4, dims.data(), CV_32F);
   constexpr std::size_t kPlane = std::size_t{kSide} * kSide;
   float* out = blob.ptr<float>();
   for (const image::RgbImage& chip : chips) {
@@ -173,19 +173,34 @@ Result<std::unique_ptr<OpenCvFaceEmbedder>> OpenCvFaceEmbedder::create(
   if (options.net_batch < 1) {
     return make_error(Errc::internal, "face model: net_batch must be at least 1");
   }
-  std::unique_ptr<OpenCvFaceEmbedder> embedder;
+  std::unique_ptr<OpenCvFaceEmbedder> embedder(new OpenCvFaceEmbedder());
+  embedder->net_batch_ = static_cast<std::size_t>(options.net_batch);
+  const image::RgbImage grey{kChipSize, kChipSize,
+                             std::vector<std::uint8_t>(std::size_t{kSide} * kSide * 3, 128)};
   try {
-    embedder.reset(new OpenCvFaceEmbedder(build_net(weights), options.net_batch));
+    embedder->single_ = build_net(weights);
+    std::vector<Embedding> warm(embedder->net_batch_);
+    embedder->run(embedder->single_, {&grey, 1}, warm.data());
+    if (embedder->net_batch_ > 1) {
+      embedder->batched_ = build_net(weights);
+      const std::vector<image::RgbImage> greys(embedder->net_batch_, grey);
+      embedder->run(embedder->batched_, greys, warm.data());
+    }
   } catch (const std::exception& e) {
     return make_error(Errc::internal,
                       std::string("face model: OpenCV refused the network: ") + e.what());
   }
-  const image::RgbImage grey{kChipSize, kChipSize,
-                             std::vector<std::uint8_t>(std::size_t{kSide} * kSide * 3, 128)};
-  if (Result<std::vector<Embedding>> warm = embedder->embed({&grey, 1}); !warm) {
-    return warm.error();
-  }
   return embedder;
+}
+
+void OpenCvFaceEmbedder::run(cv::dnn::Net& net, std::span<const image::RgbImage> chips,
+                             Embedding* out) {
+  net.setInput(to_blob(chips));
+  const cv::Mat result = net.forward("fc");
+  for (std::size_t i = 0; i < chips.size(); ++i) {
+    const float* row = result.ptr<float>(static_cast<int>(i));
+    std::copy(row, row + kEmbeddingSize, out[i].begin());
+  }
 }
 
 Result<std::vector<Embedding>> OpenCvFaceEmbedder::embed(std::span<const image::RgbImage> chips) {
@@ -196,15 +211,12 @@ Result<std::vector<Embedding>> OpenCvFaceEmbedder::embed(std::span<const image::
   }
   std::vector<Embedding> embeddings(chips.size());
   try {
-    const auto batch = static_cast<std::size_t>(net_batch_);
-    for (std::size_t first = 0; first < chips.size(); first += batch) {
-      const auto chunk = chips.subspan(first, std::min(batch, chips.size() - first));
-      net_.setInput(to_blob(chunk, net_batch_));
-      const cv::Mat out = net_.forward("fc");
-      for (std::size_t i = 0; i < chunk.size(); ++i) {
-        const float* row = out.ptr<float>(static_cast<int>(i));
-        std::copy(row, row + kEmbeddingSize, embeddings[first + i].begin());
-      }
+    std::size_t first = 0;
+    for (; net_batch_ > 1 && chips.size() - first >= net_batch_; first += net_batch_) {
+      run(batched_, chips.subspan(first, net_batch_), &embeddings[first]);
+    }
+    for (; first < chips.size(); ++first) {
+      run(single_, chips.subspan(first, 1), &embeddings[first]);
     }
   } catch (const std::exception& e) {
     return make_error(Errc::internal, std::string("face model: embedding failed: ") + e.what());

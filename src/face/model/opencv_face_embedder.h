@@ -12,10 +12,11 @@
 namespace findme::face::model {
 
 struct OpenCvEmbedderOptions {
-  // Chips per network pass (>= 1); a call's last pass is padded with blank chips. Fixed per net
-  // because OpenCV 4.6 re-initialises every layer (costing about one face) whenever the input
-  // shape changes. 1 was as fast per face as larger passes (bench/embedding_bench.cpp).
-  int net_batch = 1;
+  // Chips per pass of the batched net (>= 1). A call runs whole groups of net_batch chips through
+  // it and the remainder one by one through a second, single-chip net. Two fixed-shape nets
+  // because OpenCV 4.6 re-initialises every layer (about one face's time) whenever a net's input
+  // shape changes, while the number of faces per photo varies. 1 means a single net.
+  int net_batch = 4;
 };
 
 // One per worker thread: embed() runs the net, which keeps per-call state. Build one per worker
@@ -26,22 +27,25 @@ struct OpenCvEmbedderOptions {
 // use_single_threaded_opencv() once at start-up (bench/embedding_bench.cpp measures both ways).
 class OpenCvFaceEmbedder final : public FaceEmbedder {
  public:
-  // Builds the net and runs one warm-up chip through it, so that OpenCV's one-time layer fusion
+  // Builds the net(s) and runs a warm-up pass through each, so that OpenCV's one-time layer fusion
   // and allocation do not land on the first request. `weights` may be dropped afterwards.
   // Errors: Errc::internal when OpenCV refuses the network or options.net_batch < 1.
   static Result<std::unique_ptr<OpenCvFaceEmbedder>> create(
       const RecognitionWeights& weights, const OpenCvEmbedderOptions& options = {});
 
-  // See FaceEmbedder::embed. Dlib's input normalisation: (pixel - mean RGB) / 256. The net runs
-  // options.net_batch chips per pass, so results do not depend on how
-  // chips are grouped into calls. Errors: Errc::internal for a chip that is not
-  // kChipSize x kChipSize RGB (nothing is computed then), or a net failure.
+  // See FaceEmbedder::embed. Dlib's input normalisation: (pixel - mean RGB) / 256. A chip's
+  // descriptor does not depend on the other chips of the call (to ~1e-6). Errors: Errc::internal
+  // for a chip that is not kChipSize x kChipSize RGB (nothing is computed then), or a net failure.
   Result<std::vector<Embedding>> embed(std::span<const image::RgbImage> chips) override;
 
  private:
-  OpenCvFaceEmbedder(const cv::dnn::Net& net, int net_batch) : net_(net), net_batch_(net_batch) {}
-  cv::dnn::Net net_;
-  int net_batch_;
+  OpenCvFaceEmbedder() = default;
+  // Runs chips.size() chips (the net's fixed batch) through `net` into `out`.
+  void run(cv::dnn::Net& net, std::span<const image::RgbImage> chips, Embedding* out);
+
+  cv::dnn::Net single_;   // input [1, 3, 150, 150]
+  cv::dnn::Net batched_;  // input [net_batch_, 3, 150, 150]; unused when net_batch_ == 1
+  std::size_t net_batch_ = 1;
 };
 
 // Sets OpenCV's process-global thread count to 1: each worker's net then runs on its own

@@ -110,17 +110,21 @@ TEST_F(OpenCvFaceEmbedderTest, BatchGivesTheSameDescriptorsAsSingleCalls) {
   Result<RecognitionWeights> weights =
       RecognitionWeights::load(std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15");
   ASSERT_TRUE(weights) << weights.error().message;
-  // 3 chips per pass: 8 chips take two full passes and one padded with a blank chip.
+  // 3 chips per batched pass: 8 chips take two batched passes and two single ones.
   Result<std::unique_ptr<OpenCvFaceEmbedder>> batched =
       OpenCvFaceEmbedder::create(*weights, {.net_batch = 3});
   ASSERT_TRUE(batched) << batched.error().message;
 
-  for (OpenCvFaceEmbedder* embedder : {shared_embedder, batched->get()}) {
+  Result<std::unique_ptr<OpenCvFaceEmbedder>> unbatched =
+      OpenCvFaceEmbedder::create(*weights, {.net_batch = 1});
+  ASSERT_TRUE(unbatched) << unbatched.error().message;
+
+  for (OpenCvFaceEmbedder* embedder : {shared_embedder, batched->get(), unbatched->get()}) {
     Result<std::vector<Embedding>> batch = embedder->embed(chips);
     ASSERT_TRUE(batch) << batch.error().message;
     ASSERT_EQ(batch->size(), chips.size());
     for (std::size_t i = 0; i < chips.size(); ++i) {
-      Result<std::vector<Embedding>> single = shared_embedder->embed({&chips[i], 1});
+      Result<std::vector<Embedding>> single = unbatched->get()->embed({&chips[i], 1});
       ASSERT_TRUE(single) << single.error().message;
       EXPECT_LE(distance((*batch)[i], (*single)[0]), 1e-5f) << (*shared_chips)[i].name;
     }
