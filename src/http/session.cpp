@@ -241,6 +241,9 @@ asio::awaitable<void> reject_header(Server::State& st, Connection& c, beast::err
   api::Response reply =
       ec == bhttp::error::header_limit
           ? api::Response::error(431, "invalid_request", "request headers too large")
+      : ec == bhttp::error::body_limit  // Content-Length over the cap: refused before the body
+          ? api::Response::error(413, "payload_too_large",
+                                 "request body too large; send fewer or smaller files")
           : api::Response::error(400, "invalid_request", "malformed HTTP request");
   api::Request req;
   req.request_id = new_request_id();
@@ -276,6 +279,7 @@ asio::awaitable<void> run_session(Server::State& st, std::shared_ptr<Connection>
       c.idle = false;
       if (ec) {
         if (!silent_error(ec)) co_await reject_header(st, c, ec);
+        if (ec == bhttp::error::body_limit) co_await linger_close(c);
         break;
       }
       if (!co_await serve_one(st, c, buffer, hp)) break;

@@ -1,0 +1,227 @@
+#include "http/server.h"
+
+#include <atomic>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "http/test_client.h"
+
+namespace findme::http {
+namespace {
+
+using testing::Client;
+using testing::get;
+using ::testing::HasSubstr;
+using testing::post;
+using ::testing::StartsWith;
+using testing::TestServer;
+using Json = nlohmann::json;
+
+api::Response echo(const api::Request& r) {
+  Json q = Json::object();
+  for (const auto& [k, v] : r.query) q[k] = v;
+  Json parts = Json::array();
+  for (const auto& p : r.parts) {
+    parts.push_back({{"name", p.name},
+                     {"filename", p.filename.value_or("-")},
+                     {"size", p.data.size()},
+                     {"hash", std::hash<std::string_view>{}(p.data)}});
+  }
+  return api::Response::json(200, {{"method", r.method},
+                                   {"path", r.path},
+                                   {"query", q},
+                                   {"body_size", r.body.size()},
+                                   {"parts", parts},
+                                   {"cookie", r.cookie("sid").value_or("")},
+                                   {"agent", r.header("user-agent").value_or("")}})
+      .with_route("/api/echo");
+}
+
+Json body_of(const testing::Reply& reply) { return Json::parse(reply.body()); }
+
+TEST(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  TestServer ts(echo);
+  Client client(ts.server.port());
+  std::set<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto reply = client.request(get("/api/echo/a%20b?x=" + std::to_string(i) + "&y=%C3%A9+z",
+                                    "User-Agent: gtest\r\nCookie: theme=dark; sid=\"abc\"\r\n"));
+    ASSERT_EQ(reply.result_int(), 200u);
+    EXPECT_TRUE(reply.keep_alive());
+    Json body = body_of(reply);
+    EXPECT_EQ(body["path"], "/api/echo/a b");
+    EXPECT_EQ(body["query"]["x"], std::to_string(i));
+    EXPECT_EQ(body["query"]["y"], "\xC3\xA9 z");
+    EXPECT_EQ(body["cookie"], "abc");
+    EXPECT_EQ(body["agent"], "gtest");
+    ids.insert(std::string(reply["X-Request-Id"]));
+  }
+  EXPECT_EQ(ids.size(), 3u);
+  std::string metrics = ts.registry.render();
+  EXPECT_THAT(
+      metrics,
+      HasSubstr("http_requests_total{method=\"GET\",route=\"/api/echo\",status=\"2xx\"} 3"));
+  EXPECT_THAT(metrics, HasSubstr("http_request_duration_seconds_count{method=\"GET\","
+                                 "route=\"/api/echo\"} 3"));
+}
+
+TEST(ServerTest, OversizedBodyIs413AndReadingStops) {
+  auto options = TestServer::quick_options();
+  options.max_request_bytes = 1000;
+  TestServer ts(echo, options);
+  Client client(ts.server.port());
+  // Only the header is sent: the server must answer from Content-Length alone.
+  auto reply = client.request(
+      "POST /api/echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: "
+      "5000000\r\n\r\n");
+  EXPECT_EQ(reply.result_int(), 413u);
+  EXPECT_EQ(body_of(reply)["error"]["code"], "payload_too_large");
+  EXPECT_FALSE(reply.keep_alive());
+  EXPECT_TRUE(client.closed_by_server());
+
+  Client chunked(ts.server.port());
+  std::string chunk = "400\r\n" + std::string(1024, 'x') + "\r\n";
+  chunked.send("POST /api/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk +
+               chunk);
+  auto reply2 = chunked.read();
+  EXPECT_EQ(reply2.result_int(), 413u);
+  EXPECT_EQ(body_of(reply2)["error"]["code"], "payload_too_large");
+}
+
+TEST(ServerTest, MalformedMultipartIs400) {
+  TestServer ts(echo);
+  Client client(ts.server.port());
+  auto reply = client.request(post("/api/echo", "multipart/form-data; boundary=b",
+                                   "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nv"));
+  ASSERT_EQ(reply.result_int(), 400u);
+  Json body = body_of(reply);
+  EXPECT_EQ(body["error"]["code"], "invalid_request");
+  EXPECT_THAT(body["error"]["message"].get<std::string>(), StartsWith("malformed multipart body"));
+  // The body was fully read, so the connection stays usable.
+  EXPECT_EQ(client.request(get("/api/echo")).result_int(), 200u);
+  auto no_boundary = client.request(post("/api/echo", "multipart/form-data", "x"));
+  EXPECT_EQ(no_boundary.result_int(), 400u);
+}
+
+TEST(ServerTest, OversizedHeaderIs431) {
+  TestServer ts(echo);
+  Client client(ts.server.port());
+  auto reply = client.request(get("/api/echo", "X-Big: " + std::string(20000, 'a') + "\r\n"));
+  EXPECT_EQ(reply.result_int(), 431u);
+  EXPECT_EQ(body_of(reply)["error"]["code"], "invalid_request");
+}
+
+TEST(ServerTest, ClientSendingHeadersTooSlowlyIsDisconnected) {
+  auto options = TestServer::quick_options();
+  options.header_timeout = std::chrono::milliseconds(200);
+  TestServer ts(echo, options);
+  Client client(ts.server.port());
+  const std::string request = get("/api/echo", "X-Pad: " + std::string(200, 'p') + "\r\n");
+  std::size_t sent = 0;
+  // One byte every 20 ms would take over 4 s; the server must cut us off long before.
+  for (; sent < request.size(); ++sent) {
+    if (!client.send(request.substr(sent, 1))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_LT(sent, request.size());
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST(ServerTest, StalledBodyIsDisconnected) {
+  auto options = TestServer::quick_options();
+  options.body_idle_timeout = std::chrono::milliseconds(150);
+  std::atomic<int> calls{0};
+  TestServer ts(
+      [&](const api::Request& r) {
+        ++calls;
+        return echo(r);
+      },
+      options);
+  Client client(ts.server.port());
+  client.send("POST /api/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789");
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(ServerTest, TwoHundredConcurrentRequestsAreAllAnswered) {
+  TestServer ts(echo);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 200; ++i) clients.push_back(std::make_unique<Client>(ts.server.port()));
+  for (int i = 0; i < 200; ++i) {
+    clients[static_cast<std::size_t>(i)]->send(get("/api/echo?i=" + std::to_string(i)));
+  }
+  for (int i = 0; i < 200; ++i) {
+    auto reply = clients[static_cast<std::size_t>(i)]->read();
+    ASSERT_EQ(reply.result_int(), 200u);
+    EXPECT_EQ(body_of(reply)["query"]["i"], std::to_string(i));
+  }
+}
+
+TEST(ServerTest, ConnectionsOverTheCapAreTold503) {
+  auto options = TestServer::quick_options();
+  options.max_connections = 1;
+  TestServer ts(echo, options);
+  Client first(ts.server.port());
+  ASSERT_EQ(first.request(get("/api/echo")).result_int(), 200u);
+  Client second(ts.server.port());
+  auto reply = second.read();
+  EXPECT_EQ(reply.result_int(), 503u);
+  EXPECT_EQ(body_of(reply)["error"]["code"], "unavailable");
+}
+
+TEST(ServerTest, HandlerThatThrowsGives500InContractShape) {
+  TestServer ts([](const api::Request&) -> api::Response { throw std::runtime_error("db gone"); });
+  Client client(ts.server.port());
+  auto reply = client.request(get("/api/boom"));
+  ASSERT_EQ(reply.result_int(), 500u);
+  Json body = body_of(reply);
+  EXPECT_EQ(body["error"]["code"], "internal");
+  EXPECT_THAT(body["error"]["message"].get<std::string>(), ::testing::Not(HasSubstr("db gone")));
+  EXPECT_EQ(client.request(get("/api/boom")).result_int(), 500u);  // connection still usable
+}
+
+TEST(ServerTest, GracefulShutdownFinishesTheInFlightRequest) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  TestServer ts([&](const api::Request& r) {
+    if (r.path == "/healthz") return api::Response::json(200, {{"status", "ok"}});
+    entered.set_value();
+    released.wait();
+    return api::Response::json(200, {{"ok", true}});
+  });
+  Client busy(ts.server.port());
+  Client idle(ts.server.port());
+  ASSERT_EQ(idle.request(get("/healthz")).result_int(), 200u);
+  busy.send(get("/api/slow"));
+  entered.get_future().wait();
+  std::thread stopper([&] { ts.server.stop(); });
+  EXPECT_TRUE(idle.closed_by_server());  // idle keep-alive connections close at once
+  release.set_value();
+  auto reply = busy.read();
+  EXPECT_EQ(reply.result_int(), 200u);
+  EXPECT_FALSE(reply.keep_alive());
+  stopper.join();
+  EXPECT_THROW(Client late(ts.server.port()), boost::system::system_error);
+}
+
+TEST(ServerTest, PortInUseIsAClearStartupError) {
+  TestServer ts(echo);
+  auto options = TestServer::quick_options();
+  options.port = ts.server.port();
+  testing::FakeHandler handler(echo);
+  Notifier notifier;
+  Server second(options, handler, notifier, nullptr);
+  Result<void> started = second.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().code, Errc::unavailable);
+  EXPECT_THAT(started.error().message, HasSubstr(std::to_string(ts.server.port())));
+}
+
+}  // namespace
+}  // namespace findme::http
