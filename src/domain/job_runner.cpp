@@ -204,6 +204,38 @@ Result<void> JobRunner::match_selfies_in_event(UserId user, EventId event,
   return context_.store.upsert_matches(matches);
 }
 
+// Every selfie of the attendee counts: a photo matches when any of them is close enough.
+Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_event) {
+  Result<std::vector<Selfie>> selfies = context_.store.list_user_selfies(user);
+  if (!selfies) {
+    return selfies.error();
+  }
+  std::vector<FaceVector> embeddings;
+  for (const Selfie& s : *selfies) {
+    if (s.embedding) {
+      embeddings.push_back(*s.embedding);
+    }
+  }
+  std::vector<EventId> events;
+  if (only_event) {
+    events.push_back(only_event);
+  } else {
+    Result<std::vector<Event>> joined = context_.store.list_joined_events(user);
+    if (!joined) {
+      return joined.error();
+    }
+    for (const Event& event : *joined) {
+      events.push_back(event.id);
+    }
+  }
+  for (EventId event : events) {
+    if (Result<void> matched = match_selfies_in_event(user, event, embeddings); !matched) {
+      return matched.error();
+    }
+  }
+  return MatchedScope{embeddings.size(), events.size()};
+}
+
 Result<std::string> JobRunner::match_selfie(const Job& job) {
   Result<std::optional<Selfie>> found = context_.store.find_selfie(job.selfie_id);
   if (!found) {
@@ -235,36 +267,13 @@ Result<std::string> JobRunner::match_selfie(const Job& job) {
     return set.error();
   }
   Stopwatch watch;
-  // Every selfie of the attendee counts: a photo matches when any of them is close enough.
-  Result<std::vector<Selfie>> selfies = context_.store.list_user_selfies(selfie.user_id);
-  if (!selfies) {
-    return selfies.error();
+  Result<MatchedScope> matched = match_user(selfie.user_id, job.event_id);
+  if (!matched) {
+    return matched.error();
   }
-  std::vector<FaceVector> embeddings;
-  for (const Selfie& s : *selfies) {
-    if (s.embedding) {
-      embeddings.push_back(*s.embedding);
-    }
-  }
-  std::vector<EventId> events;
   std::optional<EventId> scope;
   if (job.event_id) {
-    events.push_back(job.event_id);
     scope = job.event_id;
-  } else {
-    Result<std::vector<Event>> joined = context_.store.list_joined_events(selfie.user_id);
-    if (!joined) {
-      return joined.error();
-    }
-    for (const Event& event : *joined) {
-      events.push_back(event.id);
-    }
-  }
-  for (EventId event : events) {
-    if (Result<void> matched = match_selfies_in_event(selfie.user_id, event, embeddings);
-        !matched) {
-      return matched.error();
-    }
   }
   Result<std::int64_t> count = context_.store.count_user_matches(selfie.user_id, scope);
   if (!count) {
@@ -275,7 +284,7 @@ Result<std::string> JobRunner::match_selfie(const Job& job) {
       "match_selfie selfie={} decode={:.0f}ms detect={:.0f}ms embed={:.0f}ms faces={} "
       "selfies={} events={} search={:.1f}ms matches={}",
       selfie.id.value, timings_.decode_ms, timings_.face.detect_ms, timings_.face.embed_ms,
-      timings_.faces, embeddings.size(), events.size(), timings_.match_ms, *count);
+      timings_.faces, matched->selfies, matched->events, timings_.match_ms, *count);
   return matches_json(*count);
 }
 

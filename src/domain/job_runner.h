@@ -85,6 +85,12 @@ class JobRunner {
                                               std::string& bytes);
   Result<std::string> write_thumbnail(const Photo& photo, const std::string& bytes);
   Result<std::int64_t> match_faces_to_attendees(EventId event, const std::vector<Face>& faces);
+  struct MatchedScope {
+    std::size_t selfies = 0;
+    std::size_t events = 0;
+  };
+  // Matches every selfie embedding of `user` in `only_event`, or in every joined event when 0.
+  Result<MatchedScope> match_user(UserId user, EventId only_event);
   Result<void> match_selfies_in_event(UserId user, EventId event,
                                       const std::vector<FaceVector>& selfies);
 
