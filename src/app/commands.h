@@ -11,5 +11,6 @@ namespace findme::app {
 void add_faces_command(CLI::App& root, int& exit_code);
 void add_compare_command(CLI::App& root, int& exit_code);
 void add_serve_command(CLI::App& root, int& exit_code);
+void add_import_command(CLI::App& root, int& exit_code);
 
 }  // namespace findme::app

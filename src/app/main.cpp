@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   root.set_version_flag("--version", FINDME_VERSION);
   int exit_code = 0;
   findme::app::add_serve_command(root, exit_code);
+  findme::app::add_import_command(root, exit_code);
   findme::app::add_faces_command(root, exit_code);
   findme::app::add_compare_command(root, exit_code);
   try {

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api.h"
+#include "app/store_factory.h"
 #include "core/clock.h"
 #include "core/notifier.h"
 #include "domain/accounts.h"
@@ -21,7 +22,6 @@
 #include "image/vips/vips_image_decoder.h"
 #include "jobs/worker_pool.h"
 #include "metrics/registry.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace findme::app {
 
@@ -50,23 +50,6 @@ struct Service::Parts {
 
 namespace {
 
-Result<std::unique_ptr<store::Store>> open_store(const config::Settings& s, Clock& clock) {
-  constexpr std::string_view kSqlite = "sqlite:";
-  if (s.database_url.rfind(kSqlite, 0) != 0) {
-    return make_error(Errc::unavailable,
-                      "DATABASE_URL: only sqlite:PATH is supported in this version "
-                      "(PostgreSQL is on the way)");
-  }
-  const std::filesystem::path path = s.database_url.substr(kSqlite.size());
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  Result<std::unique_ptr<store::sqlite::SqliteStore>> store =
-      store::sqlite::SqliteStore::open({.path = path.string()}, clock);
-  if (!store)
-    return Error{store.error().code, "database " + path.string() + ": " + store.error().message};
-  return std::unique_ptr<store::Store>(std::move(*store));
-}
-
 Result<void> build_domain(Service::Parts& p) {
   const config::Settings& s = p.settings;
   const float threshold = s.match_threshold.value_or(domain::kDefaultMatchThreshold);
@@ -92,7 +75,9 @@ Result<void> build_domain(Service::Parts& p) {
   runner.match_threshold = threshold;
   p.workers = std::make_unique<jobs::WorkerPool>(
       *p.job_context, runner, [&models = *p.models] { return models.make_engine(); }, p.signal,
-      p.notifier, &p.registry, jobs::WorkerPoolOptions{.threads = s.matching_threads});
+      p.notifier, &p.registry,
+      jobs::WorkerPoolOptions{.threads = s.matching_threads,
+                              .lease = std::chrono::seconds(s.job_lease_seconds)});
   return p.workers->start();
 }
 

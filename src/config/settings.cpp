@@ -66,6 +66,7 @@ Result<Settings> settings_from_environment(const Environment& env) {
            read_number(env, "MAX_UPLOAD_MB", s.max_upload_mb),
            read_number(env, "MAX_IMAGE_PIXELS", s.max_image_pixels),
            read_number(env, "MAX_QUEUED_JOBS", s.max_queued_jobs),
+           read_number(env, "JOB_LEASE_SECONDS", s.job_lease_seconds),
        }) {
     if (!r) return r.error();
   }
@@ -110,6 +111,7 @@ Result<Settings> finalize(Settings s) {
            check_range("MAX_UPLOAD_MB", s.max_upload_mb, 1, 1024),
            check_range("MAX_IMAGE_PIXELS", s.max_image_pixels, 1'000'000, 1'000'000'000),
            check_range("MAX_QUEUED_JOBS", s.max_queued_jobs, 1, 100'000'000),
+           check_range("JOB_LEASE_SECONDS", s.job_lease_seconds, 1, 86400),
        }) {
     if (!r) return r.error();
   }

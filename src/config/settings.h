@@ -32,6 +32,8 @@ struct Settings {
   std::string web_dir = "./web";
   std::string log_level = "info";
   int max_queued_jobs = 100'000;  // the durable queue's limit: beyond it uploads get 429 busy
+  // How long a worker holds a job before another may take it over (its process died).
+  int job_lease_seconds = 120;
 };
 
 // Looks up an environment variable; std::getenv in production, a map in tests.
