@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/stopwatch.h"
+#include "face/model/opencv_face_embedder.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::app {
@@ -12,6 +13,7 @@ Result<std::unique_ptr<FaceTool>> FaceTool::create(const FaceToolOptions& option
   Result<std::unique_ptr<image::vips::VipsImageDecoder>> decoder =
       image::vips::VipsImageDecoder::create();
   if (!decoder) return decoder.error();
+  face::model::use_single_threaded_opencv();  // one net per worker thread, one worker per core
   Result<face::local::FaceModels> models =
       face::local::FaceModels::load({.package_dir = options.model_dir});
   if (!models) return models.error();

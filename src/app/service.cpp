@@ -18,6 +18,7 @@
 #include "domain/job_runner.h"
 #include "domain/photos.h"
 #include "face/local/face_models.h"
+#include "face/model/opencv_face_embedder.h"
 #include "http/server.h"
 #include "image/vips/vips_image_decoder.h"
 #include "jobs/worker_pool.h"
@@ -127,6 +128,7 @@ Result<std::unique_ptr<Service>> Service::start(const config::Settings& settings
   if (!decoder) return decoder.error();
   p->decoder = std::move(*decoder);
 
+  face::model::use_single_threaded_opencv();  // one net per worker thread, one worker per core
   Result<face::local::FaceModels> models = face::local::FaceModels::load(
       {.package_dir = settings.model_dir, .landmark_model = settings.landmark_model});
   if (!models) return models.error();

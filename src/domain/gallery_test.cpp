@@ -37,7 +37,7 @@ TEST_F(GalleryTest, MyPhotosAreBestFirstWithSimilarityAndSize) {
   ASSERT_EQ(mine.photos.size(), 2u);
   EXPECT_EQ(mine.photos[0].photo.id, near);
   EXPECT_FLOAT_EQ(mine.photos[0].similarity, 0.875f);
-  EXPECT_EQ(mine.photos[0].event_code, "HARBOR");
+  EXPECT_EQ(mine.photos[0].event_code, "HARBRX");
   EXPECT_EQ(mine.photos[0].photo.width, 640);
   EXPECT_EQ(mine.photos[1].photo.id, far);
   EXPECT_FLOAT_EQ(mine.photos[1].similarity, 0.625f);

@@ -20,7 +20,8 @@ class FaceEmbedder {
   virtual ~FaceEmbedder() = default;
 
   // One descriptor per chip, in order. Every chip must be kChipSize x kChipSize RGB, as cut by
-  // the aligner; others give Errc::internal. Chips are run as one batch.
+  // the aligner; others give Errc::internal. A chip's descriptor does not depend on the other
+  // chips of the call (implementations may batch them as they see fit).
   virtual Result<std::vector<Embedding>> embed(std::span<const image::RgbImage> chips) = 0;
 };
 

@@ -79,7 +79,7 @@ class JobWorld {
                                         .role = Role::organizer,
                                         .password_hash = "x"}));
     event =
-        *must(store.create_event({.organizer_id = organizer.id, .code = "HARBOR", .name = "Run"}));
+        *must(store.create_event({.organizer_id = organizer.id, .code = "HARBRX", .name = "Run"}));
   }
 
   UserId add_attendee(const std::string& name, std::optional<EventId> join = std::nullopt) {

@@ -1,0 +1,136 @@
+#include "domain/photos.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/attendees.h"
+#include "domain/testing/job_test_world.h"
+
+namespace findme::domain {
+namespace {
+
+using testing::fake_image;
+using testing::JobWorld;
+using testing::must;
+
+std::span<const std::byte> bytes_of(const std::string& s) { return std::as_bytes(std::span(s)); }
+
+class PhotosTest : public ::testing::Test {
+ protected:
+  JobWorld world_;
+  int wakes_ = 0;
+  UploadLimits limits_{
+      .max_file_bytes = 1000, .max_image_pixels = 1'000'000, .max_queued_jobs = 10};
+  Events events_{world_.store, world_.files};
+  Photos photos_{world_.store,   world_.files, events_,
+                 world_.decoder, limits_,      [this] { ++wakes_; }};
+  Accounts accounts_{world_.store, world_.files, world_.clock};
+  Attendees attendees_{world_.store,   world_.files, accounts_,           events_,
+                       world_.decoder, limits_,      [this] { ++wakes_; }};
+};
+
+TEST_F(PhotosTest, AcceptedPhotosAreDurableAndQueuedOthersRejectedWithWhy) {
+  const std::string good = fake_image("a", 640, 480);
+  const std::string text = "hello, I am not an image";
+  const std::string corrupt = "BAD bytes";
+  const std::string huge = fake_image("big", 2000, 2000);
+  const std::string heavy = fake_image("x") + std::string(2000, ' ');
+  const UploadedFile files[] = {{"a.jpg", bytes_of(good)},
+                                {"notes.jpg", bytes_of(text)},
+                                {"broken.jpg", bytes_of(corrupt)},
+                                {"bomb.jpg", bytes_of(huge)},
+                                {"heavy.jpg", bytes_of(heavy)}};
+
+  Result<UploadOutcome> out = photos_.upload(world_.organizer, world_.event.code, files);
+  ASSERT_TRUE(out) << out.error().message;
+
+  ASSERT_EQ(out->accepted.size(), 1u);
+  const Photo& photo = out->accepted.front().photo;
+  EXPECT_EQ(photo.status, PhotoStatus::queued);
+  EXPECT_EQ(photo.width, 640);
+  EXPECT_EQ(out->accepted.front().job.kind, JobKind::index_photo);
+  EXPECT_EQ(must(world_.files.read(photo.storage_key)), good);
+  EXPECT_EQ(wakes_, 1);
+
+  ASSERT_EQ(out->rejected.size(), 4u);
+  EXPECT_EQ(out->rejected[0].error.code, Errc::unsupported_media_type);
+  EXPECT_EQ(out->rejected[1].error.code, Errc::invalid_image);
+  EXPECT_EQ(out->rejected[2].error.code, Errc::invalid_image);  // over max_image_pixels
+  EXPECT_EQ(out->rejected[3].error.code, Errc::payload_too_large);
+}
+
+TEST_F(PhotosTest, AFullQueueIsBusy) {
+  const std::string good = fake_image("a");
+  std::vector<UploadedFile> files(11, UploadedFile{"a.jpg", bytes_of(good)});
+  Result<UploadOutcome> out = photos_.upload(world_.organizer, world_.event.code, files);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code, Errc::busy);
+  EXPECT_TRUE(must(world_.store.list_event_photos(world_.event.id)).empty());
+}
+
+TEST_F(PhotosTest, FilesAreServedOnlyToTheOrganizerAndMatchedAttendees) {
+  const std::string good = fake_image("a");
+  const UploadedFile file{"a.jpg", bytes_of(good)};
+  Result<UploadOutcome> out =
+      photos_.upload(world_.organizer, world_.event.code, std::span(&file, 1));
+  ASSERT_TRUE(out);
+  const PhotoId id = out->accepted.front().photo.id;
+
+  Result<PhotoFile> original = photos_.file(world_.organizer, id, PhotoVariant::original);
+  ASSERT_TRUE(original) << original.error().message;
+  EXPECT_EQ(original->content_type, "image/jpeg");
+  EXPECT_FALSE(original->etag.empty());
+  // No thumbnail before indexing.
+  EXPECT_EQ(photos_.file(world_.organizer, id, PhotoVariant::thumbnail).error().code,
+            Errc::not_found);
+
+  const User bob = *must(world_.store.find_user(world_.add_attendee("bob")));
+  EXPECT_EQ(photos_.file(bob, id, PhotoVariant::original).error().code, Errc::not_found);
+  ASSERT_TRUE(world_.store.upsert_matches(std::vector<NewMatch>{{bob.id, id, {}, 0.3f}}));
+  EXPECT_TRUE(photos_.file(bob, id, PhotoVariant::original));
+}
+
+TEST_F(PhotosTest, RegistrationWithAnUnusableSelfieStillCreatesTheAccount) {
+  const std::string text = "not an image";
+  Result<Registration> r = attendees_.register_with_code(
+      world_.event.code, "bob@example.org", "bob's long password", "Bob", bytes_of(text));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->created);
+  ASSERT_TRUE(r->match_job.has_value());
+  EXPECT_EQ(r->match_job->status, JobStatus::failed);
+  EXPECT_EQ(r->match_job->error_code, "unsupported_media_type");
+  EXPECT_TRUE(must(world_.store.is_member(r->session.user.id, world_.event.id)));
+}
+
+TEST_F(PhotosTest, RegistrationWithAnUnknownCodeIsInvalidEventCode) {
+  Result<Registration> r = attendees_.register_with_code(
+      "ZZZZZZ", "bob@example.org", "bob's long password", "Bob", std::nullopt);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_event_code);
+}
+
+TEST_F(PhotosTest, SelfieUploadNeedsMembershipOfTheNamedEvent) {
+  Result<Registration> bob = attendees_.register_with_code(
+      world_.event.code, "bob@example.org", "bob's long password", "Bob", std::nullopt);
+  ASSERT_TRUE(bob);
+  EXPECT_FALSE(bob->match_job.has_value());
+  Event other = *must(world_.store.create_event(
+      {.organizer_id = world_.organizer.id, .code = "KPQRST", .name = "Other"}));
+
+  const std::string selfie = fake_image("bob");
+  Result<Job> not_joined =
+      attendees_.upload_selfie(bob->session.user, other.code, bytes_of(selfie));
+  ASSERT_FALSE(not_joined);
+  EXPECT_EQ(not_joined.error().code, Errc::forbidden);
+
+  Result<Job> job = attendees_.upload_selfie(bob->session.user, "", bytes_of(selfie));
+  ASSERT_TRUE(job) << job.error().message;
+  EXPECT_EQ(job->kind, JobKind::match_selfie);
+  EXPECT_EQ(job->priority, kPriorityInteractive);
+
+  Result<Job> by_organizer = attendees_.upload_selfie(world_.organizer, "", bytes_of(selfie));
+  ASSERT_FALSE(by_organizer);
+  EXPECT_EQ(by_organizer.error().code, Errc::forbidden);
+}
+
+}  // namespace
+}  // namespace findme::domain
