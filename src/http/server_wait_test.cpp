@@ -42,10 +42,7 @@ struct JobsHandler {
 };
 
 void wait_until(const std::function<bool()>& condition) {
-  for (int i = 0; i < 500 && !condition(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ASSERT_TRUE(condition());
+  ASSERT_TRUE(testing::eventually(condition));
 }
 
 TEST(ServerWaitTest, WaitsEndOnNotifyOrDeadlineWithoutHoldingPoolThreads) {
@@ -72,7 +69,8 @@ TEST(ServerWaitTest, WaitsEndOnNotifyOrDeadlineWithoutHoldingPoolThreads) {
 
   auto second = timed_out.read();
   EXPECT_EQ(Json::parse(second.body())["done"], false);
-  EXPECT_THAT(ts.registry.render(), HasSubstr("http_waiting_requests 0"));
+  EXPECT_TRUE(testing::eventually(
+      [&] { return ts.registry.render().find("http_waiting_requests 0") != std::string::npos; }));
 }
 
 TEST(ServerWaitTest, NotifyBeforeTheWaitStartsIsNotLost) {
