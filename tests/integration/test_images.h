@@ -1,0 +1,111 @@
+// Images for the integration tests: the model package's six sample photos, a selfie cut from
+// one of them with libvips, a faceless picture, and hostile files (truncated, image bomb).
+// Test-only and header-only.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include <vips/vips.h>
+
+#include "image/vips/test_images.h"
+#include "image/vips/vips_handles.h"
+#include "image/vips/vips_runtime.h"
+
+namespace findme::integration {
+
+namespace vt = image::vips::testing;
+using image::vips::ImagePtr;
+
+inline std::string sample_path(int n) {
+  return std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15/demo/sample" + std::to_string(n) +
+         ".jpg";
+}
+
+inline std::string sample_bytes(int n) {
+  std::string bytes = vt::read_file(sample_path(n));
+  if (bytes.empty()) throw std::runtime_error("cannot read " + sample_path(n));
+  return bytes;
+}
+
+struct Region {
+  int x, y, width, height;
+};
+
+inline ImagePtr load_jpeg(const std::string& bytes) {
+  if (!image::vips::start_vips()) throw std::runtime_error("libvips did not start");
+  VipsImage* out = nullptr;
+  if (vips_jpegload_buffer(const_cast<char*>(bytes.data()), bytes.size(), &out, nullptr) != 0) {
+    vips_error_clear();
+    throw std::runtime_error("vips cannot load the JPEG");
+  }
+  return ImagePtr(out);
+}
+
+inline ImagePtr crop(VipsImage* in, Region r) {
+  VipsImage* out = nullptr;
+  if (vips_crop(in, &out, r.x, r.y, r.width, r.height, nullptr) != 0) {
+    vips_error_clear();
+    throw std::runtime_error("vips_crop failed");
+  }
+  return ImagePtr(out);
+}
+
+// `region` of the JPEG `photo`, re-encoded as JPEG at `quality`, optionally mirrored: a new file
+// (other bytes) showing the same faces.
+inline std::string cut_jpeg(const std::string& photo, Region region, int quality, bool mirror) {
+  ImagePtr full = load_jpeg(photo);
+  ImagePtr part = crop(full.get(), region);
+  if (mirror) {
+    VipsImage* flipped = nullptr;
+    if (vips_flip(part.get(), &flipped, VIPS_DIRECTION_HORIZONTAL, nullptr) != 0) {
+      vips_error_clear();
+      throw std::runtime_error("vips_flip failed");
+    }
+    part = ImagePtr(flipped);
+  }
+  const std::string suffix = ".jpg[Q=" + std::to_string(quality) + "]";
+  std::string out = vt::encode(part.get(), suffix.c_str());
+  if (out.empty()) throw std::runtime_error("JPEG encoding failed");
+  return out;
+}
+
+// A picture with no face at all: white with a red corner block, 640x480, JPEG.
+inline std::string faceless_jpeg() {
+  std::string out = vt::encode(vt::marked_rgb(640, 480).get(), ".jpg[Q=90]");
+  if (out.empty()) throw std::runtime_error("JPEG encoding failed");
+  return out;
+}
+
+inline std::uint32_t crc32(const unsigned char* data, std::size_t size) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (std::size_t i = 0; i < size; ++i) {
+    crc ^= data[i];
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return crc ^ 0xFFFFFFFFu;
+}
+
+// A small, valid PNG (a few hundred bytes) whose IHDR declares `width` x `height` pixels, with
+// correct CRCs: an image bomb. Made from a real 8x8 PNG with its IHDR rewritten.
+inline std::string png_bomb(std::uint32_t width, std::uint32_t height) {
+  std::string png = vt::encode(vt::noise_rgb(8, 8).get(), ".png");
+  // Signature (8) + IHDR length (4) + "IHDR" (4): width and height follow, then 5 bytes, CRC.
+  constexpr std::size_t kType = 12;
+  if (png.size() < 33 || png.compare(kType, 4, "IHDR") != 0) {
+    throw std::runtime_error("unexpected PNG layout");
+  }
+  auto put32 = [&png](std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) {
+      png[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xFF);
+    }
+  };
+  put32(16, width);
+  put32(20, height);
+  put32(29, crc32(reinterpret_cast<const unsigned char*>(png.data()) + kType, 17));
+  return png;
+}
+
+}  // namespace findme::integration
