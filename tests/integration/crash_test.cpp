@@ -24,7 +24,8 @@ const Env kCrashEnv = {{"MATCHING_THREAD_POOL_SIZE", "1"}, {"JOB_LEASE_SECONDS",
 // face_count of each photo of the event, by filename.
 std::map<std::string, int> face_counts(const HttpClient& organizer, const std::string& code) {
   std::map<std::string, int> counts;
-  for (const json& p : get_json(organizer, "/api/events/" + code + "/photos")["photos"]) {
+  const json list = get_json(organizer, "/api/events/" + code + "/photos");
+  for (const json& p : list["photos"]) {
     counts[p["filename"].get<std::string>()] = p["face_count"].get<int>();
   }
   return counts;
@@ -43,7 +44,9 @@ TEST(CrashTest, KilledWhileIndexingThenRestartedIndexesEveryPhotoOnce) {
   std::vector<NamedFile> samples;
   for (int n = 1; n <= 6; ++n) samples.push_back({"sample" + std::to_string(n), sample_bytes(n)});
   std::vector<std::string> jobs;
-  for (const json& p : upload_photos(organizer, code, samples)["photos"]) {
+  const json first = upload_photos(organizer, code, samples);
+  ASSERT_EQ(first["photos"].size(), 6u) << first.dump();
+  for (const json& p : first["photos"]) {
     jobs.push_back(p["job_id"].get<std::string>());
     ASSERT_EQ(wait_for_job(organizer, jobs.back())["status"], "done");
   }

@@ -94,7 +94,8 @@ TEST_F(LimitsTest, BatchThatWouldOverflowTheQueueIsBusy) {
   EXPECT_TRUE(is_error(r, 429, "busy"));
   EXPECT_FALSE(r.header("retry-after").empty()) << r.describe();
   // Nothing of the refused batch was stored.
-  for (const json& p : get_json(*organizer_, photos_target())["photos"]) {
+  const json list = get_json(*organizer_, photos_target());
+  for (const json& p : list["photos"]) {
     EXPECT_NE(p["filename"].get<std::string>().substr(0, 1), "p") << p.dump();
   }
 }
