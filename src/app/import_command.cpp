@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/import_session.h"
+#include "app/settings_binding.h"
 #include "config/settings.h"
 #include "core/stopwatch.h"
 
@@ -125,17 +126,7 @@ void add_import_command(CLI::App& root, int& exit_code) {
   auto args = std::make_shared<ImportArgs>();  // shared with the callback CLI11 keeps
   CLI::App* cmd = root.add_subcommand(
       "import", "Bulk-import a folder of photos into an event (also while a server runs)");
-  cmd->preparse_callback([args, &exit_code](std::size_t) {
-    Result<config::Settings> from_env =
-        config::settings_from_environment(config::process_environment());
-    if (!from_env) {
-      std::cerr << "findme: " << from_env.error().message << "\n";
-      exit_code = 1;
-      return;
-    }
-    args->settings = *from_env;
-  });
-  config::add_flags(*cmd, args->settings);
+  bind_settings(*cmd, args->settings, exit_code);
   cmd->add_option("--event", args->event_code, "The event's code")->required();
   cmd->add_option("folder", args->folder, "Folder of photos (searched recursively)")
       ->required()

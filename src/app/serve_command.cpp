@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "app/service.h"
+#include "app/settings_binding.h"
 #include "config/settings.h"
 #include "core/stopwatch.h"
 
@@ -60,17 +61,7 @@ int run_serve(config::Settings settings) {
 void add_serve_command(CLI::App& root, int& exit_code) {
   auto settings = std::make_shared<config::Settings>();  // shared with the callback CLI11 keeps
   CLI::App* cmd = root.add_subcommand("serve", "Run the HTTP service (API.md) and its workers");
-  cmd->preparse_callback([settings, &exit_code](std::size_t) {
-    Result<config::Settings> from_env =
-        config::settings_from_environment(config::process_environment());
-    if (!from_env) {
-      std::cerr << "findme: " << from_env.error().message << "\n";
-      exit_code = 1;
-      return;
-    }
-    *settings = *from_env;
-  });
-  config::add_flags(*cmd, *settings);
+  bind_settings(*cmd, *settings, exit_code);
   cmd->callback([settings, &exit_code] {
     if (exit_code == 0) exit_code = run_serve(*settings);
   });
