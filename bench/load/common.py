@@ -1,0 +1,178 @@
+"""Shared helpers of the load benchmarks: start/stop a findme server, sample its memory and CPU,
+and small JSON-over-HTTP calls. Standard library only (runs with Debian's /usr/bin/python3).
+
+Not thread-safe except where noted (RssSampler runs its own thread and is read after stop()).
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+SERVING_RE = re.compile(r"findme is serving on (http://[0-9.]+:(\d+))")
+
+
+class Server:
+    """One `findme serve` process on 127.0.0.1 with a free port, logging to files in log_dir."""
+
+    def __init__(self, binary, data_dir, model_dir, log_dir, name, extra_env=None):
+        self.binary = str(binary)
+        self.data_dir = Path(data_dir)
+        self.model_dir = str(model_dir)
+        self.log_dir = Path(log_dir)
+        self.name = name
+        self.extra_env = extra_env or {}
+        self.proc = None
+        self.url = None
+        self.port = None
+
+    def env(self):
+        env = dict(os.environ)
+        env.update({
+            "HOST": "127.0.0.1",
+            "PORT": "0",
+            "DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": "sqlite:" + str(self.data_dir / "findme.db"),
+            "MODEL_DIR": self.model_dir,
+            "LOG_LEVEL": "info",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout_s=120):
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        out_path = self.log_dir / (self.name + ".stdout")
+        err_path = self.log_dir / (self.name + ".stderr.log")
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            self.proc = subprocess.Popen([self.binary, "serve"], env=self.env(), stdout=out,
+                                         stderr=err, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("findme serve exited with %s; see %s" %
+                                   (self.proc.returncode, err_path))
+            match = SERVING_RE.search(out_path.read_text(errors="replace"))
+            if match:
+                self.url, self.port = match.group(1), int(match.group(2))
+                break
+            time.sleep(0.1)
+        else:
+            self.stop()
+            raise RuntimeError("findme serve did not start in %d s" % timeout_s)
+        self.wait_ready(deadline)
+        return self
+
+    def wait_ready(self, deadline):
+        while time.monotonic() < deadline:
+            try:
+                status, _ = http_json("GET", self.url + "/readyz", timeout=5)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("findme serve was not ready in time")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def status_kb(self, field):
+        """VmRSS, VmHWM, ... of the server in kB (None once it has exited)."""
+        try:
+            text = Path("/proc/%d/status" % self.pid).read_text()
+        except OSError:
+            return None
+        match = re.search(r"^%s:\s+(\d+) kB" % field, text, re.M)
+        return int(match.group(1)) if match else None
+
+    def stop(self, timeout_s=30):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far, in seconds (None once it has exited)."""
+    try:
+        fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+class RssSampler:
+    """Samples a process's resident set every `period_s` on its own thread."""
+
+    def __init__(self, pid, period_s=0.5):
+        self.pid = pid
+        self.period_s = period_s
+        self.samples = []  # (seconds since start, rss kB)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._start = time.monotonic()
+
+    def _run(self):
+        path = Path("/proc/%d/status" % self.pid)
+        while not self._stop.is_set():
+            try:
+                match = re.search(r"^VmRSS:\s+(\d+) kB", path.read_text(), re.M)
+            except OSError:
+                return
+            if match:
+                self.samples.append((time.monotonic() - self._start, int(match.group(1))))
+            self._stop.wait(self.period_s)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+    def peak_kb(self):
+        return max((kb for _, kb in self.samples), default=0)
+
+
+def http_json(method, url, body=None, token=None, timeout=30):
+    """One JSON request; returns (status, parsed body or None)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raw, status = error.read(), error.code
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, None
+
+
+def http_text(url, timeout=30):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode(errors="replace")
+
+
+def loadavg():
+    return Path("/proc/loadavg").read_text().split()[:3]

@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+"""Runs one measurement against a fresh `findme serve` on the seeded data (WORK/seed.json) and
+writes WORK/results/NAME.json (plus the locust CSVs, the server log and a /metrics snapshot).
+
+  measure.py locust --users 30 --spawn-rate 5 --duration 2m NAME
+  measure.py wrk --path /healthz --connections 30 --duration 20s NAME
+
+The server is restarted for each measurement, so its VmHWM is the peak of that run (plus start-up);
+its VmRSS is also sampled every 0.5 s. Every child process is bounded in time.
+"""
+
+import argparse
+import csv
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import RssSampler, Server, cpu_seconds, http_text, loadavg  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def seconds_of(duration):
+    match = re.fullmatch(r"(\d+)([smh]?)", duration)
+    if not match:
+        raise ValueError("duration like 90s, 2m: " + duration)
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def read_locust_stats(path):
+    rows = []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            rows.append({
+                "type": row["Type"], "name": row["Name"],
+                "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                "p50": float(row["50%"] or 0), "p95": float(row["95%"] or 0),
+                "p99": float(row["99%"] or 0), "max": float(row["Max Response Time"] or 0),
+                "rps": float(row["Requests/s"] or 0),
+            })
+    return rows
+
+
+def read_failures(path):
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        return [{"method": r["Method"], "name": r["Name"], "error": r["Error"],
+                 "occurrences": int(r["Occurrences"])} for r in csv.DictReader(f)]
+
+
+def run_locust(args, seed, server, out_dir):
+    prefix = out_dir / args.name
+    env = dict(server.env())
+    env.update({"FINDME_EVENT_CODE": seed["event_code"], "FINDME_SELFIE_DIR": seed["selfies_dir"]})
+    command = ["/usr/bin/locust", "-f", str(HERE / "locustfile.py"), "--headless", "-u",
+               str(args.users), "-r", str(args.spawn_rate), "-t", args.duration, "--host",
+               server.url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
+               "--loglevel", "WARNING"]
+    with open(str(prefix) + ".locust.log", "wb") as log:
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        try:
+            proc.wait(timeout=seconds_of(args.duration) + 120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+    return {"command": " ".join(command[:1] + ["-f", "bench/load/locustfile.py"] + command[3:]),
+            "locust_exit": proc.returncode,
+            "stats": read_locust_stats(str(prefix) + "_stats.csv"),
+            "failures": read_failures(Path(str(prefix) + "_failures.csv"))}
+
+
+def parse_wrk(text):
+    result = {"raw": text}
+    match = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    result["rps"] = float(match.group(1)) if match else 0.0
+    for pct in ("50", "90", "99"):
+        match = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\b" % pct, text, re.M)
+        if match:
+            factor = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+            result["p" + pct] = float(match.group(1)) * factor
+    match = re.search(r"(\d+) requests in", text)
+    result["requests"] = int(match.group(1)) if match else 0
+    match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    result["non_2xx"] = int(match.group(1)) if match else 0
+    match = re.search(r"Socket errors: (.*)", text)
+    result["socket_errors"] = match.group(1).strip() if match else ""
+    return result
+
+
+def run_wrk(args, seed, server, out_dir):
+    path = args.path.replace("{code}", seed["event_code"])
+    command = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%s" % args.duration,
+               "--latency", server.url + path]
+    out = subprocess.run(command, capture_output=True, text=True, check=True,
+                         timeout=seconds_of(args.duration) + 60).stdout
+    (out_dir / (args.name + ".wrk.txt")).write_text(out)
+    result = parse_wrk(out)
+    result["command"] = " ".join(command[:-1] + ["http://127.0.0.1:PORT" + args.path])
+    return result
+
+
+def measure(args):
+    work = Path(args.work)
+    seed = json.loads((work / "seed.json").read_text())
+    out_dir = work / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    server = Server(args.binary, seed["data_dir"], args.model_dir, out_dir, args.name + "-server")
+    server.start()
+    record = {"name": args.name, "mode": args.mode, "loadavg_before": loadavg()}
+    try:
+        rss_at_start = server.status_kb("VmRSS")
+        sampler = RssSampler(server.pid).start()
+        cpu_before, started = cpu_seconds(server.pid), time.monotonic()
+        if args.mode == "locust":
+            record.update(run_locust(args, seed, server, out_dir))
+            record.update(users=args.users, spawn_rate=args.spawn_rate, duration=args.duration)
+        else:
+            record.update(run_wrk(args, seed, server, out_dir))
+        wall = time.monotonic() - started
+        record["server_cpu_cores"] = round((cpu_seconds(server.pid) - cpu_before) / wall, 2)
+        sampler.stop()
+        record.update(loadavg_after=loadavg(), rss_start_kb=rss_at_start,
+                      rss_peak_sampled_kb=sampler.peak_kb(), vm_hwm_kb=server.status_kb("VmHWM"),
+                      rss_end_kb=server.status_kb("VmRSS"))
+        (out_dir / (args.name + ".metrics.txt")).write_text(http_text(server.url + "/metrics"))
+        record["rss_series_kb"] = sampler.samples[::4]
+    finally:
+        server.stop()
+    (out_dir / (args.name + ".json")).write_text(json.dumps(record, indent=2))
+    return record
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=["locust", "wrk"])
+    parser.add_argument("name")
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--model-dir", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--duration", default="2m")
+    parser.add_argument("--path", default="/healthz", help="wrk: path, {code} = the event")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=30)
+    args = parser.parse_args()
+    record = measure(args)
+    if args.mode == "locust":
+        for row in record["stats"]:
+            print("%-5s %-36s n=%-6d fail=%-4d p50=%-6.0f p95=%-6.0f p99=%-6.0f rps=%.1f" %
+                  (row["type"], row["name"], row["requests"], row["failures"], row["p50"],
+                   row["p95"], row["p99"], row["rps"]))
+    else:
+        print("wrk %s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d" %
+              (args.path, record["rps"], record.get("p50", 0), record.get("p99", 0),
+               record["non_2xx"]))
+    print("server: peak RSS %.0f MB sampled, VmHWM %.0f MB, %.2f cores" %
+          (record["rss_peak_sampled_kb"] / 1024, (record["vm_hwm_kb"] or 0) / 1024,
+           record["server_cpu_cores"]))
+
+
+if __name__ == "__main__":
+    main()
