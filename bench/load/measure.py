@@ -53,6 +53,19 @@ def read_failures(path):
                  "occurrences": int(r["Occurrences"])} for r in csv.DictReader(f)]
 
 
+def server_means_ms(metrics):
+    """Mean time per route (http_request_duration_seconds), job kind and face stage, in ms, as
+    the server measured it (from a /metrics snapshot)."""
+    sums, counts = {}, {}
+    pattern = re.compile(r'^(http_request_duration_seconds|findme_job_duration_seconds|'
+                         r'findme_face_stage_seconds)_(sum|count)\{(.*)\} ([0-9.e+-]+)$', re.M)
+    for family, kind, labels, value in pattern.findall(metrics):
+        key = family.split("_")[0 if family.startswith("http") else 1] + " " + \
+            " ".join(v for _, v in re.findall(r'(\w+)="([^"]*)"', labels))
+        (sums if kind == "sum" else counts)[key] = float(value)
+    return {k: round(1000 * sums[k] / counts[k], 2) for k in sums if counts.get(k)}
+
+
 def run_locust(args, seed, server, out_dir):
     prefix = out_dir / args.name
     env = dict(server.env())
@@ -128,7 +141,9 @@ def measure(args):
         record.update(loadavg_after=loadavg(), rss_start_kb=rss_at_start,
                       rss_peak_sampled_kb=sampler.peak_kb(), vm_hwm_kb=server.status_kb("VmHWM"),
                       rss_end_kb=server.status_kb("VmRSS"))
-        (out_dir / (args.name + ".metrics.txt")).write_text(http_text(server.url + "/metrics"))
+        metrics = http_text(server.url + "/metrics")
+        (out_dir / (args.name + ".metrics.txt")).write_text(metrics)
+        record["server_means_ms"] = server_means_ms(metrics)
         record["rss_series_kb"] = sampler.samples[::4]
     finally:
         server.stop()
