@@ -1,3 +1,6 @@
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include "http/blocking_pool.h"
 
 namespace findme::http {

@@ -1,3 +1,6 @@
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include "http/blocking_pool.h"
 
 #include <stdexcept>
@@ -7,8 +10,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
-
-#include "http/asio_config.h"
 
 namespace findme::http {
 namespace {

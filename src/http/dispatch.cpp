@@ -1,3 +1,6 @@
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include "http/dispatch.h"
 
 #include <algorithm>
@@ -8,8 +11,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
-
-#include "http/asio_config.h"
 
 namespace findme::http {
 namespace asio = boost::asio;

@@ -1,3 +1,6 @@
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include "http/response_writer.h"
 
 #include <utility>
@@ -9,7 +12,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "http/asio_config.h"
 #include "http/static_files.h"
 
 namespace findme::http {

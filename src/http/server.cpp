@@ -1,3 +1,6 @@
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include "http/server.h"
 
 #include <algorithm>
@@ -11,7 +14,6 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-#include "http/asio_config.h"
 #include "http/server_state.h"
 
 namespace findme::http {

@@ -1,4 +1,7 @@
 // Async waits, static files and spooled uploads through a real server on a loopback port.
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include <atomic>
 #include <filesystem>
 #include <fstream>

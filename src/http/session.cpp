@@ -1,5 +1,8 @@
 // The per-connection coroutine: read a request (header, then body within limits and deadlines),
 // build an api::Request, answer it (static file or handler, with async waits), log, repeat.
+// clang-format off
+#include "http/asio_config.h"  // before every other header: see there
+// clang-format on
 #include <cstdio>
 #include <random>
 #include <utility>
@@ -16,7 +19,6 @@
 #include <spdlog/spdlog.h>
 
 #include "core/stopwatch.h"
-#include "http/asio_config.h"
 #include "http/dispatch.h"
 #include "http/multipart.h"
 #include "http/response_writer.h"
