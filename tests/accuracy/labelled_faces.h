@@ -125,15 +125,40 @@ inline std::vector<Pair> read_pairs(const nlohmann::json& list,
   return pairs;
 }
 
+inline nlohmann::json read_manifest() {
+  std::ifstream in(faces_dir() + "/manifest.json");
+  return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+}
+
+}  // namespace detail
+
+// shared/testdata/faces/manifest.json, read once; discarded (is_discarded()) when unreadable.
+inline const nlohmann::json& manifest() {
+  static const nlohmann::json kManifest = detail::read_manifest();
+  return kManifest;
+}
+
+// The manifest's identity of a labelled portrait, or `file` itself when it has none.
+inline std::string identity_of(const std::string& file) {
+  if (!manifest().is_discarded()) {
+    for (const nlohmann::json& entry : manifest().at("images")) {
+      if (entry.at("file") == file) {
+        return entry.at("identity").get<std::string>();
+      }
+    }
+  }
+  return file;
+}
+
+namespace detail {
+
 inline LabelledSet load_labelled_set() {
   LabelledSet set;
-  std::ifstream in(faces_dir() + "/manifest.json");
-  const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (manifest.is_discarded()) {
+  if (manifest().is_discarded()) {
     set.error = "cannot read " + faces_dir() + "/manifest.json";
     return set;
   }
-  for (const nlohmann::json& entry : manifest.at("images")) {
+  for (const nlohmann::json& entry : manifest().at("images")) {
     Portrait p{.file = entry.at("file").get<std::string>(),
                .identity = entry.at("identity").get<std::string>()};
     Analysed a = analyse_bytes(face::local::testing::read_file(faces_dir() + "/" + p.file));
@@ -144,26 +169,18 @@ inline LabelledSet load_labelled_set() {
     }
     set.portraits.push_back(std::move(p));
   }
-  set.pairs = read_pairs(manifest.at("pairs"), set.portraits, set.error);
-  set.pairs_all = read_pairs(manifest.at("pairs_all"), set.portraits, set.error);
+  set.pairs = read_pairs(manifest().at("pairs"), set.portraits, set.error);
+  set.pairs_all = read_pairs(manifest().at("pairs_all"), set.portraits, set.error);
   return set;
 }
 
 }  // namespace detail
 
-// The 62 labelled portraits, each analysed once per process (~15 s in a release build).
+// The 62 labelled portraits, each analysed once per process (~15 s in a release build, ~3 min
+// under ASan). ctest runs each TEST in its own process, so tests that need this are few.
 inline const LabelledSet& labelled_set() {
   static const LabelledSet set = detail::load_labelled_set();
   return set;
-}
-
-inline const Portrait* find_portrait(const std::string& file) {
-  for (const Portrait& p : labelled_set().portraits) {
-    if (p.file == file) {
-      return &p;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace findme::accuracy

@@ -152,7 +152,7 @@ Subject analyse_subject(std::string name, std::string person, const std::string&
     const Analysed copy =
         bytes.empty() ? Analysed{.error = "libvips failed"} : analyse_bytes(bytes);
     c.error = copy.error;
-    if (copy.error.empty() && t.map(s.original->box, img.width).width > 0) {
+    if (copy.error.empty()) {
       c.face = face_at(copy.faces, t.map(s.original->box, img.width));
       if (!c.face) {
         c.error = "the face was not found in the copy";
@@ -175,9 +175,7 @@ const std::vector<Subject>& subjects() {
     }
     for (const char* file :
          {"img1.jpg", "img3.jpg", "img47.jpg", "img13.jpg", "img16.jpg", "img26.jpg"}) {
-      const Portrait* p = find_portrait(file);
-      out.push_back(
-          analyse_subject(file, p == nullptr ? file : p->identity, faces_dir() + "/" + file));
+      out.push_back(analyse_subject(file, identity_of(file), faces_dir() + "/" + file));
     }
     return out;
   }();
@@ -205,10 +203,13 @@ void print_spread(const std::map<std::string, std::vector<float>>& by_transform)
   }
 }
 
-TEST(RobustnessAccuracyTest, TransformedCopiesStayUnderTheThreshold) {
+void expect_copies_under_the_threshold() {
   std::map<std::string, std::vector<float>> by_transform;
   for (const Subject& s : subjects()) {
-    ASSERT_EQ(s.error, "") << s.name;
+    EXPECT_EQ(s.error, "") << s.name;
+    if (!s.original) {
+      continue;
+    }
     const face::Box& box = s.original->box;
     std::printf("%s (%s, %.0f px face at %.0f,%.0f):", s.name.c_str(), s.person.c_str(),
                 static_cast<double>(box.width), static_cast<double>(box.x),
@@ -262,9 +263,9 @@ std::vector<Comparison> different_people() {
   return out;
 }
 
-TEST(RobustnessAccuracyTest, DifferentPeopleStayOverTheThreshold) {
+void expect_different_people_over_the_threshold() {
   const std::vector<Comparison> compared = different_people();
-  ASSERT_GT(compared.size(), 100u);  // 12 subjects of 12 people, 7 versions each
+  EXPECT_GT(compared.size(), 100u);  // 12 subjects of 12 people, 7 versions each
   std::printf("%zu comparisons of different people; the nearest:\n", compared.size());
   for (std::size_t i = 0; i < 6 && i < compared.size(); ++i) {
     std::printf("  %.3f %s\n", static_cast<double>(compared[i].distance), compared[i].what.c_str());
@@ -274,15 +275,11 @@ TEST(RobustnessAccuracyTest, DifferentPeopleStayOverTheThreshold) {
   }
 }
 
-// img11_reflection.jpg is img11.jpg mirrored and enlarged by someone else's tool.
-TEST(RobustnessAccuracyTest, TheDataSetsOwnMirrorCopyMatches) {
-  const Portrait* original = find_portrait("img11.jpg");
-  const Portrait* mirror = find_portrait("img11_reflection.jpg");
-  ASSERT_TRUE(original != nullptr && mirror != nullptr);
-  ASSERT_TRUE(original->face && mirror->face);
-  const float d = face::distance(original->face->embedding, mirror->face->embedding);
-  std::printf("img11.jpg / img11_reflection.jpg: %.3f\n", static_cast<double>(d));
-  EXPECT_LT(d, threshold_for(*original->face, *mirror->face));
+// One test, so that ctest's process per test analyses the 84 versions once (~40 s of CPU in a
+// release build, several minutes under ASan).
+TEST(RobustnessAccuracyTest, CopiesStayUnderAndDifferentPeopleOverTheThreshold) {
+  expect_copies_under_the_threshold();
+  expect_different_people_over_the_threshold();
 }
 
 }  // namespace
