@@ -149,6 +149,41 @@ class RssSampler:
         return max((kb for _, kb in self.samples), default=0)
 
 
+class MetricsSampler:
+    """Polls /metrics every `period_s` on its own thread and keeps the maximum of some gauges
+    (handler pool busy/queued, job queue depth, connections, waiting requests)."""
+
+    GAUGES = ("http_blocking_pool_busy", "http_blocking_pool_queued", "findme_job_queue_depth",
+              "http_connections", "http_waiting_requests")
+
+    def __init__(self, url, period_s=1.0):
+        self.url = url + "/metrics"
+        self.period_s = period_s
+        self.peaks = {}
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        pattern = re.compile(r"^(%s) ([0-9.e+-]+)$" % "|".join(self.GAUGES), re.M)
+        while not self._stop.wait(self.period_s):
+            try:
+                text = http_text(self.url, timeout=10)
+            except OSError:
+                continue
+            self.samples += 1
+            for name, value in pattern.findall(text):
+                self.peaks[name] = max(self.peaks.get(name, 0.0), float(value))
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+
 def http_json(method, url, body=None, token=None, timeout=30):
     """One JSON request; returns (status, parsed body or None)."""
     data = None if body is None else json.dumps(body).encode()

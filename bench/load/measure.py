@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RssSampler, Server, cpu_seconds, http_text, loadavg  # noqa: E402
+from common import MetricsSampler, RssSampler, Server, cpu_seconds, http_text, loadavg  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -123,12 +123,16 @@ def measure(args):
     seed = json.loads((work / "seed.json").read_text())
     out_dir = work / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
-    server = Server(args.binary, seed["data_dir"], args.model_dir, out_dir, args.name + "-server")
+    extra_env = dict(kv.split("=", 1) for kv in args.env)
+    server = Server(args.binary, seed["data_dir"], args.model_dir, out_dir, args.name + "-server",
+                    extra_env)
     server.start()
-    record = {"name": args.name, "mode": args.mode, "loadavg_before": loadavg()}
+    record = {"name": args.name, "mode": args.mode, "loadavg_before": loadavg(),
+              "server_env": extra_env}
     try:
         rss_at_start = server.status_kb("VmRSS")
         sampler = RssSampler(server.pid).start()
+        gauges = MetricsSampler(server.url).start() if args.mode == "locust" else None
         cpu_before, started = cpu_seconds(server.pid), time.monotonic()
         if args.mode == "locust":
             record.update(run_locust(args, seed, server, out_dir))
@@ -138,6 +142,9 @@ def measure(args):
         wall = time.monotonic() - started
         record["server_cpu_cores"] = round((cpu_seconds(server.pid) - cpu_before) / wall, 2)
         sampler.stop()
+        if gauges:
+            gauges.stop()
+            record["gauge_peaks"] = gauges.peaks
         record.update(loadavg_after=loadavg(), rss_start_kb=rss_at_start,
                       rss_peak_sampled_kb=sampler.peak_kb(), vm_hwm_kb=server.status_kb("VmHWM"),
                       rss_end_kb=server.status_kb("VmRSS"))
@@ -164,6 +171,8 @@ def main():
     parser.add_argument("--path", default="/healthz", help="wrk: path, {code} = the event")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=30)
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra server environment (e.g. LOG_LEVEL=warn), repeatable")
     args = parser.parse_args()
     record = measure(args)
     if args.mode == "locust":
@@ -175,6 +184,9 @@ def main():
         print("wrk %s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d" %
               (args.path, record["rps"], record.get("p50", 0), record.get("p99", 0),
                record["non_2xx"]))
+    if record.get("gauge_peaks"):
+        print("gauge peaks (1 s samples): " + ", ".join(
+            "%s %g" % kv for kv in sorted(record["gauge_peaks"].items())))
     print("server: peak RSS %.0f MB sampled, VmHWM %.0f MB, %.2f cores" %
           (record["rss_peak_sampled_kb"] / 1024, (record["vm_hwm_kb"] or 0) / 1024,
            record["server_cpu_cores"]))

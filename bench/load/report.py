@@ -112,6 +112,9 @@ def locust_section(title, run):
              (" ".join(run["loadavg_before"]), " ".join(run["loadavg_after"]),
               run["rss_peak_sampled_kb"] / 1024, (run["vm_hwm_kb"] or 0) / 1024,
               (run["rss_start_kb"] or 0) / 1024, run["server_cpu_cores"]), ""]
+    if run.get("gauge_peaks"):
+        lines += ["Highest gauges in /metrics (sampled every second): " + ", ".join(
+            "%s %g" % kv for kv in sorted(run["gauge_peaks"].items())) + ".", ""]
     lines += route_table(run)
     lines += ["", "(server mean: the server's own mean time per request from /metrics; for the "
               "JOB entry, the match job's run time without its wait in the queue.)"]
