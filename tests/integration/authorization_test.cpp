@@ -272,5 +272,34 @@ TEST_F(AuthorizationTest, DeletingAnEventErasesItForEveryone) {
   EXPECT_TRUE(is_error(w().organizer.del("/api/events/" + code), 404, "not_found"));
 }
 
+TEST_F(AuthorizationTest, DeletingAnAccountErasesItsSessionsAndMatches) {
+  EXPECT_TRUE(is_error(w().anonymous.del("/api/me"), 401, "unauthorized"));
+  const std::string email = unique_email("leaving");
+  Attendee e = register_attendee(w().port, w().code, email, selfie());
+  ASSERT_EQ(wait_for_job(e.client, e.registration["match_job"]["id"])["status"], "done");
+  const std::string photo = "/api/photos/" + w().matched_photo + "/thumbnail";
+  ASSERT_EQ(e.client.get(photo).status, 200);
+  const json before = get_json(w().organizer, "/api/events/" + w().code + "/stats");
+
+  HttpResponse erased = e.client.del("/api/me");
+  EXPECT_EQ(erased.status, 204) << erased.describe();
+  EXPECT_TRUE(is_error(e.client.get("/api/me"), 401, "unauthorized"));
+  EXPECT_TRUE(is_error(e.client.get(photo), 404, "not_found"));
+  EXPECT_TRUE(
+      is_error(w().anonymous.post_json("/api/login", {{"email", email}, {"password", kPassword}}),
+               401, "unauthorized"));
+  const json after = get_json(w().organizer, "/api/events/" + w().code + "/stats");
+  EXPECT_EQ(after["attendees"].get<int>(), before["attendees"].get<int>() - 1) << after.dump();
+  EXPECT_EQ(after["matches"].get<int>(), before["matches"].get<int>() - 1) << after.dump();
+}
+
+TEST_F(AuthorizationTest, DeletingAnOrganizerDeletesTheirEvents) {
+  HttpClient leaving = sign_up_organizer(w().port, unique_email("o3"));
+  const std::string code = create_event(leaving, "Gone Tomorrow");
+  EXPECT_EQ(leaving.del("/api/me").status, 204);
+  EXPECT_TRUE(is_error(w().anonymous.get("/api/events/" + code), 404, "not_found"));
+  EXPECT_TRUE(is_error(leaving.get("/api/events"), 401, "unauthorized"));
+}
+
 }  // namespace
 }  // namespace findme::integration

@@ -170,6 +170,10 @@ TEST_F(JourneyTest, OrganizerUploadsAttendeeFindsExactlyTheirPhotos) {
     return after["photos"].size() >= 2 && after["pending_jobs"] == 0;
   })) << after.dump();
   EXPECT_EQ(gallery_ids(after), (std::set<std::string>{matched_id, later_id})) << after.dump();
+  if (after["photos"].size() == 2) {  // best first
+    EXPECT_GE(after["photos"][0]["similarity"].get<double>(),
+              after["photos"][1]["similarity"].get<double>());
+  }
 
   const json stats = get_json(organizer, "/api/events/" + code + "/stats");
   EXPECT_EQ(stats["attendees"], 1) << stats.dump();
