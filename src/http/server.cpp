@@ -32,11 +32,14 @@ std::size_t body_cap(const ServerOptions& o) {
 ServerMetrics make_metrics(metrics::Registry* r) {
   ServerMetrics m;
   if (r == nullptr) return m;
-  m.connections = &r->gauge("http_connections", "Open client connections.");
-  m.waiting = &r->gauge("http_waiting_requests", "Requests held in an async wait (?wait=N).");
-  m.pool_busy = &r->gauge("http_blocking_pool_busy", "Handler pool threads running a request.");
-  m.pool_queued = &r->gauge("http_blocking_pool_queued", "Requests waiting for a handler thread.");
-  m.rejected_connections = &r->counter("http_rejected_connections_total",
+  m.connections = &r->gauge("findme_http_connections", "Open client connections.");
+  m.waiting =
+      &r->gauge("findme_http_waiting_requests", "Requests held in an async wait (?wait=N).");
+  m.pool_busy =
+      &r->gauge("findme_http_blocking_pool_busy", "Handler pool threads running a request.");
+  m.pool_queued =
+      &r->gauge("findme_http_blocking_pool_queued", "Requests waiting for a handler thread.");
+  m.rejected_connections = &r->counter("findme_http_rejected_connections_total",
                                        "Connections refused because max_connections was reached.");
   return m;
 }

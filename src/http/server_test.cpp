@@ -69,9 +69,10 @@ TEST(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
     return testing::eventually(
         [&] { return ts.registry.render().find(text) != std::string::npos; });
   };
-  EXPECT_TRUE(rendered("http_requests_total{method=\"GET\",route=\"/api/echo\",status=\"2xx\"} 3"));
   EXPECT_TRUE(
-      rendered("http_request_duration_seconds_count{method=\"GET\",route=\"/api/echo\"} 3"));
+      rendered("findme_http_requests_total{method=\"GET\",route=\"/api/echo\",status=\"2xx\"} 3"));
+  EXPECT_TRUE(
+      rendered("findme_http_request_duration_seconds_count{method=\"GET\",route=\"/api/echo\"} 3"));
 }
 
 TEST(ServerTest, OversizedBodyIs413AndReadingStops) {

@@ -72,8 +72,9 @@ TEST(ServerWaitTest, WaitsEndOnNotifyOrDeadlineWithoutHoldingPoolThreads) {
 
   auto second = timed_out.read();
   EXPECT_EQ(Json::parse(second.body())["done"], false);
-  EXPECT_TRUE(testing::eventually(
-      [&] { return ts.registry.render().find("http_waiting_requests 0") != std::string::npos; }));
+  EXPECT_TRUE(testing::eventually([&] {
+    return ts.registry.render().find("findme_http_waiting_requests 0") != std::string::npos;
+  }));
 }
 
 TEST(ServerWaitTest, NotifyBeforeTheWaitStartsIsNotLost) {

@@ -196,12 +196,14 @@ void record(Server::State& st, const api::Request& req, const api::Response& res
   }
   std::string status_class = std::to_string(out.status / 100) + "xx";
   st.registry
-      ->counter("http_requests_total", "HTTP requests by method, route template and status class.",
+      ->counter("findme_http_requests_total",
+                "HTTP requests by method, route template and status class.",
                 {{"method", method}, {"route", route}, {"status", status_class}})
       .inc();
   st.registry
-      ->histogram("http_request_duration_seconds", "HTTP request latency, reading to last byte.",
-                  metrics::default_latency_buckets(), {{"method", method}, {"route", route}})
+      ->histogram("findme_http_request_duration_seconds",
+                  "HTTP request latency, reading to last byte.", metrics::default_latency_buckets(),
+                  {{"method", method}, {"route", route}})
       .observe(ms / 1000.0);
 }
 
