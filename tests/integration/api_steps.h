@@ -55,14 +55,18 @@ inline HttpClient sign_up_organizer(std::uint16_t port, const std::string& email
   HttpClient client(port);
   HttpResponse r = client.post_json(
       "/api/organizers", {{"email", email}, {"password", kPassword}, {"name", "Olga Organizer"}});
-  if (r.status != 201) step_failed("sign up organizer", r);
+  if (r.status != 201) {
+    step_failed("sign up organizer", r);
+  }
   client.set_token(r.json_body()["token"].get<std::string>());
   return client;
 }
 
 inline std::string create_event(const HttpClient& organizer, const std::string& name) {
   HttpResponse r = organizer.post_json("/api/events", {{"name", name}});
-  if (r.status != 201) step_failed("create event", r);
+  if (r.status != 201) {
+    step_failed("create event", r);
+  }
   return r.json_body()["event"]["code"].get<std::string>();
 }
 
@@ -75,9 +79,13 @@ struct NamedFile {
 inline json upload_photos(const HttpClient& organizer, const std::string& code,
                           const std::vector<NamedFile>& files) {
   Multipart form;
-  for (const NamedFile& f : files) form.file("photos", f.filename, f.bytes);
+  for (const NamedFile& f : files) {
+    form.file("photos", f.filename, f.bytes);
+  }
   HttpResponse r = organizer.post_multipart("/api/events/" + code + "/photos", form);
-  if (r.status != 202) step_failed("upload photos", r);
+  if (r.status != 202) {
+    step_failed("upload photos", r);
+  }
   return r.json_body();
 }
 
@@ -86,10 +94,16 @@ inline json wait_for_job(const HttpClient& owner, const std::string& job_id) {
   const auto deadline = Clock::now() + kJobTimeout;
   for (;;) {
     HttpResponse r = owner.get("/api/jobs/" + job_id + "?wait=30");
-    if (r.status != 200) step_failed("get job " + job_id, r);
+    if (r.status != 200) {
+      step_failed("get job " + job_id, r);
+    }
     json job = r.json_body()["job"];
-    if (job["status"] == "done" || job["status"] == "failed") return job;
-    if (Clock::now() > deadline) step_failed("job " + job_id + " did not end", r);
+    if (job["status"] == "done" || job["status"] == "failed") {
+      return job;
+    }
+    if (Clock::now() > deadline) {
+      step_failed("job " + job_id + " did not end", r);
+    }
   }
 }
 
@@ -98,7 +112,9 @@ template <class Probe>
 bool eventually(Probe probe, std::chrono::milliseconds every = std::chrono::milliseconds(100)) {
   const auto deadline = Clock::now() + kJobTimeout;
   while (!probe()) {
-    if (Clock::now() > deadline) return false;
+    if (Clock::now() > deadline) {
+      return false;
+    }
     std::this_thread::sleep_for(every);  // polling interval, not a synchronisation
   }
   return true;
@@ -106,7 +122,9 @@ bool eventually(Probe probe, std::chrono::milliseconds every = std::chrono::mill
 
 inline json get_json(const HttpClient& client, const std::string& target) {
   HttpResponse r = client.get(target);
-  if (r.status != 200) step_failed("GET " + target, r);
+  if (r.status != 200) {
+    step_failed("GET " + target, r);
+  }
   return r.json_body();
 }
 
@@ -121,10 +139,14 @@ inline Attendee register_attendee(std::uint16_t port, const std::string& code,
   Multipart form;
   form.field("event_code", code).field("email", email).field("password", kPassword);
   form.field("name", "Ada Attendee");
-  if (!selfie.empty()) form.file("selfie", "selfie.jpg", selfie);
+  if (!selfie.empty()) {
+    form.file("selfie", "selfie.jpg", selfie);
+  }
   Attendee a{HttpClient(port), json()};
   HttpResponse r = a.client.post_multipart("/api/register-with-event-code", form);
-  if (r.status != 201 && r.status != 200) step_failed("register attendee", r);
+  if (r.status != 201 && r.status != 200) {
+    step_failed("register attendee", r);
+  }
   a.registration = r.json_body();
   a.client.set_token(a.registration["token"].get<std::string>());
   return a;

@@ -38,7 +38,9 @@ struct World {
       wait_for_job(organizer, photo["job_id"].get<std::string>());
       const bool six = photo["filename"] == "sample6.jpg";
       (six ? matched_photo : unmatched_photo) = photo["id"].get<std::string>();
-      if (six) index_job = photo["job_id"].get<std::string>();
+      if (six) {
+        index_job = photo["job_id"].get<std::string>();
+      }
     }
     a = std::make_unique<Attendee>(register_attendee(p, code, unique_email("a"), selfie()));
     match_job = a->registration["match_job"]["id"].get<std::string>();
@@ -62,23 +64,27 @@ class AuthorizationTest : public ::testing::Test {
  protected:
   // Built by the first test, so that a failed start fails that test (not a silent skip).
   void SetUp() override {
-    if (!server_) server_ = std::make_unique<TestServer>();
-    if (!world_) world_ = std::make_unique<World>(server_->port());
+    if (!suite_server) {
+      suite_server = std::make_unique<TestServer>();
+    }
+    if (!suite_world) {
+      suite_world = std::make_unique<World>(suite_server->port());
+    }
   }
   static void TearDownTestSuite() {
-    world_.reset();
-    if (server_) {
-      EXPECT_EQ(server_->stop(), 0) << server_->log();
+    suite_world.reset();
+    if (suite_server) {
+      EXPECT_EQ(suite_server->stop(), 0) << suite_server->log();
     }
-    server_.reset();
+    suite_server.reset();
   }
-  static const World& w() { return *world_; }
+  static const World& w() { return *suite_world; }
 
-  static std::unique_ptr<TestServer> server_;
-  static std::unique_ptr<World> world_;
+  static std::unique_ptr<TestServer> suite_server;
+  static std::unique_ptr<World> suite_world;
 };
-std::unique_ptr<TestServer> AuthorizationTest::server_;
-std::unique_ptr<World> AuthorizationTest::world_;
+std::unique_ptr<TestServer> AuthorizationTest::suite_server;
+std::unique_ptr<World> AuthorizationTest::suite_world;
 
 struct Case {
   const char* caller;
@@ -203,7 +209,9 @@ TEST_F(AuthorizationTest, MyPhotosIsPerAttendee) {
 TEST_F(AuthorizationTest, SelfiesAreForAttendeesOfJoinedEvents) {
   auto upload = [](const HttpClient& c, const std::string& code) {
     Multipart form;
-    if (!code.empty()) form.field("event_code", code);
+    if (!code.empty()) {
+      form.field("event_code", code);
+    }
     form.file("selfie", "me.jpg", selfie());
     return c.post_multipart("/api/upload-selfie", form);
   };

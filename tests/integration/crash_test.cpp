@@ -42,7 +42,9 @@ TEST(CrashTest, KilledWhileIndexingThenRestartedIndexesEveryPhotoOnce) {
 
   // Reference: the six samples indexed on a clean run.
   std::vector<NamedFile> samples;
-  for (int n = 1; n <= 6; ++n) samples.push_back({"sample" + std::to_string(n), sample_bytes(n)});
+  for (int n = 1; n <= 6; ++n) {
+    samples.push_back({"sample" + std::to_string(n), sample_bytes(n)});
+  }
   std::vector<std::string> jobs;
   const json first = upload_photos(organizer, code, samples);
   ASSERT_EQ(first["photos"].size(), 6u) << first.dump();
@@ -53,7 +55,9 @@ TEST(CrashTest, KilledWhileIndexingThenRestartedIndexesEveryPhotoOnce) {
   const std::map<std::string, int> reference = face_counts(organizer, code);
   ASSERT_EQ(reference.size(), 6u);
   int reference_faces = 0;
-  for (const auto& [name, faces] : reference) reference_faces += faces;
+  for (const auto& [name, faces] : reference) {
+    reference_faces += faces;
+  }
 
   // Copies uploaded one per request: each acknowledgement promises one indexed photo.
   for (int round = 0; round < kRounds; ++round) {

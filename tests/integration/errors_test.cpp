@@ -18,44 +18,46 @@ class ErrorsTest : public ::testing::Test {
  protected:
   // Built by the first test, so that a failed start fails that test (not a silent skip).
   void SetUp() override {
-    if (!server_) server_ = std::make_unique<TestServer>();
-    if (!attendee_) {
-      organizer_ = std::make_unique<HttpClient>(
-          sign_up_organizer(server_->port(), unique_email("organizer")));
-      code_ = create_event(*organizer_, "Error Night");
-      attendee_ =
-          std::make_unique<Attendee>(register_attendee(server_->port(), code_, unique_email("a")));
+    if (!suite_server) {
+      suite_server = std::make_unique<TestServer>();
+    }
+    if (!suite_attendee) {
+      suite_organizer = std::make_unique<HttpClient>(
+          sign_up_organizer(suite_server->port(), unique_email("organizer")));
+      suite_code = create_event(*suite_organizer, "Error Night");
+      suite_attendee = std::make_unique<Attendee>(
+          register_attendee(suite_server->port(), suite_code, unique_email("a")));
     }
   }
   static void TearDownTestSuite() {
-    organizer_.reset();
-    attendee_.reset();
-    if (server_) {
-      EXPECT_EQ(server_->stop(), 0) << server_->log();
+    suite_organizer.reset();
+    suite_attendee.reset();
+    if (suite_server) {
+      EXPECT_EQ(suite_server->stop(), 0) << suite_server->log();
     }
-    server_.reset();
+    suite_server.reset();
   }
-  static HttpClient anonymous() { return HttpClient(server_->port()); }
+  static HttpClient anonymous() { return HttpClient(suite_server->port()); }
 
   // Uploads one file to the event; returns the 202 body.
   static json upload_one(const std::string& filename, const std::string& bytes) {
-    return upload_photos(*organizer_, code_, {{filename, bytes}});
+    return upload_photos(*suite_organizer, suite_code, {{filename, bytes}});
   }
   static HttpResponse upload_selfie(const HttpClient& client, const std::string& bytes) {
     Multipart form;
-    form.field("event_code", code_).file("selfie", "selfie.jpg", bytes);
+    form.field("event_code", suite_code).file("selfie", "selfie.jpg", bytes);
     return client.post_multipart("/api/upload-selfie", form);
   }
 
-  static std::unique_ptr<TestServer> server_;
-  static std::unique_ptr<HttpClient> organizer_;
-  static std::unique_ptr<Attendee> attendee_;
-  static std::string code_;
+  static std::unique_ptr<TestServer> suite_server;
+  static std::unique_ptr<HttpClient> suite_organizer;
+  static std::unique_ptr<Attendee> suite_attendee;
+  static std::string suite_code;
 };
-std::unique_ptr<TestServer> ErrorsTest::server_;
-std::unique_ptr<HttpClient> ErrorsTest::organizer_;
-std::unique_ptr<Attendee> ErrorsTest::attendee_;
-std::string ErrorsTest::code_;
+std::unique_ptr<TestServer> ErrorsTest::suite_server;
+std::unique_ptr<HttpClient> ErrorsTest::suite_organizer;
+std::unique_ptr<Attendee> ErrorsTest::suite_attendee;
+std::string ErrorsTest::suite_code;
 
 // The single rejected item of an upload answer, checked against `code`.
 ::testing::AssertionResult rejected_with(const json& answer, const std::string& filename,
@@ -88,49 +90,49 @@ TEST_F(ErrorsTest, InvalidRequestBodies) {
   EXPECT_TRUE(
       is_error(sign_up(unique_email("x"), std::string(1025, 'p'), "X"), 400, "invalid_request"));
   EXPECT_TRUE(is_error(
-      organizer_->post_json("/api/events", {{"name", "Bad date"}, {"starts_at", "yesterday"}}), 400,
-      "invalid_request"));
+      suite_organizer->post_json("/api/events", {{"name", "Bad date"}, {"starts_at", "yesterday"}}),
+      400, "invalid_request"));
 }
 
 TEST_F(ErrorsTest, InvalidRequestUploads) {
-  const std::string photos = "/api/events/" + code_ + "/photos";
+  const std::string photos = "/api/events/" + suite_code + "/photos";
   EXPECT_TRUE(
-      is_error(organizer_->post_json(photos, {{"photos", "none"}}), 400, "invalid_request"));
+      is_error(suite_organizer->post_json(photos, {{"photos", "none"}}), 400, "invalid_request"));
   Multipart no_file;
   no_file.field("title", "no photos here");
-  EXPECT_TRUE(is_error(organizer_->post_multipart(photos, no_file), 400, "invalid_request"));
+  EXPECT_TRUE(is_error(suite_organizer->post_multipart(photos, no_file), 400, "invalid_request"));
   Multipart no_selfie;
-  no_selfie.field("event_code", code_);
-  EXPECT_TRUE(is_error(attendee_->client.post_multipart("/api/upload-selfie", no_selfie), 400,
+  no_selfie.field("event_code", suite_code);
+  EXPECT_TRUE(is_error(suite_attendee->client.post_multipart("/api/upload-selfie", no_selfie), 400,
                        "invalid_request"));
 }
 
 TEST_F(ErrorsTest, WaitMustBeWholeSeconds) {
   // A job of the attendee's to ask about.
-  HttpResponse selfie = upload_selfie(attendee_->client, faceless_jpeg());
+  HttpResponse selfie = upload_selfie(suite_attendee->client, faceless_jpeg());
   ASSERT_EQ(selfie.status, 202) << selfie.describe();
   const std::string id = selfie.json_body()["job"]["id"].get<std::string>();
   for (const char* bad : {"abc", "1.5", "", "3s"}) {
-    EXPECT_TRUE(
-        is_error(attendee_->client.get("/api/jobs/" + id + "?wait=" + bad), 400, "invalid_request"))
+    EXPECT_TRUE(is_error(suite_attendee->client.get("/api/jobs/" + id + "?wait=" + bad), 400,
+                         "invalid_request"))
         << "wait=" << bad;
   }
-  EXPECT_EQ(attendee_->client.get("/api/jobs/" + id + "?wait=0").status, 200);
+  EXPECT_EQ(suite_attendee->client.get("/api/jobs/" + id + "?wait=0").status, 200);
 }
 
 TEST_F(ErrorsTest, MalformedMultipart) {
-  const std::string photos = "/api/events/" + code_ + "/photos";
+  const std::string photos = "/api/events/" + suite_code + "/photos";
   Multipart form;
   form.file("photos", "sample1.jpg", sample_bytes(1));
   EXPECT_TRUE(
-      is_error(organizer_->post_text(photos, form.body_without_close(), form.content_type()), 400,
-               "invalid_request"));
-  EXPECT_TRUE(is_error(organizer_->post_text(photos, form.body(), "multipart/form-data"), 400,
+      is_error(suite_organizer->post_text(photos, form.body_without_close(), form.content_type()),
+               400, "invalid_request"));
+  EXPECT_TRUE(is_error(suite_organizer->post_text(photos, form.body(), "multipart/form-data"), 400,
                        "invalid_request"));
-  EXPECT_TRUE(is_error(organizer_->post_text(photos, "garbage", form.content_type()), 400,
+  EXPECT_TRUE(is_error(suite_organizer->post_text(photos, "garbage", form.content_type()), 400,
                        "invalid_request"));
   // Nothing was stored by the refused requests.
-  EXPECT_EQ(get_json(*organizer_, photos)["photos"].size(), 0u);
+  EXPECT_EQ(get_json(*suite_organizer, photos)["photos"].size(), 0u);
 }
 
 TEST_F(ErrorsTest, InvalidImages) {
@@ -139,8 +141,9 @@ TEST_F(ErrorsTest, InvalidImages) {
   // 30000 x 30000 = 900 MP declared by a few hundred bytes; the limit is 50 MP.
   const std::string bomb = png_bomb(30000, 30000);
   EXPECT_TRUE(rejected_with(upload_one("bomb.png", bomb), "bomb.png", "invalid_image"));
-  EXPECT_TRUE(is_error(upload_selfie(attendee_->client, bomb), 400, "invalid_image"));
-  EXPECT_TRUE(is_error(upload_selfie(attendee_->client, truncated_header), 400, "invalid_image"));
+  EXPECT_TRUE(is_error(upload_selfie(suite_attendee->client, bomb), 400, "invalid_image"));
+  EXPECT_TRUE(
+      is_error(upload_selfie(suite_attendee->client, truncated_header), 400, "invalid_image"));
 }
 
 TEST_F(ErrorsTest, TruncatedPhotoIsAcceptedThenFailsIndexing) {
@@ -148,13 +151,15 @@ TEST_F(ErrorsTest, TruncatedPhotoIsAcceptedThenFailsIndexing) {
   const std::string half = sample_bytes(3).substr(0, sample_bytes(3).size() / 2);
   const json answer = upload_one("half.jpg", half);
   ASSERT_EQ(answer["photos"].size(), 1u) << answer.dump();
-  const json job = wait_for_job(*organizer_, answer["photos"][0]["job_id"].get<std::string>());
+  const json job = wait_for_job(*suite_organizer, answer["photos"][0]["job_id"].get<std::string>());
   EXPECT_EQ(job["status"], "failed") << job.dump();
   EXPECT_EQ(job["error"]["code"], "invalid_image") << job.dump();
-  const json list = get_json(*organizer_, "/api/events/" + code_ + "/photos");
+  const json list = get_json(*suite_organizer, "/api/events/" + suite_code + "/photos");
   bool found = false;
   for (const json& p : list["photos"]) {
-    if (p["id"] != answer["photos"][0]["id"]) continue;
+    if (p["id"] != answer["photos"][0]["id"]) {
+      continue;
+    }
     found = true;
     EXPECT_EQ(p["status"], "failed") << p.dump();
   }
@@ -164,20 +169,22 @@ TEST_F(ErrorsTest, TruncatedPhotoIsAcceptedThenFailsIndexing) {
 TEST_F(ErrorsTest, UnsupportedMediaType) {
   const std::string text = "this is a text file, not a photo\n";
   EXPECT_TRUE(rejected_with(upload_one("photo.jpg", text), "photo.jpg", "unsupported_media_type"));
-  EXPECT_TRUE(is_error(upload_selfie(attendee_->client, text), 415, "unsupported_media_type"));
+  EXPECT_TRUE(is_error(upload_selfie(suite_attendee->client, text), 415, "unsupported_media_type"));
 }
 
 TEST_F(ErrorsTest, SelfieWithoutAFaceFailsItsJob) {
-  HttpResponse r = upload_selfie(attendee_->client, faceless_jpeg());
+  HttpResponse r = upload_selfie(suite_attendee->client, faceless_jpeg());
   ASSERT_EQ(r.status, 202) << r.describe();
-  const json job = wait_for_job(attendee_->client, r.json_body()["job"]["id"].get<std::string>());
+  const json job =
+      wait_for_job(suite_attendee->client, r.json_body()["job"]["id"].get<std::string>());
   EXPECT_EQ(job["kind"], "match_selfie");
   EXPECT_EQ(job["status"], "failed") << job.dump();
   EXPECT_EQ(job["error"]["code"], "no_face_found") << job.dump();
   EXPECT_TRUE(job["error"]["message"].is_string());
 
   // Decision 7: a faceless selfie at registration still creates the account.
-  Attendee late = register_attendee(server_->port(), code_, unique_email("late"), faceless_jpeg());
+  Attendee late =
+      register_attendee(suite_server->port(), suite_code, unique_email("late"), faceless_jpeg());
   EXPECT_EQ(late.registration["user"]["role"], "attendee");
   const json reg_job = wait_for_job(late.client, late.registration["match_job"]["id"]);
   EXPECT_EQ(reg_job["status"], "failed") << reg_job.dump();
@@ -191,12 +198,14 @@ TEST_F(ErrorsTest, InvalidEventCode) {
                                                                      {"password", kPassword},
                                                                      {"name", "X"}}),
                        400, "invalid_event_code"));
-  EXPECT_TRUE(is_error(attendee_->client.get("/api/my-photos?event_code=unknown"), 400,
+  EXPECT_TRUE(is_error(suite_attendee->client.get("/api/my-photos?event_code=unknown"), 400,
                        "invalid_event_code"));
   EXPECT_TRUE(is_error(c.get("/api/events/ZZZZZZ"), 404, "not_found"));  // decision 1
   // Codes are case-insensitive on input.
-  std::string lower = code_;
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string lower = suite_code;
+  for (char& ch : lower) {
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
   EXPECT_EQ(c.get("/api/events/" + lower).status, 200);
 }
 
@@ -206,27 +215,28 @@ TEST_F(ErrorsTest, UnauthorizedForbiddenNotFound) {
   EXPECT_TRUE(
       is_error(c.get("/api/me", {"Authorization: Basic dXNlcjpwYXNz"}), 401, "unauthorized"));
   const std::string email = unique_email("login");
-  sign_up_organizer(server_->port(), email);
+  sign_up_organizer(suite_server->port(), email);
   EXPECT_TRUE(
       is_error(c.post_json("/api/login", {{"email", email}, {"password", "wrong password!"}}), 401,
                "unauthorized"));
   EXPECT_TRUE(is_error(
       c.post_json("/api/login", {{"email", unique_email("nobody")}, {"password", kPassword}}), 401,
       "unauthorized"));
-  EXPECT_TRUE(is_error(attendee_->client.get("/api/events"), 403, "forbidden"));
-  EXPECT_TRUE(is_error(organizer_->get("/api/jobs/987654321"), 404, "not_found"));
-  EXPECT_TRUE(is_error(organizer_->get("/api/no-such-route"), 404, "not_found"));
+  EXPECT_TRUE(is_error(suite_attendee->client.get("/api/events"), 403, "forbidden"));
+  EXPECT_TRUE(is_error(suite_organizer->get("/api/jobs/987654321"), 404, "not_found"));
+  EXPECT_TRUE(is_error(suite_organizer->get("/api/no-such-route"), 404, "not_found"));
 }
 
 TEST_F(ErrorsTest, EmailTaken) {
   const std::string email = unique_email("twice");
-  sign_up_organizer(server_->port(), email);
+  sign_up_organizer(suite_server->port(), email);
   const HttpClient c = anonymous();
   EXPECT_TRUE(is_error(c.post_json("/api/organizers",
                                    {{"email", email}, {"password", kPassword}, {"name", "Again"}}),
                        409, "email_taken"));
   // An organizer cannot join as an attendee (decision 7).
-  json join = {{"event_code", code_}, {"email", email}, {"password", kPassword}, {"name", "O"}};
+  json join = {
+      {"event_code", suite_code}, {"email", email}, {"password", kPassword}, {"name", "O"}};
   EXPECT_TRUE(is_error(c.post_json("/api/register-with-event-code", join), 409, "email_taken"));
   // An attendee registering again: right password joins (200), wrong one is email_taken.
   const std::string attendee = unique_email("again");
@@ -239,7 +249,7 @@ TEST_F(ErrorsTest, EmailTaken) {
 
 TEST_F(ErrorsTest, TooManyAttemptsAfterFiveFailedLogins) {
   const std::string email = unique_email("guessed");
-  sign_up_organizer(server_->port(), email);
+  sign_up_organizer(suite_server->port(), email);
   const HttpClient c = anonymous();
   const json wrong = {{"email", email}, {"password", "guess guess guess"}};
   for (int i = 1; i <= 5; ++i) {
@@ -248,7 +258,7 @@ TEST_F(ErrorsTest, TooManyAttemptsAfterFiveFailedLogins) {
   EXPECT_TRUE(is_error(c.post_json("/api/login", wrong), 429, "too_many_attempts"));
   // Other accounts are unaffected.
   const std::string other = unique_email("other");
-  sign_up_organizer(server_->port(), other);
+  sign_up_organizer(suite_server->port(), other);
   EXPECT_EQ(c.post_json("/api/login", {{"email", other}, {"password", kPassword}}).status, 200);
 }
 

@@ -99,12 +99,18 @@ class HttpClient {
   HttpResponse send(const std::string& method, const std::string& target, std::string body,
                     std::string content_type, std::vector<std::string> headers = {}) const {
     std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (!token_.empty()) raw += "Authorization: Bearer " + token_ + "\r\n";
-    if (!content_type.empty()) raw += "Content-Type: " + content_type + "\r\n";
+    if (!token_.empty()) {
+      raw += "Authorization: Bearer " + token_ + "\r\n";
+    }
+    if (!content_type.empty()) {
+      raw += "Content-Type: " + content_type + "\r\n";
+    }
     if (!body.empty() || method == "POST") {
       raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     }
-    for (const std::string& h : headers) raw += h + "\r\n";
+    for (const std::string& h : headers) {
+      raw += h + "\r\n";
+    }
     raw += "\r\n";
     raw += body;
     return raw_request(raw);
@@ -120,7 +126,9 @@ class HttpClient {
     asio::ip::tcp::socket socket(io);
     boost::system::error_code ec;
     socket.connect({asio::ip::make_address("127.0.0.1"), port_}, ec);
-    if (ec) return failed("connect: " + ec.message());
+    if (ec) {
+      return failed("connect: " + ec.message());
+    }
     // ?wait= holds a request up to 30 s; a server that hangs fails the test instead of the suite.
     timeval timeout{60, 0};
     ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
@@ -138,7 +146,9 @@ class HttpClient {
     out.status = static_cast<int>(res.result_int());
     for (const auto& f : res) {
       std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : name) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
       out.headers[name] = std::string(f.value());
     }
     out.body = std::move(res.body());

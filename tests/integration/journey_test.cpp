@@ -34,17 +34,19 @@ class JourneyTest : public ::testing::Test {
  protected:
   // Started by the first test, so that a failed start fails that test (not a silent skip).
   void SetUp() override {
-    if (!server_) server_ = std::make_unique<TestServer>();
+    if (!suite_server) {
+      suite_server = std::make_unique<TestServer>();
+    }
   }
   static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->stop(), 0) << server_->log();
+    if (suite_server) {
+      EXPECT_EQ(suite_server->stop(), 0) << suite_server->log();
     }
-    server_.reset();
+    suite_server.reset();
   }
-  static std::unique_ptr<TestServer> server_;
+  static std::unique_ptr<TestServer> suite_server;
 };
-std::unique_ptr<TestServer> JourneyTest::server_;
+std::unique_ptr<TestServer> JourneyTest::suite_server;
 
 std::vector<NamedFile> six_samples() {
   std::vector<NamedFile> files;
@@ -73,7 +75,9 @@ std::map<std::string, std::string> upload_and_index(const HttpClient& organizer,
 
 std::set<std::string> gallery_ids(const json& my_photos) {
   std::set<std::string> ids;
-  for (const json& p : my_photos["photos"]) ids.insert(p["id"].get<std::string>());
+  for (const json& p : my_photos["photos"]) {
+    ids.insert(p["id"].get<std::string>());
+  }
   return ids;
 }
 
@@ -115,7 +119,7 @@ void expect_served_jpeg(const HttpClient& client, const std::string& url) {
 }
 
 TEST_F(JourneyTest, OrganizerUploadsAttendeeFindsExactlyTheirPhotos) {
-  const std::uint16_t port = server_->port();
+  const std::uint16_t port = suite_server->port();
   const HttpClient organizer = sign_up_organizer(port, unique_email("organizer"));
   const std::string code = create_event(organizer, "Harbour Party");
   EXPECT_EQ(get_json(HttpClient(port), "/api/events/" + code)["event"]["photo_count"], 0);

@@ -39,7 +39,9 @@ class TempDir {
  public:
   TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "findme-it-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("mkdtemp failed");
+    }
     path_ = pattern;
   }
   ~TempDir() {
@@ -94,10 +96,16 @@ class ServerProcess {
     for (char** e = environ; *e != nullptr; ++e) {
       const std::string entry(*e);
       const std::size_t eq = entry.find('=');
-      if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+      if (eq != std::string::npos) {
+        env[entry.substr(0, eq)] = entry.substr(eq + 1);
+      }
     }
-    for (const auto& [k, v] : base_environment(data_dir)) env[k] = v;
-    for (const auto& [k, v] : overrides) env[k] = v;
+    for (const auto& [k, v] : base_environment(data_dir)) {
+      env[k] = v;
+    }
+    for (const auto& [k, v] : overrides) {
+      env[k] = v;
+    }
     spawn(env, data_dir.parent_path());
     wait_for_serving_line();
   }
@@ -128,9 +136,13 @@ class ServerProcess {
   // block on a full pipe in the middle of a test.
   void spawn(const Env& env, const std::filesystem::path& cwd) {
     std::vector<std::string> entries;
-    for (const auto& [k, v] : env) entries.push_back(k + "=" + v);
+    for (const auto& [k, v] : env) {
+      entries.push_back(k + "=" + v);
+    }
     std::vector<char*> envp;
-    for (std::string& e : entries) envp.push_back(e.data());
+    for (std::string& e : entries) {
+      envp.push_back(e.data());
+    }
     envp.push_back(nullptr);
     std::string binary = FINDME_BINARY;
     std::string serve = "serve";
@@ -167,7 +179,9 @@ class ServerProcess {
         pid_ = -1;
         fail_start("the server exited before serving (status " + std::to_string(status) + ")");
       }
-      if (Clock::now() > deadline) fail_start("no serving line within the start timeout");
+      if (Clock::now() > deadline) {
+        fail_start("no serving line within the start timeout");
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling the file
     }
   }
@@ -179,7 +193,9 @@ class ServerProcess {
   }
 
   int end(int signal) {
-    if (pid_ <= 0) return -1;
+    if (pid_ <= 0) {
+      return -1;
+    }
     ::kill(pid_, signal);
     const auto deadline = Clock::now() + kStopTimeout;
     int status = 0;

@@ -26,7 +26,9 @@ inline std::string sample_path(int n) {
 
 inline std::string sample_bytes(int n) {
   std::string bytes = vt::read_file(sample_path(n));
-  if (bytes.empty()) throw std::runtime_error("cannot read " + sample_path(n));
+  if (bytes.empty()) {
+    throw std::runtime_error("cannot read " + sample_path(n));
+  }
   return bytes;
 }
 
@@ -35,7 +37,9 @@ struct Region {
 };
 
 inline ImagePtr load_jpeg(const std::string& bytes) {
-  if (!image::vips::start_vips()) throw std::runtime_error("libvips did not start");
+  if (!image::vips::start_vips()) {
+    throw std::runtime_error("libvips did not start");
+  }
   VipsImage* out = nullptr;
   if (vips_jpegload_buffer(const_cast<char*>(bytes.data()), bytes.size(), &out, nullptr) != 0) {
     vips_error_clear();
@@ -68,14 +72,18 @@ inline std::string cut_jpeg(const std::string& photo, Region region, int quality
   }
   const std::string suffix = ".jpg[Q=" + std::to_string(quality) + "]";
   std::string out = vt::encode(part.get(), suffix.c_str());
-  if (out.empty()) throw std::runtime_error("JPEG encoding failed");
+  if (out.empty()) {
+    throw std::runtime_error("JPEG encoding failed");
+  }
   return out;
 }
 
 // A picture with no face at all: white with a red corner block, 640x480, JPEG.
 inline std::string faceless_jpeg() {
   std::string out = vt::encode(vt::marked_rgb(640, 480).get(), ".jpg[Q=90]");
-  if (out.empty()) throw std::runtime_error("JPEG encoding failed");
+  if (out.empty()) {
+    throw std::runtime_error("JPEG encoding failed");
+  }
   return out;
 }
 
@@ -83,7 +91,9 @@ inline std::uint32_t crc32(const unsigned char* data, std::size_t size) {
   std::uint32_t crc = 0xFFFFFFFFu;
   for (std::size_t i = 0; i < size; ++i) {
     crc ^= data[i];
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    for (int k = 0; k < 8; ++k) {
+      crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
   }
   return crc ^ 0xFFFFFFFFu;
 }
