@@ -82,7 +82,10 @@ def run_locust(args, seed, server, out_dir):
             proc.kill()
             proc.wait()
             raise
-    return {"command": " ".join(command[:1] + ["-f", "bench/load/locustfile.py"] + command[3:]),
+    shown = command[:1] + ["-f", "bench/load/locustfile.py"] + command[3:]
+    shown[shown.index("--host") + 1] = "http://127.0.0.1:PORT"
+    shown[shown.index("--csv") + 1] = "WORK/results/" + args.name
+    return {"command": " ".join(shown),
             "locust_exit": proc.returncode,
             "stats": read_locust_stats(str(prefix) + "_stats.csv"),
             "failures": read_failures(Path(str(prefix) + "_failures.csv"))}

@@ -11,6 +11,7 @@ Generated images are cached under WORK/images (kept between runs); WORK/data is 
 import argparse
 import concurrent.futures
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -198,9 +199,14 @@ def main():
         seed = {
             "event_code": code, "organizer": ORGANIZER, "data_dir": str(data_dir),
             "photos_dir": str(photos_dir), "selfies_dir": str(selfies_dir),
+            "selfies": "%d face crops (%d faces, plain and mirrored, JPEG quality 90 and 60)" % (
+                len(list(selfies_dir.glob("selfie-*.jpg"))),
+                len({p.name[:9] for p in selfies_dir.glob("selfie-*.jpg")})),
             "stats": stats, "import_line": imported, "index_seconds": round(seconds, 1),
             "photos_per_s": round(stats["photos"]["indexed"] / seconds, 2),
-            "matching_threads": server.env().get("MATCHING_THREAD_POOL_SIZE", "cores"),
+            "matching_threads": server.env().get("MATCHING_THREAD_POOL_SIZE",
+                                                 "%d (one per core, the default)" %
+                                                 os.cpu_count()),
             "loadavg_before": load_before, "loadavg_after": loadavg(),
             "server_peak_rss_kb": server.status_kb("VmHWM"),
         }
