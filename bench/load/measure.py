@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -137,6 +138,8 @@ def measure(args):
         sampler = RssSampler(server.pid).start()
         gauges = MetricsSampler(server.url).start() if args.mode == "locust" else None
         cpu_before, started = cpu_seconds(server.pid), time.monotonic()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_before = children.ru_utime + children.ru_stime
         if args.mode == "locust":
             record.update(run_locust(args, seed, server, out_dir))
             record.update(users=args.users, spawn_rate=args.spawn_rate, duration=args.duration)
@@ -144,6 +147,9 @@ def measure(args):
             record.update(run_wrk(args, seed, server, out_dir))
         wall = time.monotonic() - started
         record["server_cpu_cores"] = round((cpu_seconds(server.pid) - cpu_before) / wall, 2)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        record["client_cpu_cores"] = round(
+            (children.ru_utime + children.ru_stime - client_before) / wall, 2)
         sampler.stop()
         if gauges:
             gauges.stop()
@@ -190,9 +196,9 @@ def main():
     if record.get("gauge_peaks"):
         print("gauge peaks (1 s samples): " + ", ".join(
             "%s %g" % kv for kv in sorted(record["gauge_peaks"].items())))
-    print("server: peak RSS %.0f MB sampled, VmHWM %.0f MB, %.2f cores" %
+    print("server: peak RSS %.0f MB sampled, VmHWM %.0f MB, %.2f cores; client %.2f cores" %
           (record["rss_peak_sampled_kb"] / 1024, (record["vm_hwm_kb"] or 0) / 1024,
-           record["server_cpu_cores"]))
+           record["server_cpu_cores"], record["client_cpu_cores"]))
 
 
 if __name__ == "__main__":

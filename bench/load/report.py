@@ -108,10 +108,11 @@ def locust_section(title, run):
     lines = ["### %s" % title, "",
              "`%s`" % run["command"], "",
              "Load average before/after: %s / %s. Server: peak RSS %.0f MB (sampled every 0.5 s; "
-             "VmHWM %.0f MB, at start %.0f MB), %.2f cores of CPU on average." %
+             "VmHWM %.0f MB, at start %.0f MB), %.2f cores of CPU on average; locust %s cores." %
              (" ".join(run["loadavg_before"]), " ".join(run["loadavg_after"]),
               run["rss_peak_sampled_kb"] / 1024, (run["vm_hwm_kb"] or 0) / 1024,
-              (run["rss_start_kb"] or 0) / 1024, run["server_cpu_cores"]), ""]
+              (run["rss_start_kb"] or 0) / 1024, run["server_cpu_cores"],
+              run.get("client_cpu_cores", "?")), ""]
     if run.get("gauge_peaks"):
         lines += ["Highest gauges in /metrics (sampled every second): " + ", ".join(
             "%s %g" % kv for kv in sorted(run["gauge_peaks"].items())) + ".", ""]
@@ -127,14 +128,15 @@ def locust_section(title, run):
 
 def wrk_section(runs):
     lines = ["| wrk | requests/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | "
-             "server CPU (cores) | load before |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |"]
+             "server CPU (cores) | wrk CPU (cores) | load before |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |"]
     for run in runs:
         if run:
-            lines.append("| `%s` | %.0f | %.2f | %.2f | %.2f | %d | %s | %.2f | %s |" %
+            lines.append("| `%s` | %.0f | %.2f | %.2f | %.2f | %d | %s | %.2f | %s | %s |" %
                          (run["command"], run["rps"], run.get("p50", 0), run.get("p90", 0),
                           run.get("p99", 0), run["non_2xx"], run["socket_errors"] or "none",
-                          run["server_cpu_cores"], " ".join(run["loadavg_before"])))
+                          run["server_cpu_cores"], run.get("client_cpu_cores", "?"),
+                          " ".join(run["loadavg_before"])))
     return lines
 
 
@@ -149,6 +151,9 @@ def document(work, notes):
              "Machine: %s. The server, locust and wrk share these cores: locust (one Python "
              "process) and wrk take CPU from the server, so the figures are lower bounds of what "
              "the server alone can do." % machine(), ""]
+    if u30:
+        lines += ["Load average (1, 5, 15 min) when the measurements started: %s." %
+                  " ".join(u30["loadavg_before"]), ""]
     lines += ["## Targets", "", "| target | measured | |", "| --- | ---: | --- |"]
     lines += ["| %s | %s | %s |" % (t, m, "met" if ok else "**missed**")
               for t, m, ok in verdicts(u30, u100, wrk_event)]
