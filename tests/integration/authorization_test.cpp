@@ -18,8 +18,12 @@ namespace {
 
 // The woman on the right of sample6; see journey_test.cpp for why her matches are unambiguous.
 constexpr Region kSelfieRegion{1324, 203, 452, 452};
+constexpr Region kHerRegion{1390, 0, 530, 1537};  // the right part of sample6: only her
 
 std::string selfie() { return cut_jpeg(sample_bytes(6), kSelfieRegion, 70, true); }
+// Small photos keep the suite fast in sanitizer builds: one showing her, one without her.
+std::string photo_of_her() { return cut_jpeg(sample_bytes(6), kHerRegion, 90, false); }
+std::string photo_without_her() { return scaled_jpeg(sample_bytes(2), 0.5); }
 
 // Everything the suite's tests share; built once, read-only afterwards.
 struct World {
@@ -33,10 +37,10 @@ struct World {
     code = create_event(organizer, "Matrix Night");
     other_code = create_event(other_organizer, "Other Night");
     const json up = upload_photos(
-        organizer, code, {{"sample6.jpg", sample_bytes(6)}, {"sample2.jpg", sample_bytes(2)}});
+        organizer, code, {{"her.jpg", photo_of_her()}, {"others.jpg", photo_without_her()}});
     for (const json& photo : up["photos"]) {
       wait_for_job(organizer, photo["job_id"].get<std::string>());
-      const bool six = photo["filename"] == "sample6.jpg";
+      const bool six = photo["filename"] == "her.jpg";
       (six ? matched_photo : unmatched_photo) = photo["id"].get<std::string>();
       if (six) {
         index_job = photo["job_id"].get<std::string>();
@@ -165,7 +169,7 @@ TEST_F(AuthorizationTest, EventManagementIsForItsOrganizerOnly) {
   const std::string photos = "/api/events/" + w().code + "/photos";
   expect_matrix("upload to " + photos, refused, [&](const HttpClient& c) {
     Multipart form;
-    form.file("photos", "intruder.jpg", sample_bytes(1));
+    form.file("photos", "intruder.jpg", photo_without_her());
     return c.post_multipart(photos, form);
   });
   const std::string event = "/api/events/" + w().code;
@@ -263,7 +267,7 @@ TEST_F(AuthorizationTest, MeAndLogout) {
 
 TEST_F(AuthorizationTest, DeletingAnEventErasesItForEveryone) {
   const std::string code = create_event(w().organizer, "Short-lived");
-  const json up = upload_photos(w().organizer, code, {{"sample6.jpg", sample_bytes(6)}});
+  const json up = upload_photos(w().organizer, code, {{"her.jpg", photo_of_her()}});
   wait_for_job(w().organizer, up["photos"][0]["job_id"]);
   const std::string photo = "/api/photos/" + up["photos"][0]["id"].get<std::string>();
   Attendee c = register_attendee(w().port, code, unique_email("c"), selfie());
