@@ -73,6 +73,9 @@ asio::awaitable<void> accept_loop(Server::State& st) {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    // Responses are written in pieces (headers, then 4 KiB file chunks): without TCP_NODELAY,
+    // Nagle holds the last partial segment until the client's delayed ACK, ~40 ms per response.
+    socket.set_option(tcp::no_delay(true), ec);
     if (st.connection_count() >= st.options.max_connections) {
       if (st.metrics.rejected_connections) st.metrics.rejected_connections->inc();
       auto ex = socket.get_executor();
