@@ -20,7 +20,7 @@ constexpr int kRounds = 2;
 
 // One worker, so that a queue builds up; a short job lease, so that the job the killed process
 // was running is claimed again soon after the restart (the default lease is 2 minutes).
-const Env kCrashEnv = {{"MATCHING_THREAD_POOL_SIZE", "1"}, {"JOB_LEASE_SECONDS", "3"}};
+Env crash_env() { return {{"MATCHING_THREAD_POOL_SIZE", "1"}, {"JOB_LEASE_SECONDS", "3"}}; }
 
 // face_count of each photo of the event, by filename.
 std::map<std::string, int> face_counts(const HttpClient& organizer, const std::string& code) {
@@ -37,7 +37,7 @@ json stats_of(const HttpClient& organizer, const std::string& code) {
 }
 
 TEST(CrashTest, KilledWhileIndexingThenRestartedIndexesEveryPhotoOnce) {
-  TestServer server(kCrashEnv);
+  TestServer server(crash_env());
   HttpClient organizer = sign_up_organizer(server.port(), unique_email("organizer"));
   const std::string code = create_event(organizer, "Crash Night");
 
@@ -64,6 +64,7 @@ TEST(CrashTest, KilledWhileIndexingThenRestartedIndexesEveryPhotoOnce) {
   // queues faster than one worker indexes, so the kill below finds indexing in progress.
   for (int round = 0; round < kRounds; ++round) {
     std::vector<NamedFile> copies;
+    copies.reserve(samples.size());
     for (const NamedFile& sample : samples) {
       copies.push_back({sample.filename + "-copy" + std::to_string(round), sample.bytes});
     }

@@ -80,24 +80,25 @@ class HttpClient {
   void set_token(std::string token) { token_ = std::move(token); }
   const std::string& token() const { return token_; }
 
-  HttpResponse get(const std::string& target, std::vector<std::string> headers = {}) const {
-    return send("GET", target, "", "", std::move(headers));
+  HttpResponse get(const std::string& target, const std::vector<std::string>& headers = {}) const {
+    return send("GET", target, "", "", headers);
   }
   HttpResponse del(const std::string& target) const { return send("DELETE", target, "", ""); }
   HttpResponse post_json(const std::string& target, const json& body) const {
     return send("POST", target, body.dump(), "application/json");
   }
-  HttpResponse post_text(const std::string& target, std::string body,
-                         std::string content_type) const {
-    return send("POST", target, std::move(body), std::move(content_type));
+  HttpResponse post_text(const std::string& target, const std::string& body,
+                         const std::string& content_type) const {
+    return send("POST", target, body, content_type);
   }
   HttpResponse post_multipart(const std::string& target, const Multipart& form) const {
     return send("POST", target, form.body(), form.content_type());
   }
 
   // A request with the client's bearer token (if any), Host and Content-Length added.
-  HttpResponse send(const std::string& method, const std::string& target, std::string body,
-                    std::string content_type, std::vector<std::string> headers = {}) const {
+  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& content_type,
+                    const std::vector<std::string>& headers = {}) const {
     std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (!token_.empty()) {
       raw += "Authorization: Bearer " + token_ + "\r\n";
@@ -140,8 +141,9 @@ class HttpClient {
     parser.body_limit(std::uint64_t{1} << 30);
     boost::system::error_code read_ec;
     http::read(socket, buffer, parser, read_ec);
-    if (read_ec)
+    if (read_ec) {
       return failed("read: " + read_ec.message() + (ec ? ", write: " + ec.message() : ""));
+    }
     auto& res = parser.get();
     out.status = static_cast<int>(res.result_int());
     for (const auto& f : res) {

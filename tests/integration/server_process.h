@@ -136,10 +136,13 @@ class ServerProcess {
   // block on a full pipe in the middle of a test.
   void spawn(const Env& env, const std::filesystem::path& cwd) {
     std::vector<std::string> entries;
+    entries.reserve(env.size());
     for (const auto& [k, v] : env) {
-      entries.push_back(k + "=" + v);
+      entries.push_back(k);
+      entries.back().append("=").append(v);
     }
     std::vector<char*> envp;
+    envp.reserve(entries.size() + 1);
     for (std::string& e : entries) {
       envp.push_back(e.data());
     }
