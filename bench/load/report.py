@@ -108,11 +108,12 @@ def locust_section(title, run):
     lines = ["### %s" % title, "",
              "`%s`" % run["command"], "",
              "Load average before/after: %s / %s. Server: peak RSS %.0f MB (sampled every 0.5 s; "
-             "VmHWM %.0f MB, at start %.0f MB), %.2f cores of CPU on average; locust %s cores." %
+             "VmHWM %.0f MB, at start %.0f MB), %.2f cores of CPU on average%s." %
              (" ".join(run["loadavg_before"]), " ".join(run["loadavg_after"]),
               run["rss_peak_sampled_kb"] / 1024, (run["vm_hwm_kb"] or 0) / 1024,
               (run["rss_start_kb"] or 0) / 1024, run["server_cpu_cores"],
-              run.get("client_cpu_cores", "?")), ""]
+              "; locust %.2f cores" % run["client_cpu_cores"] if "client_cpu_cores" in run
+              else ""), ""]
     if run.get("gauge_peaks"):
         lines += ["Highest gauges in /metrics (sampled every second): " + ", ".join(
             "%s %g" % kv for kv in sorted(run["gauge_peaks"].items())) + ".", ""]
@@ -135,7 +136,7 @@ def wrk_section(runs):
             lines.append("| `%s` | %.0f | %.2f | %.2f | %.2f | %d | %s | %.2f | %s | %s |" %
                          (run["command"], run["rps"], run.get("p50", 0), run.get("p90", 0),
                           run.get("p99", 0), run["non_2xx"], run["socket_errors"] or "none",
-                          run["server_cpu_cores"], run.get("client_cpu_cores", "?"),
+                          run["server_cpu_cores"], run.get("client_cpu_cores", "not recorded"),
                           " ".join(run["loadavg_before"])))
     return lines
 
