@@ -162,6 +162,7 @@ TEST_F(ErrorsTest, TruncatedPhotoIsAcceptedThenFailsIndexing) {
     }
     found = true;
     EXPECT_EQ(p["status"], "failed") << p.dump();
+    EXPECT_EQ(p["error"], "invalid_image") << p.dump();  // docs/api.md addition
   }
   EXPECT_TRUE(found) << list.dump();
 }
@@ -225,6 +226,10 @@ TEST_F(ErrorsTest, UnauthorizedForbiddenNotFound) {
   EXPECT_TRUE(is_error(suite_attendee->client.get("/api/events"), 403, "forbidden"));
   EXPECT_TRUE(is_error(suite_organizer->get("/api/jobs/987654321"), 404, "not_found"));
   EXPECT_TRUE(is_error(suite_organizer->get("/api/no-such-route"), 404, "not_found"));
+  // docs/api.md: a known path with the wrong method is 405 invalid_request with Allow.
+  HttpResponse wrong_method = c.send("PUT", "/api/me", "", "");
+  EXPECT_TRUE(is_error(wrong_method, 405, "invalid_request"));
+  EXPECT_FALSE(wrong_method.header("allow").empty()) << wrong_method.describe();
 }
 
 TEST_F(ErrorsTest, EmailTaken) {
@@ -256,6 +261,9 @@ TEST_F(ErrorsTest, TooManyAttemptsAfterFiveFailedLogins) {
     EXPECT_TRUE(is_error(c.post_json("/api/login", wrong), 401, "unauthorized")) << "attempt " << i;
   }
   EXPECT_TRUE(is_error(c.post_json("/api/login", wrong), 429, "too_many_attempts"));
+  // docs/api.md: even the right password, until the window passes.
+  EXPECT_TRUE(is_error(c.post_json("/api/login", {{"email", email}, {"password", kPassword}}), 429,
+                       "too_many_attempts"));
   // Other accounts are unaffected.
   const std::string other = unique_email("other");
   sign_up_organizer(suite_server->port(), other);
