@@ -21,6 +21,7 @@ models=${MODEL_DIR:-$root/models/face-api-1.7.15}
 duration=${LOAD_DURATION:-2m}
 wrk_duration=${WRK_DURATION:-20s}
 py=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 
 "$here/setup.sh"
 mkdir -p "$work"
