@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <pthread.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
@@ -33,6 +34,8 @@ int run_serve(config::Settings settings) {
     std::cerr << "findme: " << final_settings.error().message << "\n";
     return 1;
   }
+  // Logs go to stderr; stdout carries only the one "serving on" line that scripts wait for.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("findme"));
   spdlog::set_level(spdlog::level::from_str(final_settings->log_level));
   const sigset_t stop_signals = block_stop_signals();
   Stopwatch startup;
