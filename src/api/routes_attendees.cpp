@@ -73,6 +73,10 @@ Result<int> wait_seconds(const Request& req) {
 
 Response get_job(const ApiContext& c, const Request& req, const PathParams& p) {
   Result<User> user = authenticate(c.accounts, req);
+  if (!user && user.error().code == Errc::unauthorized) {
+    // Decision 11: a job the caller may not see is 404, anonymous or not.
+    return error_response(make_error(Errc::not_found, "no such job, or it is not yours"));
+  }
   if (!user) return error_response(user.error());
   Result<int> wait = wait_seconds(req);
   if (!wait) return error_response(wait.error());
@@ -113,10 +117,11 @@ Response my_photos(const ApiContext& c, const Request& req) {
 Response photo_file(const ApiContext& c, const Request& req, const PathParams& p,
                     domain::PhotoVariant variant) {
   Result<User> user = authenticate(c.accounts, req);
-  if (!user) {
+  if (!user && user.error().code == Errc::unauthorized) {
     // Decision 11: anonymous callers learn nothing either.
     return error_response(make_error(Errc::not_found, "no such photo, or you may not see it"));
   }
+  if (!user) return error_response(user.error());
   std::optional<std::int64_t> id = parse_wire_id(p["id"]);
   if (!id) return error_response(make_error(Errc::not_found, "no such photo"));
   return respond(c.photos.file(*user, PhotoId{*id}, variant), [](const domain::PhotoFile& f) {
