@@ -83,6 +83,15 @@ Result<image::DecodedImage> JobRunner::read_and_decode(const std::string& key, i
   return decoded;
 }
 
+Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image) {
+  Result<face::FaceAnalysis> analysis = engine_.analyze(image);
+  if (analysis) {
+    timings_.face = analysis->timings;
+    timings_.faces = static_cast<int>(analysis->faces.size());
+  }
+  return analysis;
+}
+
 Result<std::string> JobRunner::write_thumbnail(const Photo& photo, const std::string& bytes) {
   Stopwatch watch;
   Result<std::string> jpeg = context_.decoder.thumbnail_jpeg(
@@ -115,12 +124,10 @@ Result<std::string> JobRunner::index_photo(const Job& job) {
   if (!decoded) {
     return decoded.error();
   }
-  Result<face::FaceAnalysis> analysis = engine_.analyze(decoded->image);
+  Result<face::FaceAnalysis> analysis = analyse(decoded->image);
   if (!analysis) {
     return analysis.error();
   }
-  timings_.face = analysis->timings;
-  timings_.faces = static_cast<int>(analysis->faces.size());
   Result<std::string> thumbnail = write_thumbnail(photo, bytes);
   if (!thumbnail) {
     return thumbnail.error();
@@ -251,12 +258,10 @@ Result<std::string> JobRunner::match_selfie(const Job& job) {
   if (!decoded) {
     return decoded.error();
   }
-  Result<face::FaceAnalysis> analysis = engine_.analyze(decoded->image);
+  Result<face::FaceAnalysis> analysis = analyse(decoded->image);
   if (!analysis) {
     return analysis.error();
   }
-  timings_.face = analysis->timings;
-  timings_.faces = static_cast<int>(analysis->faces.size());
   // Faces come largest first: the first usable one is the person holding the camera.
   auto face = std::find_if(analysis->faces.begin(), analysis->faces.end(),
                            [](const face::Face& f) { return f.quality.usable; });

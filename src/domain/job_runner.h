@@ -83,6 +83,8 @@ class JobRunner {
   Result<std::string> match_new_faces(const Job& job);
   Result<image::DecodedImage> read_and_decode(const std::string& key, int long_side,
                                               std::string& bytes);
+  // The engine's analysis of `image`, recording its stage timings for the job's log line.
+  Result<face::FaceAnalysis> analyse(const image::RgbImage& image);
   Result<std::string> write_thumbnail(const Photo& photo, const std::string& bytes);
   Result<std::int64_t> match_faces_to_attendees(EventId event, const std::vector<Face>& faces);
   struct MatchedScope {
