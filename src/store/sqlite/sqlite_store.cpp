@@ -125,18 +125,24 @@ Result<OrphanedKeys> SqliteStore::delete_user(UserId id) {
       "UNION ALL SELECT p.thumbnail_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "
       "  WHERE e.organizer_id = ?1 AND p.thumbnail_key <> ''";
   static constexpr const char* kDelete = "DELETE FROM users WHERE id = ?";
-  return write([&](Connection& c) -> Result<OrphanedKeys> {
-    Result<Statement> keys = c.prepare(kKeys);
-    if (!keys) return keys.error();
-    Result<OrphanedKeys> orphans = read_all<std::string>(
-        keys->bind_all(id), [](const Statement& row, int col) { return row.text(col); });
-    if (!orphans) return orphans;
-    Result<Statement> del = c.prepare(kDelete);
-    if (!del) return del.error();
-    if (Result<void> done = del->bind_all(id).run(); !done) return done.error();
-    if (c.changes() == 0) return not_found("the account");
-    return orphans;
+  return write([&](Connection& c) {
+    return delete_collecting_keys(c, kKeys, kDelete, id.value, "the account");
   });
+}
+
+Result<OrphanedKeys> delete_collecting_keys(Connection& c, const char* keys_sql,
+                                            const char* delete_sql, std::int64_t id,
+                                            std::string_view what) {
+  Result<Statement> keys = c.prepare(keys_sql);
+  if (!keys) return keys.error();
+  Result<OrphanedKeys> orphans = read_all<std::string>(
+      keys->bind_all(id), [](const Statement& row, int col) { return row.text(col); });
+  if (!orphans) return orphans;
+  Result<Statement> del = c.prepare(delete_sql);
+  if (!del) return del.error();
+  if (Result<void> done = del->bind_all(id).run(); !done) return done.error();
+  if (c.changes() == 0) return not_found(what);
+  return orphans;
 }
 
 Result<void> SqliteStore::create_token(const NewToken& token) {

@@ -78,17 +78,8 @@ Result<OrphanedKeys> SqliteStore::delete_event(EventId id) {
       "SELECT storage_key FROM photos WHERE event_id = ?1 "
       "UNION ALL SELECT thumbnail_key FROM photos WHERE event_id = ?1 AND thumbnail_key <> ''";
   static constexpr const char* kDelete = "DELETE FROM events WHERE id = ?";
-  return write([&](Connection& c) -> Result<OrphanedKeys> {
-    Result<Statement> keys = c.prepare(kKeys);
-    if (!keys) return keys.error();
-    Result<OrphanedKeys> orphans = read_all<std::string>(
-        keys->bind_all(id), [](const Statement& row, int col) { return row.text(col); });
-    if (!orphans) return orphans;
-    Result<Statement> del = c.prepare(kDelete);
-    if (!del) return del.error();
-    if (Result<void> done = del->bind_all(id).run(); !done) return done.error();
-    if (c.changes() == 0) return make_error(Errc::not_found, "the event does not exist");
-    return orphans;
+  return write([&](Connection& c) {
+    return delete_collecting_keys(c, kKeys, kDelete, id.value, "the event");
   });
 }
 

@@ -48,4 +48,11 @@ namespace findme::store::sqlite {
 // Errc::not_found when a referenced row does not exist.
 Result<Job> insert_job(Connection& c, const NewJob& job, Timestamp now);
 
+// Inside the caller's write transaction: collects the storage keys `keys_sql` selects, then runs
+// `delete_sql` (both take ?1 = id), so no key of a deleted row is missed. Errc::not_found naming
+// `what` when nothing was deleted.
+Result<OrphanedKeys> delete_collecting_keys(Connection& c, const char* keys_sql,
+                                            const char* delete_sql, std::int64_t id,
+                                            std::string_view what);
+
 }  // namespace findme::store::sqlite
