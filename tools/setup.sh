@@ -15,6 +15,8 @@ readonly packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
   nodejs npm
+  chromium
+  postgresql libpqxx-dev
 )
 
 missing=()
