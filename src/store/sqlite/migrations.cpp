@@ -131,8 +131,22 @@ CREATE INDEX jobs_photo ON jobs(photo_id);
 CREATE INDEX jobs_selfie ON jobs(selfie_id);
 )sql";
 
+// Events keep their photo count as a column, kept exact by triggers in the same transaction as
+// the photo rows: the public event page is the hottest read and must not count rows per request.
+constexpr const char* kMigration002 = R"sql(
+ALTER TABLE events ADD COLUMN photo_count INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET photo_count = (SELECT count(*) FROM photos WHERE photos.event_id = events.id);
+CREATE TRIGGER photos_count_insert AFTER INSERT ON photos BEGIN
+  UPDATE events SET photo_count = photo_count + 1 WHERE id = NEW.event_id;
+END;
+CREATE TRIGGER photos_count_delete AFTER DELETE ON photos BEGIN
+  UPDATE events SET photo_count = photo_count - 1 WHERE id = OLD.event_id;
+END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001},
+    Migration{2, kMigration002},
 };
 
 constexpr const char* kCreateVersionTable =

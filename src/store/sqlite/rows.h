@@ -9,12 +9,10 @@
 // 6 columns.
 #define FINDME_USER_COLUMNS(p) \
   p "id, " p "email, " p "name, " p "role, " p "password_hash, " p "created_at"
-// 7 columns; the last counts the event's photos. Use with a real alias ("e."): with "" the
-// subquery's unqualified `id` would name the photo, not the event.
-#define FINDME_EVENT_COLUMNS(p)                                       \
-  p "id, " p "code, " p "name, " p "organizer_id, " p "starts_at, " p \
-    "created_at, "                                                    \
-    "(SELECT count(*) FROM photos AS pc WHERE pc.event_id = " p "id)"
+// 7 columns; photo_count is kept by triggers (migration 2).
+#define FINDME_EVENT_COLUMNS(p)                                                                 \
+  p "id, " p "code, " p "name, " p "organizer_id, " p "starts_at, " p "created_at, " p "photo_" \
+                                                                                       "count"
 // 13 columns.
 #define FINDME_PHOTO_COLUMNS(p)                                                               \
   p "id, " p "event_id, " p "filename, " p "storage_key, " p "thumbnail_key, " p              \
