@@ -153,6 +153,24 @@ TEST(ServerTest, StalledBodyIsDisconnected) {
   EXPECT_EQ(calls.load(), 0);
 }
 
+TEST(ServerTest, StalledSpooledBodyIsDisconnected) {
+  auto options = TestServer::quick_options();
+  options.body_idle_timeout = std::chrono::milliseconds(150);
+  options.spool_threshold_bytes = 16;  // this body goes to disk
+  std::atomic<int> calls{0};
+  TestServer ts(
+      [&](const api::Request& r) {
+        ++calls;
+        return echo(r);
+      },
+      options);
+  Client client(ts.server.port());
+  client.send("POST /api/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" +
+              std::string(5000, 'a'));
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_EQ(calls.load(), 0);
+}
+
 TEST(ServerTest, TwoHundredConcurrentRequestsAreAllAnswered) {
   TestServer ts(echo);
   std::vector<std::unique_ptr<Client>> clients;

@@ -5,14 +5,16 @@
 // clang-format on
 #include <cstdio>
 #include <random>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -35,6 +37,7 @@ using HeaderParser = bhttp::request_parser<bhttp::empty_body>;
 namespace {
 
 constexpr auto kUse = asio::use_awaitable;
+constexpr std::size_t kSpoolChunkBytes = 256 * 1024;  // socket reads between two disk writes
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -75,6 +78,14 @@ BodyRead fail(beast::error_code ec) {
   return out;
 }
 
+// The disk could not take an upload (full, read-only...): the client may try again later.
+BodyRead spool_failure(const Error& error) {
+  spdlog::error("http: {}", error.message);
+  BodyRead out;
+  out.reply = api::Response::error(503, "unavailable", "cannot store the upload; try again later");
+  return out;
+}
+
 template <class Parser>
 asio::awaitable<beast::error_code> read_rest(Connection& c, beast::flat_buffer& buffer, Parser& p,
                                              std::chrono::milliseconds idle) {
@@ -109,30 +120,37 @@ asio::awaitable<BodyRead> read_body(Server::State& st, Connection& c, beast::fla
     out.storage.memory = std::move(p.get().body());
     co_return out;
   }
-  // Large or chunked: spool to disk, then map, so 100 photos of 25 MB never sit in RAM.
+  // Large or chunked: spool to disk, then map, so 100 photos of 25 MB never sit in RAM. The
+  // socket is read here; every disk write is handed to the blocking pool a chunk at a time.
   std::filesystem::path dir =
       st.options.spool_dir.empty() ? std::filesystem::temp_directory_path() : st.options.spool_dir;
-  auto spool = SpoolFile::create(dir);  // TODO(#http): a blocking-pool hop for slow disks
-  if (!spool) {
-    spdlog::error("http: {}", spool.error().message);
-    out.reply = api::Response::error(500, "internal", "cannot store the upload; try again later");
-    co_return out;
-  }
-  bhttp::request_parser<bhttp::file_body> p(std::move(hp));
+  Result<SpoolWriter> spool =
+      co_await run_blocking(*st.pool, [&dir] { return SpoolWriter::create(dir); });
+  if (!spool) co_return spool_failure(spool.error());
+  bhttp::request_parser<bhttp::buffer_body> p(std::move(hp));
   p.body_limit(st.max_body);
-  beast::error_code ec;
-  p.get().body().open(spool->path().c_str(), beast::file_mode::write, ec);
-  if (!ec) ec = co_await read_rest(c, buffer, p, st.options.body_idle_timeout);
-  p.get().body().close();
-  if (ec) co_return fail(ec);
-  auto mapped = MappedFile::open(spool->path());
-  if (!mapped) {
-    spdlog::error("http: {}", mapped.error().message);
-    out.reply = api::Response::error(500, "internal", "cannot read the upload; try again later");
-    co_return out;
+  std::vector<char> chunk(kSpoolChunkBytes);
+  while (!p.is_done()) {
+    std::size_t filled = 0;
+    beast::error_code ec;
+    while (!p.is_done() && filled < chunk.size()) {
+      p.get().body().data = chunk.data() + filled;
+      p.get().body().size = chunk.size() - filled;
+      c.stream.expires_after(st.options.body_idle_timeout);  // a stalled body times out
+      co_await bhttp::async_read_some(c.stream, buffer, p, asio::redirect_error(kUse, ec));
+      filled = chunk.size() - p.get().body().size;
+      if (ec == bhttp::error::need_buffer) ec = {};  // the chunk is full
+      if (ec) co_return fail(ec);
+    }
+    std::string_view bytes(chunk.data(), filled);
+    Result<void> written =
+        co_await run_blocking(*st.pool, [&spool, bytes] { return spool->append(bytes); });
+    if (!written) co_return spool_failure(written.error());
   }
+  Result<MappedFile> mapped = co_await run_blocking(*st.pool, [&spool] { return spool->finish(); });
+  if (!mapped) co_return spool_failure(mapped.error());
   out.storage.mapped.emplace(std::move(*mapped));
-  co_return out;  // the SpoolFile unlinks the name now; the mapping keeps the bytes
+  co_return out;
 }
 
 // Fills everything but the body from the header; a reply when the target is malformed.
