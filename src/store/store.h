@@ -39,6 +39,13 @@ struct ClaimRequest {
   int max_priority = INT_MAX;
 };
 
+// What changed among an event's faces after a version (EmbeddingIndex freshness across processes).
+struct FacesChanges {
+  std::int64_t version = 0;     // the event's face version these changes bring a cache up to
+  std::vector<PhotoId> photos;  // photos whose faces changed (replaced, possibly by none)
+  std::vector<Face> faces;      // the current faces of those photos, ordered by id
+};
+
 struct JobFailure {
   std::string code;                          // Errc wire code, e.g. "no_face_found" or "internal"
   std::string message;                       // shown to the job's owner
@@ -132,6 +139,16 @@ class Store {
   // True for the organizer of the photo's event, and for a user with a non-hidden match on the
   // photo. False for anyone else and for an unknown photo.
   virtual Result<bool> can_view_photo(UserId user, PhotoId photo) = 0;
+
+  // ---- face versions (embedding caches in several processes) ----------------------------
+  // The event's face version: it grows in the same transaction as every change to the faces of
+  // the event's photos (save_photo_index, also in another process). nullopt for an unknown event.
+  // One indexed row: cheap enough to ask before every match.
+  virtual Result<std::optional<std::int64_t>> event_faces_version(EventId event) = 0;
+  // The photos whose faces changed after version `since` (0: every photo that has faces), with
+  // their current faces. `version` is read before the faces, so a change racing this call is
+  // either included or shows up as a newer version later (applying a photo twice is harmless).
+  virtual Result<FacesChanges> event_faces_changed_since(EventId event, std::int64_t since) = 0;
 
   // ---- selfies ---------------------------------------------------------------------------
   // Stores the selfie row and its match_selfie job in one durable transaction. `job.kind`,

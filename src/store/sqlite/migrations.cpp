@@ -144,9 +144,31 @@ CREATE TRIGGER photos_count_delete AFTER DELETE ON photos BEGIN
 END;
 )sql";
 
+// Version 3: face versions, so that an embedding cache in another process learns what changed.
+// events.faces_version grows with every face written or removed, in the same transaction (the
+// triggers); photos.faces_version is the event's version at the photo's last face change. When
+// an event is deleted its faces go after its row, hence the coalesce.
+constexpr const char* kMigration003 = R"sql(
+ALTER TABLE events ADD COLUMN faces_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE photos ADD COLUMN faces_version INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX photos_faces_version ON photos(event_id, faces_version);
+CREATE TRIGGER faces_version_insert AFTER INSERT ON faces BEGIN
+  UPDATE events SET faces_version = faces_version + 1 WHERE id = NEW.event_id;
+  UPDATE photos SET faces_version = (SELECT faces_version FROM events WHERE id = NEW.event_id)
+    WHERE id = NEW.photo_id;
+END;
+CREATE TRIGGER faces_version_delete AFTER DELETE ON faces BEGIN
+  UPDATE events SET faces_version = faces_version + 1 WHERE id = OLD.event_id;
+  UPDATE photos SET faces_version =
+      coalesce((SELECT faces_version FROM events WHERE id = OLD.event_id), faces_version)
+    WHERE id = OLD.photo_id;
+END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001},
     Migration{2, kMigration002},
+    Migration{3, kMigration003},
 };
 
 constexpr const char* kCreateVersionTable =

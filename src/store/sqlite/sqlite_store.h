@@ -66,6 +66,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Face>> list_event_faces(EventId event) override;
   Result<std::vector<Face>> list_photo_faces(PhotoId photo) override;
   Result<bool> can_view_photo(UserId user, PhotoId photo) override;
+  // sqlite_store_versions.cpp
+  Result<std::optional<std::int64_t>> event_faces_version(EventId event) override;
+  Result<FacesChanges> event_faces_changed_since(EventId event, std::int64_t since) override;
 
   Result<SelfieAndJob> add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) override;
   Result<std::optional<Selfie>> find_selfie(SelfieId id) override;

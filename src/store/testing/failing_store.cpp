@@ -116,6 +116,14 @@ Result<std::vector<Face>> FailingStore::list_photo_faces(PhotoId photo) {
   return call([&] { return inner_.list_photo_faces(photo); });
 }
 
+Result<std::optional<std::int64_t>> FailingStore::event_faces_version(EventId event) {
+  return call([&] { return inner_.event_faces_version(event); });
+}
+
+Result<FacesChanges> FailingStore::event_faces_changed_since(EventId event, std::int64_t since) {
+  return call([&] { return inner_.event_faces_changed_since(event, since); });
+}
+
 Result<bool> FailingStore::can_view_photo(UserId user, PhotoId photo) {
   return call([&] { return inner_.can_view_photo(user, photo); });
 }
