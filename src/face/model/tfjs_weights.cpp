@@ -1,7 +1,9 @@
 #include "face/model/tfjs_weights.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -35,6 +37,7 @@ Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& file) {
 
 struct Encoding {
   std::size_t bytes_per_value = 4;
+  bool integer = false;  // int32 tensor: graph constants such as shapes and axes
   bool quantised = false;
   double scale = 1;
   double min = 0;
@@ -42,11 +45,12 @@ struct Encoding {
 
 Result<Encoding> encoding_of(const nlohmann::json& entry, const std::filesystem::path& manifest) {
   const std::string name = entry.at("name").get<std::string>();
-  if (entry.at("dtype").get<std::string>() != "float32") {
-    return fail(manifest, "tensor '" + name + "' has unsupported dtype " +
-                              entry.at("dtype").get<std::string>());
+  const std::string dtype = entry.at("dtype").get<std::string>();
+  if (dtype != "float32" && dtype != "int32") {
+    return fail(manifest, "tensor '" + name + "' has unsupported dtype " + dtype);
   }
   Encoding encoding;
+  encoding.integer = dtype == "int32";
   if (!entry.contains("quantization")) {
     return encoding;
   }
@@ -71,9 +75,17 @@ std::size_t element_count(const std::vector<int>& shape) {
 }
 
 // Decodes `count` values at `data`. Dequantisation runs in double and rounds once to float, as
-// TF.js does (JavaScript numbers are doubles, stored into a Float32Array).
+// TF.js does (JavaScript numbers are doubles, stored into a Float32Array); int32 tensors hold
+// small integers, exact in a float, and quantised ones round to the nearest as TF.js does.
 std::vector<float> decode(const std::uint8_t* data, std::size_t count, const Encoding& encoding) {
   std::vector<float> values(count);
+  if (!encoding.quantised && encoding.integer) {
+    std::vector<std::int32_t> integers(count);
+    std::memcpy(integers.data(), data, count * sizeof(std::int32_t));
+    std::transform(integers.begin(), integers.end(), values.begin(),
+                   [](std::int32_t v) { return static_cast<float>(v); });
+    return values;
+  }
   if (!encoding.quantised) {
     std::memcpy(values.data(), data, count * sizeof(float));
     return values;
@@ -83,7 +95,9 @@ std::vector<float> decode(const std::uint8_t* data, std::size_t count, const Enc
     if (encoding.bytes_per_value == 2) {
       q |= static_cast<std::uint32_t>(data[i * 2 + 1]) << 8;
     }
-    values[i] = static_cast<float>(q * encoding.scale + encoding.min);
+    const double value = q * encoding.scale + encoding.min;
+    values[i] =
+        static_cast<float>(encoding.integer ? std::floor(value + 0.5) : value);  // Math.round
   }
   return values;
 }

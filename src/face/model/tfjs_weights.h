@@ -23,7 +23,9 @@ struct WeightTensor {
 // Reads `manifest` (weights_manifest.json) and the .bin shards it names (paths relative to the
 // manifest's folder). Tensors come back in manifest order. uint8-quantised tensors are dequantised
 // as q * scale + min (1 byte per value), uint16 likewise (2 bytes), float32 ones are 4 bytes per
-// value, little-endian. Each group's shards must hold exactly the bytes its tensors need.
+// value, little-endian. int32 tensors (graph constants) come back as floats: plain ones are 4 bytes
+// per value, quantised ones round q * scale + min to the nearest integer, as TF.js does. Each
+// group's shards must hold exactly the bytes its tensors need.
 // Errors (all Errc::internal, message naming the file and the problem): missing or unreadable
 // file, malformed JSON, unsupported dtype or quantisation, shard size not equal to what the
 // manifest describes.

@@ -106,15 +106,33 @@ TEST_F(TfjsWeightsTest, MissingManifestAndMissingBinAreRefused) {
       << no_bin.error().message;
 }
 
+TEST_F(TfjsWeightsTest, Int32TensorsAreReadPlainAndQuantisedRoundingLikeJavaScript) {
+  write("m.json", R"([{"paths": ["w.bin"], "weights": [
+      {"name": "q", "shape": [3], "dtype": "int32",
+       "quantization": {"dtype": "uint8", "scale": 0.5, "min": -1.0}},
+      {"name": "i", "shape": [2], "dtype": "int32"}]}])");
+  std::string bytes{'\x00', '\x01', '\x07'};  // -1, -0.5 (Math.round: -0), 2.5 (3)
+  const std::int32_t ints[2] = {512, -3};
+  bytes.append(reinterpret_cast<const char*>(ints), sizeof ints);
+  write("w.bin", bytes);
+
+  Result<std::vector<WeightTensor>> tensors = read_tfjs_weights(dir_ / "m.json");
+
+  ASSERT_TRUE(tensors) << tensors.error().message;
+  ASSERT_EQ(tensors->size(), 2u);
+  EXPECT_EQ((*tensors)[0].values, (std::vector<float>{-1.0f, 0.0f, 3.0f}));
+  EXPECT_EQ((*tensors)[1].values, (std::vector<float>{512.0f, -3.0f}));
+}
+
 TEST_F(TfjsWeightsTest, UnsupportedDtypeIsRefused) {
   write("m.json", R"([{"paths": ["w.bin"], "weights": [
-      {"name": "i", "shape": [1], "dtype": "int32"}]}])");
+      {"name": "b", "shape": [4], "dtype": "bool"}]}])");
   write("w.bin", "abcd");
 
   Result<std::vector<WeightTensor>> tensors = read_tfjs_weights(dir_ / "m.json");
 
   ASSERT_FALSE(tensors);
-  EXPECT_NE(tensors.error().message.find("tensor 'i' has unsupported dtype int32"),
+  EXPECT_NE(tensors.error().message.find("tensor 'b' has unsupported dtype bool"),
             std::string::npos)
       << tensors.error().message;
 }

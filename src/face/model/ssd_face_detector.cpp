@@ -1,0 +1,185 @@
+#include "face/model/ssd_face_detector.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+namespace findme::face::model {
+namespace {
+
+constexpr int kSide = SsdWeights::kInputSize;
+
+Result<void> check_policy(const SsdPolicy& p) {
+  const auto bad = [](const std::string& what) {
+    return make_error(Errc::internal, "SSD detection policy: " + what);
+  };
+  if (!(p.min_confidence > 0 && p.min_confidence < 1)) {
+    return bad("min_confidence must be between 0 and 1");  // as SsdMobilenetv1Options demands
+  }
+  if (p.max_results < 1) {
+    return bad("max_results must be at least 1");
+  }
+  if (!(p.max_iou > 0 && p.max_iou <= 1)) {
+    return bad("max_iou must be in (0, 1]");
+  }
+  if (p.tiles_per_long_side < 0 || p.tiles_per_long_side == 1 || p.tiles_per_long_side > 8) {
+    return bad("tiles_per_long_side must be 0 or 2..8");
+  }
+  if (!(p.tile_overlap >= 0 && p.tile_overlap < 1)) {
+    return bad("tile_overlap must be in [0, 1)");
+  }
+  return {};
+}
+
+// Evenly spread starts of `count` windows of `window` over `length`, the first at 0 and the
+// last flush with the end.
+std::vector<int> starts(int length, int window, float overlap) {
+  if (length <= window) {
+    return {0};
+  }
+  const double step = window * (1.0 - static_cast<double>(overlap));
+  const int count = static_cast<int>(std::ceil((length - window) / step)) + 1;
+  std::vector<int> out;
+  for (int i = 0; i < count; ++i) {
+    out.push_back(
+        static_cast<int>(std::lround(static_cast<double>(i) * (length - window) / (count - 1))));
+  }
+  return out;
+}
+
+// A tile's box that touches one of the tile's edges inside the image is a face cut by the tile;
+// the overlap puts that face whole into a neighbour tile or the whole-image pass, so it is
+// dropped rather than merged (a cut box overlaps the whole one too little for NMS).
+bool cut_by_tile(const Box& b, const PixelRegion& tile, const image::RgbImage& image) {
+  const float margin = static_cast<float>(std::max(tile.width, tile.height)) / kSide;  // 1 net px
+  const bool left = tile.x > 0 && b.x <= static_cast<float>(tile.x) + margin;
+  const bool top = tile.y > 0 && b.y <= static_cast<float>(tile.y) + margin;
+  const bool right = tile.x + tile.width < image.width &&
+                     b.x + b.width >= static_cast<float>(tile.x + tile.width) - margin;
+  const bool bottom = tile.y + tile.height < image.height &&
+                      b.y + b.height >= static_cast<float>(tile.y + tile.height) - margin;
+  return left || top || right || bottom;
+}
+
+SsdBox as_ssd_box(const Detection& d) {
+  return SsdBox{d.box.y, d.box.x, d.box.y + d.box.height, d.box.x + d.box.width, d.score};
+}
+
+}  // namespace
+
+std::vector<PixelRegion> ssd_tiles(int width, int height, const SsdPolicy& policy) {
+  const int long_side = std::max(width, height);
+  const int short_side = std::min(width, height);
+  if (policy.tiles_per_long_side < 2 || long_side < policy.tile_min_long_side) {
+    return {};
+  }
+  const int side = std::min(
+      short_side,
+      static_cast<int>(std::lround(static_cast<double>(long_side) / policy.tiles_per_long_side *
+                                   (1.0 + static_cast<double>(policy.tile_overlap)))));
+  std::vector<PixelRegion> tiles;
+  for (const int y : starts(height, side, policy.tile_overlap)) {
+    for (const int x : starts(width, side, policy.tile_overlap)) {
+      tiles.push_back({x, y, std::min(side, width - x), std::min(side, height - y)});
+    }
+  }
+  return tiles;
+}
+
+Result<std::unique_ptr<SsdFaceDetector>> SsdFaceDetector::create(const SsdWeights& weights,
+                                                                 const SsdPolicy& policy) {
+  if (Result<void> ok = check_policy(policy); !ok) {
+    return ok.error();
+  }
+  Result<SsdNet> net = SsdNet::create(weights);
+  if (!net) {
+    return net.error();
+  }
+  return std::unique_ptr<SsdFaceDetector>(new SsdFaceDetector(std::move(*net), policy));
+}
+
+Result<std::vector<SsdBox>> SsdFaceDetector::detect_in_input_square(const image::RgbImage& image) {
+  Result<std::vector<SsdBox>> boxes =
+      net_.run(make_ssd_input(image, {0, 0, image.width, image.height}, kSide));
+  if (!boxes) {
+    return boxes.error();
+  }
+  std::vector<SsdBox> kept;
+  for (const std::size_t i : non_max_suppression(*boxes, policy_.max_iou, policy_.min_confidence,
+                                                 static_cast<std::size_t>(policy_.max_results))) {
+    SsdBox b = (*boxes)[i];
+    b.ymin *= kSide;
+    b.xmin *= kSide;
+    b.ymax *= kSide;
+    b.xmax *= kSide;
+    kept.push_back(b);
+  }
+  return kept;
+}
+
+Result<std::vector<Detection>> SsdFaceDetector::detect_region(const image::RgbImage& image,
+                                                              const PixelRegion& region) {
+  Result<std::vector<SsdBox>> boxes = net_.run(make_ssd_input(image, region, kSide));
+  if (!boxes) {
+    return boxes.error();
+  }
+  // Units of the padded square -> image pixels, clipped to the region (face-api clips to the
+  // square; the padding holds no face).
+  const auto square = static_cast<float>(std::max(region.width, region.height));
+  const auto clip = [](float v, int from, int length) {
+    return std::clamp(v, static_cast<float>(from), static_cast<float>(from + length));
+  };
+  std::vector<Detection> found;
+  for (const std::size_t i : non_max_suppression(*boxes, policy_.max_iou, policy_.min_confidence,
+                                                 static_cast<std::size_t>(policy_.max_results))) {
+    const SsdBox& b = (*boxes)[i];
+    const float left = clip(static_cast<float>(region.x) + b.xmin * square, region.x, region.width);
+    const float top = clip(static_cast<float>(region.y) + b.ymin * square, region.y, region.height);
+    const float right =
+        clip(static_cast<float>(region.x) + b.xmax * square, region.x, region.width);
+    const float bottom =
+        clip(static_cast<float>(region.y) + b.ymax * square, region.y, region.height);
+    if (right > left && bottom > top) {
+      found.push_back({Box{left, top, right - left, bottom - top}, b.score});
+    }
+  }
+  return found;
+}
+
+std::vector<Detection> SsdFaceDetector::detect(const image::RgbImage& image) {
+  if (image.empty() || image.pixels.size() < image.byte_size()) {
+    return {};
+  }
+  Result<std::vector<Detection>> whole = detect_region(image, {0, 0, image.width, image.height});
+  if (!whole) {
+    return {};
+  }
+  const std::vector<PixelRegion> tiles = ssd_tiles(image.width, image.height, policy_);
+  if (tiles.empty()) {
+    return std::move(*whole);
+  }
+  std::vector<Detection> all = std::move(*whole);
+  for (const PixelRegion& tile : tiles) {
+    Result<std::vector<Detection>> part = detect_region(image, tile);
+    if (!part) {
+      return {};
+    }
+    for (const Detection& d : *part) {
+      if (!cut_by_tile(d.box, tile, image)) {
+        all.push_back(d);
+      }
+    }
+  }
+  std::vector<SsdBox> boxes;
+  boxes.reserve(all.size());
+  std::transform(all.begin(), all.end(), std::back_inserter(boxes), as_ssd_box);
+  std::vector<Detection> merged;
+  for (const std::size_t i : non_max_suppression(boxes, policy_.max_iou, 0.0f,
+                                                 static_cast<std::size_t>(policy_.max_results))) {
+    merged.push_back(all[i]);
+  }
+  return merged;
+}
+
+}  // namespace findme::face::model

@@ -1,0 +1,65 @@
+// FaceDetector that runs face-api's SSD MobileNet v1 (OpenCV DNN) over the whole photo and, for
+// large photos, over overlapping tiles too, merging the boxes with non-maximum suppression.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/result.h"
+#include "face/face_detector.h"
+#include "face/model/ssd_net.h"
+#include "face/model/ssd_weights.h"
+
+namespace findme::face::model {
+
+// How a photo is searched. The whole-image pass is face-api's locateFaces() exactly; tiles add
+// passes over overlapping squares of the photo so that small faces are seen larger than in one
+// 512 px pass over a 1920 px photo. Figures: docs/accuracy.md, docs/benchmarks.md.
+struct SsdPolicy {
+  // face-api's defaults (SsdMobilenetv1Options): score above which a box is a face, at most
+  // max_results boxes, overlapping boxes merged above IoU 0.5.
+  float min_confidence = 0.5f;
+  int max_results = 100;
+  float max_iou = 0.5f;
+  // Tiles: 0 is the whole-image pass only. n >= 2 adds square tiles of side
+  // long_side / n * (1 + tile_overlap) (capped at the short side), spread evenly with at least
+  // that overlap, when the longer side is at least tile_min_long_side.
+  int tiles_per_long_side = 0;
+  float tile_overlap = 0.25f;
+  int tile_min_long_side = 1024;
+};
+
+// One per worker thread: it owns an SsdNet. Build each from one shared SsdWeights.
+class SsdFaceDetector final : public FaceDetector {
+ public:
+  // Errors: Errc::internal for a policy out of range (the message names the field) or when
+  // OpenCV refuses the network.
+  static Result<std::unique_ptr<SsdFaceDetector>> create(const SsdWeights& weights,
+                                                         const SsdPolicy& policy);
+
+  // See FaceDetector::detect. Boxes are in `image` pixels, clipped to it, best score first;
+  // scores are the net's face probability (0..1). A failing net gives no face (logged nowhere:
+  // the net has no input-dependent failure once create() ran its warm-up).
+  std::vector<Detection> detect(const image::RgbImage& image) override;
+
+  // The whole-image pass alone, boxes in the net's 512 px input square (face-api's
+  // locateFaces() before it scales boxes to the image): for the agreement test.
+  Result<std::vector<SsdBox>> detect_in_input_square(const image::RgbImage& image);
+
+  const SsdPolicy& policy() const { return policy_; }
+
+ private:
+  SsdFaceDetector(SsdNet net, SsdPolicy policy) : net_(std::move(net)), policy_(policy) {}
+  // Boxes of one pass over `region`, in image pixels, above min_confidence, NMS'ed.
+  Result<std::vector<Detection>> detect_region(const image::RgbImage& image,
+                                               const PixelRegion& region);
+
+  SsdNet net_;
+  SsdPolicy policy_;
+};
+
+// The tiles `policy` lays over a width x height image (empty when it asks for none).
+// Thread-safe (pure).
+std::vector<PixelRegion> ssd_tiles(int width, int height, const SsdPolicy& policy);
+
+}  // namespace findme::face::model
