@@ -1,10 +1,11 @@
-# findme_module(NAME [DEPS dep...] [TEST_DEPS dep...])
+# findme_module(NAME [DEPS dep...] [TEST_DEPS dep...] [TEST_PROPERTIES prop value...])
 #
 # Builds src/NAME/*.cpp (not recursive) into the static library findme_NAME ("/" becomes "_")
 # and src/NAME/*_test.cpp into the gtest binary findme_NAME_test. A dependency without "::" is
 # another module (e.g. "face/model"); tools/check_layers.sh checks that includes follow DEPS.
+# TEST_PROPERTIES are added to every discovered test (e.g. FIXTURES_REQUIRED pg_cluster).
 function(findme_module name)
-  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS;TEST_PROPERTIES" ${ARGN})
   string(REPLACE "/" "_" target "findme_${name}")
   set(dir ${CMAKE_CURRENT_SOURCE_DIR}/${name})
   file(GLOB all_sources CONFIGURE_DEPENDS ${dir}/*.cpp)
@@ -34,7 +35,8 @@ function(findme_module name)
     target_compile_options(${target}_test PRIVATE ${FINDME_WARNINGS})
     findme_test_definitions(${target}_test)
     gtest_discover_tests(${target}_test DISCOVERY_MODE PRE_TEST
-                         PROPERTIES ENVIRONMENT "FINDME_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+                         PROPERTIES ENVIRONMENT "FINDME_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+                                    ${M_TEST_PROPERTIES})
   endif()
 endfunction()
 
@@ -58,5 +60,6 @@ function(findme_test_definitions target)
   target_compile_definitions(${target} PRIVATE
     FINDME_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     FINDME_MODEL_DIR="${PROJECT_SOURCE_DIR}/models"
-    FINDME_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata")
+    FINDME_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata"
+    FINDME_PG_URL_FILE="${FINDME_PG_CLUSTER_DIR}/url")
 endfunction()

@@ -1,0 +1,112 @@
+// The scale-out Store backend: PostgreSQL through libpqxx, with a bounded connection pool,
+// versioned migrations applied at open under an advisory lock, and a job queue that several
+// findme processes share (SELECT ... FOR UPDATE SKIP LOCKED plus leases).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "store/postgres/connection_pool.h"
+#include "store/postgres/query.h"
+#include "store/store.h"
+
+namespace findme::store::postgres {
+
+struct PostgresOptions {
+  PoolOptions pool;
+};
+
+// Thread-safe; several processes may open the same database. Each call runs as one READ
+// COMMITTED transaction on a pooled connection (reads that are one statement run without
+// BEGIN/COMMIT). A transient outage (server restarting, connection lost, pool exhausted) is
+// Errc::unavailable, returned fast; the pool reconnects by itself once the server is back.
+// `clock` must outlive the store.
+class PostgresStore final : public Store {
+ public:
+  // Connects, migrates to the latest schema and keeps the connection in the pool.
+  // Errc::unavailable when the server cannot be reached; Errc::internal for a newer schema.
+  static Result<std::unique_ptr<PostgresStore>> open(const PostgresOptions& options, Clock& clock);
+
+  // Pool use for /metrics; thread-safe.
+  PoolStats pool_stats() const { return pool_.stats(); }
+
+  Result<void> ping() override;
+
+  Result<User> create_user(const NewUser& user) override;
+  Result<std::optional<User>> find_user(UserId id) override;
+  Result<std::optional<User>> find_user_by_email(std::string_view email) override;
+  Result<OrphanedKeys> delete_user(UserId id) override;
+  Result<void> create_token(const NewToken& token) override;
+  Result<std::optional<User>> find_user_by_token(std::string_view token_hash) override;
+  Result<void> delete_token(std::string_view token_hash) override;
+  Result<std::int64_t> delete_expired_tokens() override;
+  Result<void> record_failed_login(std::string_view email) override;
+  Result<std::int64_t> count_failed_logins(std::string_view email, Timestamp since) override;
+  Result<void> clear_failed_logins(std::string_view email) override;
+
+  // postgres_store_events.cpp
+  Result<std::optional<Event>> create_event(const NewEvent& event) override;
+  Result<std::optional<Event>> find_event(EventId id) override;
+  Result<std::optional<Event>> find_event_by_code(std::string_view code) override;
+  Result<std::vector<Event>> list_organizer_events(UserId organizer) override;
+  Result<OrphanedKeys> delete_event(EventId id) override;
+  Result<EventStats> event_stats(EventId id) override;
+  Result<bool> join_event(UserId user, EventId event) override;
+  Result<bool> is_member(UserId user, EventId event) override;
+  Result<std::vector<Event>> list_joined_events(UserId user) override;
+
+  // postgres_store_photos.cpp
+  Result<PhotoAndJob> add_photo_and_enqueue(const NewPhoto& photo) override;
+  Result<std::optional<Photo>> find_photo(PhotoId id) override;
+  Result<std::vector<Photo>> list_event_photos(EventId event) override;
+  Result<std::vector<Face>> save_photo_index(PhotoId photo, const PhotoIndex& index) override;
+  Result<void> mark_photo_failed(PhotoId photo, std::string_view error_code) override;
+  Result<std::vector<Face>> list_event_faces(EventId event) override;
+  Result<std::vector<Face>> list_photo_faces(PhotoId photo) override;
+  Result<bool> can_view_photo(UserId user, PhotoId photo) override;
+  Result<std::optional<std::int64_t>> event_faces_version(EventId event) override;
+  Result<FacesChanges> event_faces_changed_since(EventId event, std::int64_t since) override;
+
+  // postgres_store_matches.cpp
+  Result<SelfieAndJob> add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) override;
+  Result<std::optional<Selfie>> find_selfie(SelfieId id) override;
+  Result<std::vector<Selfie>> list_user_selfies(UserId user) override;
+  Result<void> set_selfie_embedding(SelfieId selfie, const FaceVector& embedding) override;
+  Result<std::vector<AttendeeFace>> list_attendee_faces(EventId event) override;
+  Result<void> upsert_matches(std::span<const NewMatch> matches) override;
+  Result<bool> hide_match(UserId user, PhotoId photo) override;
+  Result<std::vector<MatchedPhoto>> list_user_matches(UserId user,
+                                                      std::optional<EventId> event) override;
+  Result<std::int64_t> count_user_matches(UserId user, std::optional<EventId> event) override;
+
+  // postgres_store_jobs.cpp
+  Result<Job> enqueue_job(const NewJob& job) override;
+  Result<std::optional<Job>> find_job(JobId id) override;
+  Result<std::optional<Job>> claim_next_job(const ClaimRequest& request) override;
+  Result<bool> extend_lease(JobId job, const WorkerId& worker, Timestamp until) override;
+  Result<bool> complete_job(JobId job, std::string_view result) override;
+  Result<std::optional<Job>> fail_job(JobId job, const JobFailure& failure) override;
+  Result<std::int64_t> count_pending_jobs(UserId user) override;
+  Result<std::int64_t> count_queued_jobs() override;
+  Result<JobCounts> count_jobs() override;
+
+ private:
+  PostgresStore(PoolOptions pool, Clock& clock);
+
+  // Runs `work(session)` in one transaction and commits when it returns a value; rolls back on
+  // an error. `work` returns Result<T> and may be run twice: when the connection turns out to be
+  // dead before anything was sent, and after a deadlock or serialization failure (rolled back).
+  // Defined in postgres_store_inl.h.
+  template <class Work>
+  auto write(Work&& work) -> decltype(work(std::declval<Session&>()));
+  // Runs `work(session)` without a transaction block: for calls that are one statement.
+  template <class Work>
+  auto read(Work&& work) -> decltype(work(std::declval<Session&>()));
+
+  ConnectionPool pool_;
+  Clock& clock_;
+};
+
+}  // namespace findme::store::postgres
