@@ -119,7 +119,19 @@ Result<std::unique_ptr<Service>> Service::start(const config::Settings& settings
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(settings.data_dir) / "spool", ec);
 
-  Result<std::unique_ptr<store::Store>> store = open_store(settings, p->clock);
+  // With PostgreSQL, jobs queued or finished by another process wake this one's workers and
+  // long polls, as its own do (the store is destroyed before the signal and the notifier).
+  auto wake_job = [&notifier = p->notifier](JobId job) {
+    notifier.notify(domain::job_notify_key(job));
+  };
+  Result<std::unique_ptr<store::Store>> store =
+      open_store(settings, p->clock, &p->registry,
+                 {.queued =
+                      [wake_job, &signal = p->signal](JobId job) {
+                        signal.wake();
+                        wake_job(job);
+                      },
+                  .ended = wake_job});
   if (!store) return store.error();
   p->store = std::move(*store);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <unordered_set>
 
 #include "domain/similarity.h"
 
@@ -44,28 +45,91 @@ EmbeddingIndex::Snapshot EmbeddingIndex::build(std::span<const Face> faces) {
   return matrix;
 }
 
-EmbeddingIndex::Snapshot EmbeddingIndex::find(EventId event) const {
-  std::lock_guard lock(mu_);
-  auto it = events_.find(event);
-  return it == events_.end() ? nullptr : it->second;
+EmbeddingIndex::Snapshot EmbeddingIndex::apply(const Matrix& base,
+                                               const store::FacesChanges& changes) {
+  // A face may belong to a photo missing from changes.photos (it changed between the two
+  // reads); its photo's old rows must go as well.
+  std::unordered_set<PhotoId> changed(changes.photos.begin(), changes.photos.end());
+  for (const Face& face : changes.faces) {
+    changed.insert(face.photo_id);
+  }
+  auto next = std::make_shared<Matrix>();
+  next->values.reserve(base.values.size() + changes.faces.size() * kFaceVectorSize);
+  for (std::size_t row = 0; row < base.faces.size(); ++row) {
+    if (changed.count(base.photos[row]) != 0) {
+      continue;
+    }
+    const float* begin = base.values.data() + row * kFaceVectorSize;
+    next->values.insert(next->values.end(), begin, begin + kFaceVectorSize);
+    next->faces.push_back(base.faces[row]);
+    next->photos.push_back(base.photos[row]);
+    next->usable.push_back(base.usable[row]);
+  }
+  for (const Face& face : changes.faces) {
+    next->values.insert(next->values.end(), face.embedding.begin(), face.embedding.end());
+    next->faces.push_back(face.id);
+    next->photos.push_back(face.photo_id);
+    next->usable.push_back(face.usable ? 1 : 0);
+  }
+  return next;
 }
 
-Result<EmbeddingIndex::Snapshot> EmbeddingIndex::load(EventId event) {
-  if (Snapshot loaded = find(event)) {
-    return loaded;
-  }
-  std::lock_guard update_lock(update_mu_);
-  if (Snapshot loaded = find(event)) {  // another thread loaded it while we waited
-    return loaded;
-  }
-  Result<std::vector<Face>> faces = store_.list_event_faces(event);
-  if (!faces) {
-    return faces.error();
-  }
-  Snapshot snapshot = build(*faces);
+std::optional<EmbeddingIndex::Cached> EmbeddingIndex::find_cached(EventId event) const {
   std::lock_guard lock(mu_);
-  events_[event] = snapshot;
-  return snapshot;
+  auto it = events_.find(event);
+  if (it == events_.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+EmbeddingIndex::Snapshot EmbeddingIndex::find(EventId event) const {
+  std::optional<Cached> cached = find_cached(event);
+  return cached ? cached->matrix : nullptr;
+}
+
+Result<EmbeddingIndex::Snapshot> EmbeddingIndex::current(EventId event) {
+  // The version check is the price of correctness across processes: one indexed row per search,
+  // against a brute-force scan of the whole matrix that follows.
+  Result<std::optional<std::int64_t>> version = store_.event_faces_version(event);
+  if (!version) {
+    return version.error();
+  }
+  if (!*version) {  // the event is gone (maybe deleted by another process)
+    drop_event(event);
+    return build({});
+  }
+  if (std::optional<Cached> cached = find_cached(event); cached && cached->version >= **version) {
+    return cached->matrix;
+  }
+  return refresh(event, **version);
+}
+
+Result<EmbeddingIndex::Snapshot> EmbeddingIndex::refresh(EventId event, std::int64_t version) {
+  std::lock_guard update_lock(update_mu_);
+  std::optional<Cached> cached = find_cached(event);
+  if (cached && cached->version >= version) {  // another thread refreshed it while we waited
+    return cached->matrix;
+  }
+  Cached next;
+  if (!cached) {
+    // A first load reads every face; `version` was read before them, so a change committed in
+    // between is included here and fetched once more by the next search (harmless).
+    Result<std::vector<Face>> faces = store_.list_event_faces(event);
+    if (!faces) {
+      return faces.error();
+    }
+    next = {build(*faces), version};
+  } else {
+    Result<store::FacesChanges> changes = store_.event_faces_changed_since(event, cached->version);
+    if (!changes) {
+      return changes.error();
+    }
+    next = {apply(*cached->matrix, *changes), changes->version};
+  }
+  std::lock_guard lock(mu_);
+  events_[event] = next;
+  return next.matrix;
 }
 
 Result<std::vector<PhotoHit>> EmbeddingIndex::search(EventId event, const FaceVector& query,
@@ -76,7 +140,7 @@ Result<std::vector<PhotoHit>> EmbeddingIndex::search(EventId event, const FaceVe
 Result<std::vector<PhotoHit>> EmbeddingIndex::search_any(EventId event,
                                                          std::span<const FaceVector> queries,
                                                          float threshold) {
-  Result<Snapshot> snapshot = load(event);
+  Result<Snapshot> snapshot = current(event);
   if (!snapshot) {
     return snapshot.error();
   }
@@ -108,12 +172,12 @@ Result<std::vector<PhotoHit>> EmbeddingIndex::search_any(EventId event,
 
 void EmbeddingIndex::replace_photo(EventId event, PhotoId photo, std::span<const Face> faces) {
   std::lock_guard update_lock(update_mu_);
-  Snapshot current = find(event);
-  if (!current) {
+  std::optional<Cached> cached = find_cached(event);
+  if (!cached) {
     return;
   }
   auto next = std::make_shared<Matrix>();
-  const Matrix& m = *current;
+  const Matrix& m = *cached->matrix;
   next->values.reserve(m.values.size() + faces.size() * kFaceVectorSize);
   for (std::size_t row = 0; row < m.faces.size(); ++row) {
     if (m.photos[row] == photo) {
@@ -132,7 +196,7 @@ void EmbeddingIndex::replace_photo(EventId event, PhotoId photo, std::span<const
     next->usable.push_back(face.usable ? 1 : 0);
   }
   std::lock_guard lock(mu_);
-  events_[event] = std::move(next);
+  events_[event] = Cached{std::move(next), cached->version};
 }
 
 void EmbeddingIndex::drop_event(EventId event) {

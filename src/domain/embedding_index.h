@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -26,9 +27,11 @@ struct PhotoHit {
 // Thread-safe. Each event's matrix is an immutable snapshot behind a shared_ptr (copy-on-write):
 // a search copies the pointer under a short lock and then reads without any lock, so searches
 // never block each other or an update; an update builds a new snapshot and swaps it in.
-// An event is loaded from store.list_event_faces on its first search and then kept current by
-// replace_photo / drop_event. Only this process's updates are seen: another process indexing the
-// same event is picked up after drop_event or a restart. `store` must outlive the index.
+// An event is loaded from store.list_event_faces on its first search. Before every search the
+// index asks the store for the event's face version (one indexed row) and, when another process
+// changed the event's faces since, applies just the changed photos (event_faces_changed_since),
+// so several processes on one database never answer from a stale cache. replace_photo applies
+// this process's own writes at once; drop_event forgets an event. `store` must outlive the index.
 class EmbeddingIndex {
  public:
   explicit EmbeddingIndex(store::Store& store);
@@ -37,7 +40,7 @@ class EmbeddingIndex {
 
   // Per photo of `event`, its face closest to `query` among the faces under the matching
   // threshold (match_threshold_for(threshold, face.usable)); sorted by distance, then photo id.
-  // Errors: the store's, when the event has to be loaded.
+  // Errors: the store's (the version check, a load or a refresh). An unknown event has no faces.
   Result<std::vector<PhotoHit>> search(EventId event, const FaceVector& query, float threshold);
 
   // As search(), for several queries (one attendee's selfies): a photo's hit is its best over
@@ -47,6 +50,8 @@ class EmbeddingIndex {
 
   // Replaces the rows of `photo` with `faces` (as just saved by store.save_photo_index; empty
   // removes them). No effect when the event is not loaded: its first search reads the store.
+  // The cached version stays as it was, so the next search also fetches this change from the
+  // store: a newer write of the same photo by another process then wins, as in the database.
   void replace_photo(EventId event, PhotoId photo, std::span<const Face> faces);
 
   // Forgets the event (deleted, or to be reloaded from the store on next use).
@@ -63,17 +68,26 @@ class EmbeddingIndex {
     std::vector<std::uint8_t> usable;
   };
   using Snapshot = std::shared_ptr<const Matrix>;
+  struct Cached {
+    Snapshot matrix;
+    std::int64_t version = 0;  // the store's face version the matrix is known to include
+  };
 
   Snapshot find(EventId event) const;
-  Result<Snapshot> load(EventId event);
+  std::optional<Cached> find_cached(EventId event) const;
+  // The event's matrix, brought up to the store's current face version first.
+  Result<Snapshot> current(EventId event);
+  Result<Snapshot> refresh(EventId event, std::int64_t version);
   static Snapshot build(std::span<const Face> faces);
+  // `base` without the rows of the changed photos, plus their current faces.
+  static Snapshot apply(const Matrix& base, const store::FacesChanges& changes);
 
   store::Store& store_;
   // Serialises loads and updates with each other so that a load cannot install a snapshot that
   // misses an update made while it read the store. Searches of loaded events never take it.
   std::mutex update_mu_;
   mutable std::mutex mu_;
-  std::unordered_map<EventId, Snapshot> events_;  // guarded by mu_
+  std::unordered_map<EventId, Cached> events_;  // guarded by mu_
 };
 
 }  // namespace findme::domain

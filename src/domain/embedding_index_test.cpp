@@ -84,12 +84,53 @@ TEST_F(EmbeddingIndexTest, UpdatesBeforeTheFirstSearchAreReadFromTheStore) {
 
 TEST_F(EmbeddingIndexTest, DropEventReloadsFromTheStore) {
   auto [p1, f1] = photo_with({new_face(fake_embedding(20))});
-  ASSERT_EQ(must(index_.search(event_, fake_embedding(30), 0.6f)).size(), 0u);
+  ASSERT_EQ(must(index_.search(event_, fake_embedding(20), 0.6f)).size(), 1u);
+  EXPECT_EQ(index_.face_count(event_), 1u);
+  index_.drop_event(event_);
+  EXPECT_EQ(index_.face_count(event_), 0u);
+  EXPECT_EQ(must(index_.search(event_, fake_embedding(20), 0.6f)).size(), 1u);
+}
+
+// Issue #5: several processes on one database. Faces saved without this index's replace_photo
+// are another process's work; the next search must see them, and see their removal.
+TEST_F(EmbeddingIndexTest, FacesChangedByAnotherProcessAreSeenByTheNextSearch) {
+  auto [p1, f1] = photo_with({new_face(fake_embedding(20))});
+  ASSERT_EQ(must(index_.search(event_, fake_embedding(30), 0.6f)).size(), 0u);  // loaded
   auto [p2, f2] = photo_with({new_face(fake_embedding(30))});  // saved without replace_photo
 
-  EXPECT_EQ(must(index_.search(event_, fake_embedding(30), 0.6f)).size(), 0u);
-  index_.drop_event(event_);
-  EXPECT_EQ(must(index_.search(event_, fake_embedding(30), 0.6f)).size(), 1u);
+  std::vector<PhotoHit> hits = must(index_.search(event_, fake_embedding(30), 0.6f));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].face, f2[0].id);
+  EXPECT_EQ(index_.face_count(event_), 2u);
+
+  // Re-indexed elsewhere with no face left: gone here too, and the other photo is untouched.
+  (void)must(world_.store.save_photo_index(p2, {.width = 10, .height = 10}));
+  EXPECT_TRUE(must(index_.search(event_, fake_embedding(30), 0.6f)).empty());
+  EXPECT_EQ(index_.face_count(event_), 1u);
+  EXPECT_EQ(must(index_.search(event_, fake_embedding(20), 0.6f)).size(), 1u);
+}
+
+TEST_F(EmbeddingIndexTest, AStaleLocalUpdateLosesToTheStoresNewerFaces) {
+  auto [p1, f1] = photo_with({new_face(fake_embedding(20))});
+  ASSERT_EQ(must(index_.search(event_, fake_embedding(20), 0.6f)).size(), 1u);
+  // Another process re-indexed p1 after this one saved f1 but before it applied it.
+  std::vector<Face> newer = must(world_.store.save_photo_index(
+      p1, {.width = 10, .height = 10, .faces = {new_face(fake_embedding(60))}}));
+  index_.replace_photo(event_, p1, f1);
+
+  EXPECT_TRUE(must(index_.search(event_, fake_embedding(20), 0.6f)).empty());
+  std::vector<PhotoHit> hits = must(index_.search(event_, fake_embedding(60), 0.6f));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].face, newer[0].id);
+}
+
+TEST_F(EmbeddingIndexTest, AnEventDeletedElsewhereHasNoFaces) {
+  auto [p1, f1] = photo_with({new_face(fake_embedding(20))});
+  ASSERT_EQ(must(index_.search(event_, fake_embedding(20), 0.6f)).size(), 1u);
+  (void)must(world_.store.delete_event(event_));
+
+  EXPECT_TRUE(must(index_.search(event_, fake_embedding(20), 0.6f)).empty());
+  EXPECT_EQ(index_.face_count(event_), 0u);
 }
 
 TEST_F(EmbeddingIndexTest, SearchAnyKeepsEachPhotosBestOverEveryQuery) {

@@ -93,6 +93,8 @@ class ConnectionPool {
 
   PoolStats stats() const;
   const PoolOptions& options() const { return options_; }
+  // The URL connections are opened with (options().url plus connect_timeout).
+  const std::string& connect_url() const { return connect_url_; }
 
  private:
   friend class Lease;

@@ -76,6 +76,10 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::open(const PostgresOptions
 PostgresStore::PostgresStore(PoolOptions pool, Clock& clock)
     : pool_(std::move(pool)), clock_(clock) {}
 
+void PostgresStore::listen_for_job_events(JobEventCallbacks callbacks) {
+  listener_ = std::make_unique<JobEventListener>(pool_.connect_url(), std::move(callbacks));
+}
+
 Result<void> PostgresStore::ping() {
   static constexpr const char* kPing = "SELECT 1";
   return read([](Session& s) -> Result<void> {

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "store/postgres/connection_pool.h"
+#include "store/postgres/job_events_listener.h"
 #include "store/postgres/query.h"
 #include "store/store.h"
 
@@ -31,6 +32,11 @@ class PostgresStore final : public Store {
 
   // Pool use for /metrics; thread-safe.
   PoolStats pool_stats() const { return pool_.stats(); }
+
+  // Calls `callbacks` (on a listener thread) whenever any process on this database queues a job
+  // or changes a job's state, this one included: wakes local workers and long polls for work
+  // done elsewhere. Call once, before the store is shared; the listener stops with the store.
+  void listen_for_job_events(JobEventCallbacks callbacks);
 
   Result<void> ping() override;
 
@@ -107,6 +113,7 @@ class PostgresStore final : public Store {
 
   ConnectionPool pool_;
   Clock& clock_;
+  std::unique_ptr<JobEventListener> listener_;  // last: stops before the rest goes
 };
 
 }  // namespace findme::store::postgres

@@ -89,6 +89,10 @@ auto PostgresStore::read(Work&& work) -> decltype(work(std::declval<Session&>())
   }
 }
 
+// Queues NOTIFY `channel` with the job id; PostgreSQL delivers it when the transaction commits
+// (and drops it on rollback), so listeners never hear of a change that did not happen.
+void notify_job(Session& s, const char* channel, JobId job);
+
 // Inserts a queued job runnable from `now` inside the caller's transaction. Throws
 // pqxx::foreign_key_violation when a referenced row does not exist.
 Job insert_job(Session& s, const NewJob& job, Timestamp now);

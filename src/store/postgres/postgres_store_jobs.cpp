@@ -45,13 +45,21 @@ std::optional<Job> select_job(Session& s, JobId id) {
 
 }  // namespace
 
+void notify_job(Session& s, const char* channel, JobId job) {
+  static constexpr const char* kNotify = "SELECT pg_notify($1, $2)";
+  s.run(kNotify, channel, std::to_string(job.value));
+}
+
 Job insert_job(Session& s, const NewJob& job, Timestamp now) {
   static constexpr const char* kInsert =
       "INSERT INTO jobs (kind, status, owner_id, event_id, photo_id, selfie_id, priority, "
       "max_attempts, run_after, created_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9) "
       "RETURNING " FINDME_PG_JOB_COLUMNS("");
-  return read_job(s.run(kInsert, to_string(job.kind), job.owner_id, job.event_id, job.photo_id,
-                        job.selfie_id, job.priority, job.max_attempts, now, now)[0]);
+  Job inserted =
+      read_job(s.run(kInsert, to_string(job.kind), job.owner_id, job.event_id, job.photo_id,
+                     job.selfie_id, job.priority, job.max_attempts, now, now)[0]);
+  notify_job(s, kJobQueuedChannel, inserted.id);
+  return inserted;
 }
 
 Result<Job> PostgresStore::enqueue_job(const NewJob& job) {
@@ -107,7 +115,9 @@ Result<bool> PostgresStore::complete_job(JobId job, std::string_view result) {
       "WHERE id = $1 AND status IN ('queued', 'running')";
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<bool> {
-    return s.run(kUpdate, job, result, now).affected_rows() > 0;
+    if (s.run(kUpdate, job, result, now).affected_rows() == 0) return false;
+    notify_job(s, kJobEndedChannel, job);
+    return true;
   });
 }
 
@@ -130,6 +140,7 @@ Result<std::optional<Job>> PostgresStore::fail_job(JobId job, const JobFailure& 
                             failure.code, failure.message),
                       read_job);
     if (!updated) return select_job(s, job);  // already ended, or gone
+    notify_job(s, updated->status == JobStatus::queued ? kJobQueuedChannel : kJobEndedChannel, job);
     if (updated->status == JobStatus::failed && updated->kind == JobKind::index_photo &&
         updated->photo_id) {
       fail_photo_of_failed_job(s, updated->photo_id, updated->error_code);

@@ -14,9 +14,10 @@
 #define FINDME_PG_USER_COLUMNS(p) \
   p "id, " p "email, " p "name, " p "role, " p "password_hash, " p "created_at"
 // 7 columns.
-#define FINDME_PG_EVENT_COLUMNS(p)                                                              \
-  p "id, " p "code, " p "name, " p "organizer_id, " p "starts_at, " p "created_at, " p "photo_" \
-                                                                                       "count"
+#define FINDME_PG_EVENT_COLUMNS(p)                                                     \
+  p "id, " p "code, " p "name, " p "organizer_id, " p "starts_at, " p "created_at, " p \
+    "photo_"                                                                           \
+    "count"
 // 13 columns.
 #define FINDME_PG_PHOTO_COLUMNS(p)                                                            \
   p "id, " p "event_id, " p "filename, " p "storage_key, " p "thumbnail_key, " p              \
