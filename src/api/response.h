@@ -1,16 +1,23 @@
 // The HTTP response as handlers produce it: a status, headers and either a body string, a file
-// to stream, or a request to wait asynchronously and be called again.
+// to stream, a body produced piece by piece, or a request to wait asynchronously and be called
+// again.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/result.h"
 
 namespace findme::api {
 
@@ -22,6 +29,20 @@ struct FileBody {
   std::string content_type;
   std::string etag;           // full header value including quotes; empty: http/ derives one
   std::string cache_control;  // empty: "private, max-age=3600"
+};
+
+// A body made while it is sent (the ZIP of an attendee's photos). http/ calls `next` on its
+// blocking pool, one call at a time and never on an I/O thread, so it may block on disk; each
+// call fills `out` as far as it can and returns how many bytes it wrote, 0 only at the end. An
+// error after the headers were sent cannot be reported in-band: http/ logs it and closes the
+// connection, so the client sees a truncated (invalid) download rather than a wrong one.
+// With `content_length` the body is sent with that exact Content-Length (a producer that
+// delivers fewer or more bytes is an error); without it, with chunked transfer encoding.
+// `next` is not called for HEAD.
+struct StreamBody {
+  std::string content_type;
+  std::optional<std::uint64_t> content_length;
+  std::function<Result<std::size_t>(std::span<char> out)> next;
 };
 
 // "Call me again when `key` is notified (core/notifier.h) or at `deadline`, whichever is first."
@@ -39,8 +60,9 @@ struct Response {
   int status = 200;
   Fields headers;  // extra headers; Content-Length is computed by http/
   std::string body;
-  std::optional<FileBody> file;  // when set, streamed instead of `body`
-  std::optional<WaitFor> wait;   // when set, nothing is sent yet (see WaitFor)
+  std::optional<FileBody> file;      // when set, streamed instead of `body`
+  std::optional<StreamBody> stream;  // when set, produced and sent instead of `body`
+  std::optional<WaitFor> wait;       // when set, nothing is sent yet (see WaitFor)
   // The route template that matched, e.g. "/api/jobs/{id}": used for metrics labels and the
   // access log, so that raw ids never become label values. Empty: "unmatched".
   std::string route;
@@ -80,6 +102,11 @@ struct Response {
   static Response send_file(FileBody file) {
     Response r;
     r.file = std::move(file);
+    return r;
+  }
+  static Response send_stream(StreamBody stream) {
+    Response r;
+    r.stream = std::move(stream);
     return r;
   }
   static Response wait_for(std::string key, std::chrono::steady_clock::time_point deadline) {

@@ -4,13 +4,18 @@
 #include "http/response_writer.h"
 
 #include <utility>
+#include <vector>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
 
 #include "http/static_files.h"
 
@@ -116,6 +121,83 @@ asio::awaitable<WriteOutcome> write_file(Connection& conn, const api::Response& 
   co_return out;
 }
 
+// 256 KiB per pool call: few hops per photo, little memory per download.
+constexpr std::size_t kStreamChunkBytes = 256 * 1024;
+
+template <class Buffers>
+asio::awaitable<bool> write_raw(Connection& conn, const Buffers& buffers, milliseconds idle) {
+  boost::system::error_code ec;
+  conn.stream.expires_after(idle);
+  co_await asio::async_write(conn.stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
+}
+
+// The header first, then each piece as the producer makes it on the pool. The idle deadline is
+// set before every write, so slow production never counts against the client.
+asio::awaitable<WriteOutcome> write_stream(Connection& conn, const api::Response& response,
+                                           const api::Request& request, bool keep_alive,
+                                           milliseconds idle, BlockingPool* pool) {
+  const api::StreamBody& stream = *response.stream;
+  if (!pool) {
+    spdlog::error("rid={} a streamed body needs the blocking pool", request.request_id);
+    api::Response failed = api::Response::error(500, "internal", "the download failed; try again");
+    co_return co_await write_string(conn, failed, request, false, idle);
+  }
+  bhttp::response<bhttp::empty_body> res;
+  res.version(11);
+  res.result(static_cast<unsigned>(response.status));
+  add_headers(res, response.headers, request, keep_alive);
+  res.set(bhttp::field::content_type, stream.content_type);
+  if (stream.content_length) {
+    res.content_length(*stream.content_length);
+  } else {
+    res.chunked(true);
+  }
+  WriteOutcome out{response.status, 0, false};
+  if (!co_await send(conn, res, true, idle)) co_return out;
+  if (request.method == "HEAD") {
+    out.ok = true;
+    co_return out;
+  }
+  std::vector<char> buffer(kStreamChunkBytes);
+  for (;;) {
+    auto produce = [&stream, &buffer] { return stream.next(buffer); };
+    Result<std::size_t> made = make_error(Errc::internal, "the producer threw");
+    try {
+      made = co_await run_blocking(*pool, produce);
+    } catch (const std::exception& e) {
+      made = make_error(Errc::internal, e.what());
+    }
+    if (!made) {
+      spdlog::warn("rid={} streamed body failed after {} bytes: {}", request.request_id, out.bytes,
+                   made.error().message);
+      co_return out;  // not ok: the connection closes and the client sees a cut download
+    }
+    const std::size_t n = *made;
+    if (stream.content_length && out.bytes + n > *stream.content_length) {
+      spdlog::error("rid={} streamed body longer than its Content-Length", request.request_id);
+      co_return out;
+    }
+    if (n == 0) break;
+    bool written =
+        stream.content_length
+            ? co_await write_raw(conn, asio::buffer(buffer.data(), n), idle)
+            : co_await write_raw(conn, bhttp::make_chunk(asio::buffer(buffer.data(), n)), idle);
+    if (!written) co_return out;
+    out.bytes += n;
+  }
+  if (stream.content_length && out.bytes != *stream.content_length) {
+    spdlog::error("rid={} streamed body shorter than its Content-Length ({} of {})",
+                  request.request_id, out.bytes, *stream.content_length);
+    co_return out;
+  }
+  if (!stream.content_length && !co_await write_raw(conn, bhttp::make_chunk_last(), idle)) {
+    co_return out;
+  }
+  out.ok = true;
+  co_return out;
+}
+
 }  // namespace
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
@@ -131,7 +213,10 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 
 asio::awaitable<WriteOutcome> write_response(Connection& conn, api::Response response,
                                              const api::Request& request, bool keep_alive,
-                                             milliseconds idle_timeout) {
+                                             milliseconds idle_timeout, BlockingPool* pool) {
+  if (response.stream) {
+    co_return co_await write_stream(conn, response, request, keep_alive, idle_timeout, pool);
+  }
   if (response.file) {
     co_return co_await write_file(conn, response, request, keep_alive, idle_timeout);
   }

@@ -1,5 +1,6 @@
-// Internal to http/: turns an api::Response into bytes on the wire (string or streamed file,
-// 304 for a matching If-None-Match, HEAD without a body), with a per-write idle deadline.
+// Internal to http/: turns an api::Response into bytes on the wire (string, streamed file or a
+// body produced piece by piece, 304 for a matching If-None-Match, HEAD without a body), with a
+// per-write idle deadline.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "api/request.h"
 #include "api/response.h"
+#include "http/blocking_pool.h"
 #include "http/server_state.h"
 
 namespace findme::http {
@@ -21,10 +23,14 @@ struct WriteOutcome {
   bool ok = false;        // false: the connection is broken, close it
 };
 
-// `keep_alive` decides the Connection header. Never throws for I/O errors.
+// `keep_alive` decides the Connection header. Never throws for I/O errors. `pool` runs a
+// StreamBody's producer (it must outlive the call); a streamed response without one is answered
+// 500 internal. A producer error or a length mismatch ends with ok = false (close the
+// connection): the status line is already on the wire by then.
 boost::asio::awaitable<WriteOutcome> write_response(Connection& conn, api::Response response,
                                                     const api::Request& request, bool keep_alive,
-                                                    std::chrono::milliseconds idle_timeout);
+                                                    std::chrono::milliseconds idle_timeout,
+                                                    BlockingPool* pool = nullptr);
 
 // True when an If-None-Match header value matches `etag` (weak comparison, or "*").
 bool etag_matches(std::string_view if_none_match, std::string_view etag);
