@@ -1,0 +1,88 @@
+// Uploads many photos a few at a time, one file per request, with per-file and overall
+// progress. A failed file waits for a retry; the others go on. No previews are made, so even
+// thousands of queued files cost only a row of text each.
+import { ApiError, uploadWithProgress } from './api.js';
+
+export const CONCURRENT_UPLOADS = 3;  // keeps the phone/laptop link busy without hogging it
+
+export class UploadQueue {
+  // onChange(item) after any change to one item (item null: the queue as a whole changed).
+  constructor(code, onChange) {
+    this.code = code;
+    this.onChange = onChange;
+    this.items = [];
+    this.active = 0;
+  }
+
+  add(files) {
+    const added = [];
+    for (const file of files) {
+      const item = { id: this.items.length, file, name: file.name, size: file.size, state: 'waiting', progress: 0, error: null };
+      this.items.push(item);
+      added.push(item);
+    }
+    this.onChange(null);
+    this.pump();
+    return added;
+  }
+
+  retry(item) {
+    if (item.state !== 'failed') return;
+    item.state = 'waiting';
+    item.error = null;
+    item.progress = 0;
+    this.onChange(item);
+    this.pump();
+  }
+
+  retryFailed() { this.items.filter((i) => i.state === 'failed').forEach((i) => this.retry(i)); }
+
+  // Totals for the overall bar: bytes make it move smoothly with mixed file sizes.
+  summary() {
+    let bytes = 0;
+    let sent = 0;
+    const counts = { waiting: 0, sending: 0, done: 0, failed: 0 };
+    for (const i of this.items) {
+      counts[i.state]++;
+      bytes += i.size;
+      sent += i.state === 'done' ? i.size : i.size * i.progress;
+    }
+    return { ...counts, total: this.items.length, fraction: bytes ? sent / bytes : 0, busy: counts.waiting + counts.sending > 0 };
+  }
+
+  pump() {
+    while (this.active < CONCURRENT_UPLOADS) {
+      const next = this.items.find((i) => i.state === 'waiting');
+      if (!next) return;
+      this.send(next);
+    }
+  }
+
+  async send(item) {
+    this.active++;
+    item.state = 'sending';
+    this.onChange(item);
+    const form = new FormData();
+    form.append('photos', item.file, item.name);
+    try {
+      const body = await uploadWithProgress(`/api/events/${encodeURIComponent(this.code)}/photos`, form, (f) => {
+        item.progress = f;
+        this.onChange(item);
+      });
+      const rejected = body?.rejected?.[0];
+      if (rejected) {
+        item.state = 'failed';
+        item.error = new ApiError(rejected.error?.code || 'invalid_image', rejected.error?.message, 400);
+      } else {
+        item.state = 'done';
+        item.progress = 1;
+      }
+    } catch (e) {
+      item.state = 'failed';
+      item.error = e;
+    }
+    this.active--;
+    this.onChange(item);
+    this.pump();
+  }
+}
