@@ -165,7 +165,9 @@ class MetricsSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
-        pattern = re.compile(r"^(%s) ([0-9.e+-]+)$" % "|".join(self.GAUGES), re.M)
+        # Series keep their labels (e.g. the read and write handler pools are separate).
+        names = "|".join(self.GAUGES)
+        pattern = re.compile(r"^(?:findme_)?((?:%s)(?:\{[^}]*\})?) ([0-9.e+-]+)$" % names, re.M)
         while not self._stop.wait(self.period_s):
             try:
                 text = http_text(self.url, timeout=10)

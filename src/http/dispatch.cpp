@@ -23,24 +23,24 @@ api::Response internal_error() {
                               "the server failed to handle this request; try again later");
 }
 
-// Runs the handler on the blocking pool, keeping the pool gauges current.
+// Runs the handler in its lane's blocking pool, keeping the lane's gauges current.
 asio::awaitable<api::Response> call_handler(Server::State& st, const api::Request& req) {
-  ServerMetrics& m = st.metrics;
-  if (m.pool_queued) m.pool_queued->add(1);
-  auto run = [&st, &req, &m]() -> api::Response {
-    if (m.pool_queued) m.pool_queued->add(-1);
-    if (m.pool_busy) m.pool_busy->add(1);
+  Lane& lane = st.lane_for(req.method);
+  if (lane.queued) lane.queued->add(1);
+  auto run = [&st, &req, &lane]() -> api::Response {
+    if (lane.queued) lane.queued->add(-1);
+    if (lane.busy) lane.busy->add(1);
     struct Done {
       metrics::Gauge* busy;
       ~Done() {
         if (busy) busy->add(-1);
       }
-    } done{m.pool_busy};
+    } done{lane.busy};
     return st.handler.handle(req);
   };
   std::string failure;
   try {
-    co_return co_await run_blocking(*st.pool, run);
+    co_return co_await run_blocking(*lane.pool, run);
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {
@@ -86,7 +86,7 @@ asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Re
   if (st.static_files && get && !is_handler_path(req.path)) {
     // Static lookups stat the disk, so they too run off the I/O threads.
     const StaticFiles& files = *st.static_files;
-    auto found = co_await run_blocking(*st.pool, [&] { return files.lookup(req.path); });
+    auto found = co_await run_blocking(*st.reads.pool, [&] { return files.lookup(req.path); });
     if (found) co_return std::move(*found);
     co_return api::Response::error(404, "not_found", "not found").with_route("static");
   }

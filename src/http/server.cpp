@@ -35,13 +35,20 @@ ServerMetrics make_metrics(metrics::Registry* r) {
   m.connections = &r->gauge("findme_http_connections", "Open client connections.");
   m.waiting =
       &r->gauge("findme_http_waiting_requests", "Requests held in an async wait (?wait=N).");
-  m.pool_busy =
-      &r->gauge("findme_http_blocking_pool_busy", "Handler pool threads running a request.");
-  m.pool_queued =
-      &r->gauge("findme_http_blocking_pool_queued", "Requests waiting for a handler thread.");
   m.rejected_connections = &r->counter("findme_http_rejected_connections_total",
                                        "Connections refused because max_connections was reached.");
   return m;
+}
+
+void start_lane(Lane& lane, std::size_t threads, const std::string& name, metrics::Registry* r) {
+  lane.pool = std::make_unique<BlockingPool>(threads);
+  if (r == nullptr) return;
+  lane.busy = &r->gauge("findme_http_blocking_pool_busy",
+                        "Handler pool threads running a request, per lane (read or write).",
+                        {{"pool", name}});
+  lane.queued = &r->gauge("findme_http_blocking_pool_queued",
+                          "Requests waiting for a handler thread, per lane (read or write).",
+                          {{"pool", name}});
 }
 
 // Over the connection cap: answer 503 at once and close, so the client learns why.
@@ -172,14 +179,17 @@ Result<void> Server::start() {
   }
   st.bound_port = acceptor.local_endpoint().port();
   st.acceptor.emplace(std::move(acceptor));
-  st.pool = std::make_unique<BlockingPool>(o.blocking_threads ? o.blocking_threads
-                                                              : 2 * hardware_threads());
+  start_lane(st.reads, o.blocking_threads ? o.blocking_threads : 2 * hardware_threads(), "read",
+             st.registry);
+  start_lane(st.writes, o.write_threads ? o.write_threads : hardware_threads(), "write",
+             st.registry);
   asio::co_spawn(st.acceptor->get_executor(), accept_loop(st), asio::detached);
   std::size_t n = o.io_threads ? o.io_threads : hardware_threads();
   for (std::size_t i = 0; i < n; ++i) st.io_threads.emplace_back([&st] { st.io.run(); });
   st.running = true;
-  spdlog::info("http: listening on {}:{} ({} I/O threads, {} handler threads)", o.host,
-               st.bound_port.load(), n, st.pool->threads());
+  spdlog::info("http: listening on {}:{} ({} I/O threads, {} read and {} write handler threads)",
+               o.host, st.bound_port.load(), n, st.reads.pool->threads(),
+               st.writes.pool->threads());
   return {};
 }
 
@@ -213,7 +223,8 @@ void Server::stop() {
   st.io.stop();
   for (auto& t : st.io_threads) t.join();
   st.io_threads.clear();
-  st.pool.reset();  // runs what is queued; their completions stay queued on the stopped io
+  st.reads.pool.reset();  // runs what is queued; their completions stay queued on the stopped io
+  st.writes.pool.reset();
   spdlog::info("http: stopped");
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>  // before Asio (Boost 1.74)
@@ -43,9 +44,16 @@ struct Connection : std::enable_shared_from_this<Connection> {
 struct ServerMetrics {
   metrics::Gauge* connections = nullptr;
   metrics::Gauge* waiting = nullptr;
-  metrics::Gauge* pool_busy = nullptr;
-  metrics::Gauge* pool_queued = nullptr;
   metrics::Counter* rejected_connections = nullptr;
+};
+
+// A blocking pool and its gauges. Reads (GET, HEAD) and writes (everything else: sign-ups and
+// log-ins hashing passwords, uploads) run in separate lanes, so that a burst of argon2id or of
+// uploads never queues the cheap reads behind it.
+struct Lane {
+  std::unique_ptr<BlockingPool> pool;
+  metrics::Gauge* busy = nullptr;
+  metrics::Gauge* queued = nullptr;
 };
 
 struct Server::State {
@@ -61,7 +69,8 @@ struct Server::State {
   boost::asio::io_context io;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
   std::optional<StaticFiles> static_files;
-  std::unique_ptr<BlockingPool> pool;
+  Lane reads;
+  Lane writes;
   std::vector<std::thread> io_threads;
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<bool> stopping{false};
@@ -73,6 +82,10 @@ struct Server::State {
   std::condition_variable conn_cv;
   std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;  // conn_mu
   std::uint64_t next_connection_id = 1;                                      // conn_mu
+
+  Lane& lane_for(std::string_view method) {
+    return method == "GET" || method == "HEAD" ? reads : writes;
+  }
 
   void add_connection(const std::shared_ptr<Connection>& c);
   void remove_connection(std::uint64_t id);

@@ -121,11 +121,11 @@ asio::awaitable<BodyRead> read_body(Server::State& st, Connection& c, beast::fla
     co_return out;
   }
   // Large or chunked: spool to disk, then map, so 100 photos of 25 MB never sit in RAM. The
-  // socket is read here; every disk write is handed to the blocking pool a chunk at a time.
+  // socket is read here; every disk write is handed to the write lane a chunk at a time.
   std::filesystem::path dir =
       st.options.spool_dir.empty() ? std::filesystem::temp_directory_path() : st.options.spool_dir;
   Result<SpoolWriter> spool =
-      co_await run_blocking(*st.pool, [&dir] { return SpoolWriter::create(dir); });
+      co_await run_blocking(*st.writes.pool, [&dir] { return SpoolWriter::create(dir); });
   if (!spool) co_return spool_failure(spool.error());
   bhttp::request_parser<bhttp::buffer_body> p(std::move(hp));
   p.body_limit(st.max_body);
@@ -144,10 +144,11 @@ asio::awaitable<BodyRead> read_body(Server::State& st, Connection& c, beast::fla
     }
     std::string_view bytes(chunk.data(), filled);
     Result<void> written =
-        co_await run_blocking(*st.pool, [&spool, bytes] { return spool->append(bytes); });
+        co_await run_blocking(*st.writes.pool, [&spool, bytes] { return spool->append(bytes); });
     if (!written) co_return spool_failure(written.error());
   }
-  Result<MappedFile> mapped = co_await run_blocking(*st.pool, [&spool] { return spool->finish(); });
+  Result<MappedFile> mapped =
+      co_await run_blocking(*st.writes.pool, [&spool] { return spool->finish(); });
   if (!mapped) co_return spool_failure(mapped.error());
   out.storage.mapped.emplace(std::move(*mapped));
   co_return out;
