@@ -1,4 +1,5 @@
-// Face engine speed: detection per policy, landmarks, chips, whole photos end to end, start-up.
+// Face engine speed: detection per policy (HOG, SSD with and without tiles), landmarks, chips,
+// whole photos end to end (default detector: SSD), start-up.
 // Run: build/<dir>/bench/findme_face_bench --benchmark_min_time=2
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "face/local/face_models.h"
 #include "face/local/test_photos.h"
 #include "face/model/opencv_face_embedder.h"
+#include "face/model/ssd_face_detector.h"
 
 namespace findme::face {
 namespace {
@@ -61,6 +63,53 @@ BENCHMARK(BM_Detect)
     ->Args({640, 1})
     ->Args({960, 1})
     ->Unit(benchmark::kMillisecond);
+
+const model::SsdWeights& ssd_weights() {
+  static const model::SsdWeights kWeights =
+      model::SsdWeights::load(local::testing::default_model_options().package_dir).value();
+  return kWeights;
+}
+
+// SSD MobileNet v1 over the six samples. Args: tiles per long side (0 = the whole-image pass
+// only), min confidence in hundredths. With ->Threads(2) each thread has its own net, as the
+// service's workers do (OpenCV single-threaded: one worker per core).
+void BM_DetectSsd(benchmark::State& state) {
+  std::unique_ptr<model::SsdFaceDetector> detector =
+      model::SsdFaceDetector::create(ssd_weights(),
+                                     {.min_confidence = static_cast<float>(state.range(1)) / 100.0f,
+                                      .tiles_per_long_side = static_cast<int>(state.range(0))})
+          .value();
+  std::int64_t faces = 0;
+  for (auto _ : state) {
+    for (const image::RgbImage& photo : samples()) {
+      faces += static_cast<std::int64_t>(detector->detect(photo).size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 6);
+  state.counters["faces_per_pass"] =
+      static_cast<double>(faces) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_DetectSsd)
+    ->ArgNames({"tiles", "conf"})
+    ->Args({0, 50})
+    ->Args({0, 30})
+    ->Args({2, 30})
+    ->Args({3, 30})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Threads(1)
+    ->Threads(2);
+
+// The net alone on one 512 px input (no resize, decode or NMS).
+void BM_SsdNetPass(benchmark::State& state) {
+  model::SsdNet net = model::SsdNet::create(ssd_weights()).value();
+  const image::RgbImage& photo = samples()[0];
+  const cv::Mat input = model::make_ssd_input(photo, {0, 0, photo.width, photo.height}, 512);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(net.run(input));
+  }
+}
+BENCHMARK(BM_SsdNetPass)->Unit(benchmark::kMillisecond);
 
 Box largest_face(const image::RgbImage& photo) {
   return dlib::HogFaceDetector::create({}).value().detect(photo).front().box;

@@ -15,11 +15,17 @@ namespace findme::face {
 //   - sharpness: unblurred faces score 33-542; a blur of ~1 px (sharpness 13-125) drifts
 //     <= 0.25; blurs that bring sharpness under 10 drift 0.17-0.52 (median ~0.3).
 //   - score: sample1's badge, the only non-face HOG returned at any working size, scored 0.01 at
-//     full size; the weakest real face 0.39 (grey, 1280 px working size).
+//     full size; the weakest real face 0.39 (grey, 1280 px working size). SSD scores are
+//     probabilities and start at its min_confidence 0.5: the weakest of the 22 sample faces scores
+//     0.62 and of the 7 in selfie-many-people.jpg 0.63, while the partial faces (a chin, the
+//     lower half of a face) that tile passes boxed while tiling was tuned scored 0.51-0.59.
+inline constexpr float kMinHogScore = 0.25f;
+inline constexpr float kMinSsdScore = 0.6f;
+
 struct QualityThresholds {
-  float min_size_px = 48;    // box side in the analysed image; below: "too_small"
-  float min_sharpness = 10;  // Laplacian variance of the grey chip; below: "blurry"
-  float min_score = 0.25f;   // HOG detector score; below: "low_score"
+  float min_size_px = 48;          // side of the (HOG-like) face box; below: "too_small"
+  float min_sharpness = 10;        // Laplacian variance of the grey chip; below: "blurry"
+  float min_score = kMinHogScore;  // detector score, on its own scale; below: "low_score"
 };
 
 // Variance of the 4-neighbour Laplacian of the chip's grey levels (0-255, ITU-R BT.601 luma),

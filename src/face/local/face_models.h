@@ -3,49 +3,85 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "core/result.h"
 #include "face/dlib/face_landmarker.h"
 #include "face/dlib/hog_face_detector.h"
 #include "face/face_engine.h"
+#include "face/local/local_face_engine.h"
 #include "face/model/recognition_weights.h"
+#include "face/model/ssd_face_detector.h"
+#include "face/model/ssd_weights.h"
 #include "face/quality.h"
 
 namespace findme::face::local {
+
+// Which detector finds the faces. SSD (face-api's SSD MobileNet v1) is the default: on the
+// counted photos it finds 29 of 31 clearly visible faces where HOG finds 25 and boxes a badge
+// (docs/accuracy.md). HOG stays selectable (DETECTOR=hog) for comparison.
+enum class Detector { ssd, hog };
+
+// "ssd" or "hog"; nullopt for anything else.
+std::optional<Detector> parse_detector(std::string_view name);
+std::string_view to_string(Detector detector);
+
+// The quality thresholds documented in face/quality.h, with the score threshold on the chosen
+// detector's scale.
+QualityThresholds default_quality(Detector detector);
+
+// Maps SSD boxes onto the square boxes of HOG, which dlib's 68-point predictor was trained on.
+// On 87 faces both detectors found (the six samples and shared/testdata/faces at 1920 px), HOG's
+// side is 0.963 x sqrt(SSD width x height) (spread 8 %; HOG's own pyramid steps are 20 %) and
+// its centre lies 0.064 x the SSD height lower (SSD boxes reach higher up the forehead), with no
+// sideways shift (median 0.008 x width). Verification on shared/testdata/faces at 0.55 accepted
+// 135-138 of 140 same pairs over fits with side 0.92-1.1 and shift 0-0.1 (raw SSD box: 135; HOG:
+// 137), 2 of 1690 different pairs for all; side 1.0 with shift 0.064 gave 138 (docs/accuracy.md).
+inline constexpr LandmarkBoxFit kSsdLandmarkBoxFit{
+    .square = true, .side_scale = 1.0f, .shift_y = 0.064f};
 
 struct FaceModelOptions {
   // The face-api package folder (models/face-api-1.7.15), fetched by tools/fetch_models.sh.
   std::filesystem::path package_dir;
   // dlib's 68-point shape predictor, from Debian's libdlib-data.
   std::filesystem::path landmark_model = dlib::kDefaultLandmarkModel;
-  dlib::DetectionPolicy detection;  // documented defaults in face/dlib/hog_face_detector.h
-  QualityThresholds quality;        // documented defaults in face/quality.h
+  Detector detector = Detector::ssd;
+  dlib::DetectionPolicy detection;  // HOG's; documented defaults in face/dlib/hog_face_detector.h
+  model::SsdPolicy ssd;             // SSD's; documented defaults in face/model/ssd_face_detector.h
+  // Unset: default_quality(detector).
+  std::optional<QualityThresholds> quality;
 };
 
 // Thread-safe: immutable after load(); make_engine() may be called from any thread. Holds the
-// recognition weights (~23 MB), the landmark model (~100 MB in memory) and a prototype detector.
-// Engines share the landmark model with it (shared_ptr), so they may outlive it.
+// recognition weights (~23 MB), the landmark model (~100 MB in memory) and the chosen detector's
+// model: the SSD weights (~6 MB) or a prototype HOG detector. Engines share the landmark model
+// with it (shared_ptr), so they may outlive it.
 class FaceModels {
  public:
   // Reads all models, in parallel (~0.5-0.6 s on this machine, bound by the landmark model).
   // Errors: Errc::internal with one line naming the file and the fix: tools/fetch_models.sh for
-  // the recognition weights, `apt-get install libdlib-data` for the landmark model; or naming the
-  // detection policy field that is out of range.
+  // the recognition and SSD weights, `apt-get install libdlib-data` for the landmark model; or
+  // naming the detection policy field that is out of range.
   static Result<FaceModels> load(const FaceModelOptions& options);
 
-  // A new engine for one worker thread (~50 ms: builds the OpenCV net and runs a warm-up chip).
+  // A new engine for one worker thread (~50 ms with HOG, ~0.2 s with SSD: builds the OpenCV nets
+  // and runs a warm-up pass through each).
   // Errors: Errc::internal when OpenCV refuses the network.
   Result<std::unique_ptr<FaceEngine>> make_engine() const;
 
   const FaceModelOptions& options() const { return options_; }
 
  private:
-  FaceModels(FaceModelOptions options, dlib::HogFaceDetector detector,
+  FaceModels(FaceModelOptions options, std::optional<dlib::HogFaceDetector> hog,
+             std::shared_ptr<const model::SsdWeights> ssd,
              std::shared_ptr<const dlib::FaceLandmarker> landmarker,
              std::shared_ptr<const model::RecognitionWeights> weights);
+  Result<std::unique_ptr<FaceDetector>> make_detector() const;
 
   FaceModelOptions options_;
-  dlib::HogFaceDetector detector_;                            // prototype: copied into each engine
+  std::optional<dlib::HogFaceDetector> hog_;  // Detector::hog: prototype copied into each engine
+  std::shared_ptr<const model::SsdWeights> ssd_;  // Detector::ssd: read when an engine is made
   std::shared_ptr<const dlib::FaceLandmarker> landmarker_;    // shared with every engine
   std::shared_ptr<const model::RecognitionWeights> weights_;  // read when an engine is made
 };

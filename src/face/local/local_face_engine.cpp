@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <utility>
 
 #include "core/stopwatch.h"
@@ -13,13 +14,25 @@ float area(const Box& box) { return box.width * box.height; }
 
 }  // namespace
 
+Box landmark_box(const Box& box, const LandmarkBoxFit& fit) {
+  if (!fit.square) {
+    return box;
+  }
+  const float side = fit.side_scale * std::sqrt(box.width * box.height);
+  const float center_x = box.x + box.width / 2;
+  const float center_y = box.y + box.height / 2 + fit.shift_y * box.height;
+  return Box{center_x - side / 2, center_y - side / 2, side, side};
+}
+
 LocalFaceEngine::LocalFaceEngine(std::unique_ptr<FaceDetector> detector,
                                  std::shared_ptr<const dlib::FaceLandmarker> landmarker,
-                                 std::unique_ptr<FaceEmbedder> embedder, QualityThresholds quality)
+                                 std::unique_ptr<FaceEmbedder> embedder, QualityThresholds quality,
+                                 LandmarkBoxFit fit)
     : detector_(std::move(detector)),
       landmarker_(std::move(landmarker)),
       embedder_(std::move(embedder)),
-      quality_(quality) {
+      quality_(quality),
+      fit_(fit) {
   assert(detector_ && landmarker_ && embedder_);
 }
 
@@ -41,10 +54,11 @@ Result<FaceAnalysis> LocalFaceEngine::analyze(const image::RgbImage& image) {
   for (const Detection& detection : detections) {
     Face face;
     face.box = detection.box;
-    face.landmarks = landmarker_->locate(image, detection.box);
+    const Box fitted = landmark_box(detection.box, fit_);
+    face.landmarks = landmarker_->locate(image, fitted);
     chips.push_back(dlib::extract_face_chip(image, face.landmarks));
-    face.quality = assess_quality(std::max(detection.box.width, detection.box.height),
-                                  detection.score, laplacian_variance(chips.back()), quality_);
+    face.quality = assess_quality(std::max(fitted.width, fitted.height), detection.score,
+                                  laplacian_variance(chips.back()), quality_);
     analysis.faces.push_back(std::move(face));
   }
   analysis.timings.landmarks_ms = watch.elapsed_ms();

@@ -171,6 +171,55 @@ TEST(LocalFaceEngineFakeTest, ChipsGoToTheEmbedderInOneBatchAndItsErrorComesBack
   }
 }
 
+TEST(LandmarkBoxTest, IdentityForHogAndAShiftedSquareOfTheSameAreaForSsd) {
+  const Box box{100, 200, 80, 125};
+  const Box same = landmark_box(box, {});
+  EXPECT_EQ(same.x, box.x);
+  EXPECT_EQ(same.height, box.height);
+
+  const Box fitted = landmark_box(box, kSsdLandmarkBoxFit);
+  EXPECT_FLOAT_EQ(fitted.width, 100.0f);  // sqrt(80 * 125)
+  EXPECT_FLOAT_EQ(fitted.height, 100.0f);
+  EXPECT_FLOAT_EQ(fitted.x + fitted.width / 2, 140.0f);                  // same centre x
+  EXPECT_FLOAT_EQ(fitted.y + fitted.height / 2, 262.5f + 0.064f * 125);  // lower by 6.4 %
+}
+
+TEST(FaceModelsTest, DetectorNames) {
+  EXPECT_EQ(parse_detector("ssd"), Detector::ssd);
+  EXPECT_EQ(parse_detector("hog"), Detector::hog);
+  EXPECT_EQ(parse_detector("SSD"), std::nullopt);
+  EXPECT_EQ(parse_detector(""), std::nullopt);
+  EXPECT_EQ(to_string(Detector::hog), "hog");
+  EXPECT_EQ(default_quality(Detector::ssd).min_score, kMinSsdScore);
+  EXPECT_EQ(default_quality(Detector::hog).min_score, kMinHogScore);
+}
+
+// sample2 has three faces; HOG finds only the frontal one (a profile and a bowed head it misses),
+// SSD all three. Both engines come from the same kind of options, the detector field aside.
+TEST(FaceModelsTest, HogStaysSelectableAndSsdIsTheDefault) {
+  const image::RgbImage photo = testing::load_sample(2);
+  EXPECT_EQ(FaceModelOptions{}.detector, Detector::ssd);
+  for (const Detector detector : {Detector::ssd, Detector::hog}) {
+    FaceModelOptions options = testing::default_model_options();
+    options.detector = detector;
+    Result<FaceModels> models = FaceModels::load(options);
+    ASSERT_TRUE(models) << models.error().message;
+    Result<std::unique_ptr<FaceEngine>> engine = models->make_engine();
+    ASSERT_TRUE(engine) << engine.error().message;
+    Result<FaceAnalysis> analysis = (*engine)->analyze(photo);
+    ASSERT_TRUE(analysis) << analysis.error().message;
+    EXPECT_EQ(analysis->faces.size(), detector == Detector::ssd ? 3u : 1u) << to_string(detector);
+  }
+}
+
+TEST(FaceModelsTest, SsdPolicyOutOfRangeIsRefusedAtLoad) {
+  FaceModelOptions options = testing::default_model_options();
+  options.ssd.tiles_per_long_side = 1;
+  Result<FaceModels> models = FaceModels::load(options);
+  ASSERT_FALSE(models);
+  EXPECT_NE(models.error().message.find("tiles_per_long_side"), std::string::npos);
+}
+
 TEST(FaceModelsTest, MissingPackageNamesTheFetchScript) {
   FaceModelOptions options = testing::default_model_options();
   options.package_dir = "/nonexistent/face-api";

@@ -49,7 +49,9 @@ SsdFaceDetector& detector() {
     if (!weights) {
       return std::unique_ptr<SsdFaceDetector>();
     }
-    Result<std::unique_ptr<SsdFaceDetector>> made = SsdFaceDetector::create(*weights, {});
+    // face-api's own defaults: minConfidence 0.5, maxResults 100.
+    Result<std::unique_ptr<SsdFaceDetector>> made =
+        SsdFaceDetector::create(*weights, {.min_confidence = 0.5f, .max_results = 100});
     EXPECT_TRUE(made) << made.error().message;
     return made ? std::move(made).value() : std::unique_ptr<SsdFaceDetector>();
   }();
