@@ -62,6 +62,8 @@ void add_compare_command(CLI::App& root, int& exit_code) {
   cmd->add_option("b", args->b, "Second image")->required();
   cmd->add_option("--model-dir", args->tool.model_dir, "Fetched model package (MODEL_DIR)")
       ->envname("MODEL_DIR");
+  cmd->add_option("--detector", args->tool.detector, "Face detector: ssd or hog (DETECTOR)")
+      ->envname("DETECTOR");
   cmd->add_option("--threshold", args->threshold, "Match threshold (MATCH_THRESHOLD)")
       ->envname("MATCH_THRESHOLD");
   cmd->callback([args, &exit_code] { exit_code = run_compare(*args); });

@@ -1,6 +1,7 @@
 #include "app/face_tools.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "core/stopwatch.h"
@@ -14,8 +15,14 @@ Result<std::unique_ptr<FaceTool>> FaceTool::create(const FaceToolOptions& option
       image::vips::VipsImageDecoder::create();
   if (!decoder) return decoder.error();
   face::model::use_single_threaded_opencv();  // one net per worker thread, one worker per core
+  const std::optional<face::local::Detector> detector =
+      face::local::parse_detector(options.detector);
+  if (!detector) {
+    return make_error(Errc::invalid_request,
+                      "--detector must be ssd or hog, got " + options.detector);
+  }
   Result<face::local::FaceModels> models =
-      face::local::FaceModels::load({.package_dir = options.model_dir});
+      face::local::FaceModels::load({.package_dir = options.model_dir, .detector = *detector});
   if (!models) return models.error();
   Result<std::unique_ptr<face::FaceEngine>> engine = models->make_engine();
   if (!engine) return engine.error();

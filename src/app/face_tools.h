@@ -14,6 +14,7 @@ namespace findme::app {
 struct FaceToolOptions {
   std::string model_dir = "./models/face-api-1.7.15";
   std::int64_t max_image_pixels = 50'000'000;
+  std::string detector = "ssd";  // "ssd" or "hog"
 };
 
 struct AnalysedImage {

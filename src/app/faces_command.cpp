@@ -90,6 +90,8 @@ void add_faces_command(CLI::App& root, int& exit_code) {
   cmd->add_option("images", args->images, "JPEG, PNG, WebP or HEIC files")->required();
   cmd->add_option("--model-dir", args->tool.model_dir, "Fetched model package (MODEL_DIR)")
       ->envname("MODEL_DIR");
+  cmd->add_option("--detector", args->tool.detector, "Face detector: ssd or hog (DETECTOR)")
+      ->envname("DETECTOR");
   cmd->add_option("--max-image-pixels", args->tool.max_image_pixels, "Decoded-image limit")
       ->envname("MAX_IMAGE_PIXELS");
   cmd->add_flag("--no-embedding", args->no_embedding, "Leave the 128 numbers out");

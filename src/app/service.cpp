@@ -141,8 +141,13 @@ Result<std::unique_ptr<Service>> Service::start(const config::Settings& settings
   p->decoder = std::move(*decoder);
 
   face::model::use_single_threaded_opencv();  // one net per worker thread, one worker per core
-  Result<face::local::FaceModels> models = face::local::FaceModels::load(
-      {.package_dir = settings.model_dir, .landmark_model = settings.landmark_model});
+  // config::finalize() accepts only "ssd" and "hog".
+  const face::local::Detector detector =
+      face::local::parse_detector(settings.detector).value_or(face::local::Detector::ssd);
+  Result<face::local::FaceModels> models =
+      face::local::FaceModels::load({.package_dir = settings.model_dir,
+                                     .landmark_model = settings.landmark_model,
+                                     .detector = detector});
   if (!models) return models.error();
   p->models = std::make_unique<face::local::FaceModels>(std::move(*models));
 

@@ -55,6 +55,7 @@ Result<Settings> settings_from_environment(const Environment& env) {
   read_text(env, "DATA_DIR", s.data_dir);
   read_text(env, "MODEL_DIR", s.model_dir);
   read_text(env, "LANDMARK_MODEL", s.landmark_model);
+  read_text(env, "DETECTOR", s.detector);
   read_text(env, "WEB_DIR", s.web_dir);
   read_text(env, "LOG_LEVEL", s.log_level);
   for (Result<void> r : {
@@ -91,6 +92,7 @@ void add_flags(CLI::App& command, Settings& settings) {
   command.add_option("--match-threshold", settings.match_threshold,
                      "Face distance under which faces match (MATCH_THRESHOLD)");
   command.add_option("--model-dir", settings.model_dir, "Fetched model package (MODEL_DIR)");
+  command.add_option("--detector", settings.detector, "Face detector: ssd or hog (DETECTOR)");
   command.add_option("--web-dir", settings.web_dir, "Web app files (WEB_DIR)");
   command.add_option("--log-level", settings.log_level, "trace|debug|info|warn|error (LOG_LEVEL)");
 }
@@ -117,6 +119,9 @@ Result<Settings> finalize(Settings s) {
   }
   if (s.match_threshold && (*s.match_threshold <= 0.0f || *s.match_threshold >= 2.0f)) {
     return make_error(Errc::invalid_request, "MATCH_THRESHOLD must be between 0 and 2");
+  }
+  if (s.detector != "ssd" && s.detector != "hog") {
+    return make_error(Errc::invalid_request, "DETECTOR must be ssd or hog, got " + s.detector);
   }
   if (s.database_url.rfind("sqlite:", 0) != 0 && s.database_url.rfind("postgresql://", 0) != 0 &&
       s.database_url.rfind("postgres://", 0) != 0) {

@@ -29,6 +29,7 @@ struct Settings {
   std::optional<float> match_threshold;  // unset: the model's calibrated value
   std::string model_dir = "./models/face-api-1.7.15";
   std::string landmark_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+  std::string detector = "ssd";  // face detector: "ssd" (SSD MobileNet v1) or "hog" (dlib)
   std::string web_dir = "./web";
   std::string log_level = "info";
   int max_queued_jobs = 100'000;  // the durable queue's limit: beyond it uploads get 429 busy

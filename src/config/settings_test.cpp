@@ -26,6 +26,25 @@ TEST(SettingsTest, DefaultsFollowTheContract) {
   EXPECT_EQ(s->max_upload_mb, 25);
   EXPECT_EQ(s->max_image_pixels, 50'000'000);
   EXPECT_FALSE(s->match_threshold.has_value());
+  EXPECT_EQ(s->detector, "ssd");
+}
+
+TEST(SettingsTest, DetectorComesFromEnvironmentOrFlagAndMustBeKnown) {
+  Result<Settings> s = settings_from_environment(fake_environment({{"DETECTOR", "hog"}}));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->detector, "hog");
+  CLI::App app;
+  add_flags(app, *s);
+  const char* argv[] = {"findme", "--detector", "ssd"};
+  app.parse(3, argv);
+  EXPECT_EQ(s->detector, "ssd");
+  EXPECT_TRUE(finalize(*s));
+
+  s->detector = "cnn";
+  Result<Settings> rejected = finalize(*s);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().code, Errc::invalid_request);
+  EXPECT_NE(rejected.error().message.find("DETECTOR must be ssd or hog"), std::string::npos);
 }
 
 TEST(SettingsTest, EnvironmentOverridesDefaults) {
