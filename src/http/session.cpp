@@ -252,8 +252,10 @@ asio::awaitable<bool> serve_one(Server::State& st, Connection& c, beast::flat_bu
   if (!reply) reply = co_await respond(st, c, req);
   if (body_refused) keep_alive = false;
   keep_alive = keep_alive && !st.stopping;
+  // A streamed body (the photos ZIP) is produced on the request's lane, off the I/O threads.
   WriteOutcome out =
-      co_await write_response(c, *reply, req, keep_alive, st.options.write_idle_timeout);
+      co_await write_response(c, *reply, req, keep_alive, st.options.write_idle_timeout,
+                              st.lane_for(req.method).pool.get());
   record(st, req, *reply, out, clock.elapsed_ms());
   if (body_refused && out.ok) co_await linger_close(c);
   co_return out.ok&& keep_alive;
