@@ -41,6 +41,18 @@ fi
 
 tools/fetch_models.sh
 
+# The browser tests' driver, playwright-core, pinned by tests/browser/package-lock.json. It drives
+# Debian's chromium, so nothing else is downloaded. Reinstalled only when the lock file changes.
+lock=tests/browser/package-lock.json
+stamp=tests/browser/node_modules/.findme-installed-lock.json
+if ! cmp -s "$lock" "$stamp"; then
+  echo "setup: installing the browser tests' npm packages"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$stamp"
+else
+  echo "setup: the browser tests' npm packages are installed"
+fi
+
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(release)
 for preset in "${presets[@]}"; do

@@ -12,6 +12,12 @@ const STATS_IDLE_MS = 15000;  // otherwise (new guests, matches) a slow heartbea
 const GRID_REFRESH_MS = 5000; // the photo list is heavier: at most this often
 const GRID_PAGE = 120;        // thumbnails rendered per "show more"
 
+// Leaving the page would abandon the uploads still waiting: the browser asks first.
+let activeQueue = null;
+window.addEventListener('beforeunload', (e) => {
+  if (activeQueue?.summary().busy) e.preventDefault();
+});
+
 function requireOrganizer(main) {
   const s = session();
   if (s && s.user.role !== 'organizer') {
@@ -259,6 +265,7 @@ function uploadPanel(code, onActivity) {
     if (!frame) frame = requestAnimationFrame(() => { frame = 0; updateSummary(); });
   });
   retryAll.addEventListener('click', () => queue.retryFailed());
+  activeQueue = queue;
 
   function updateSummary() {
     const s = queue.summary();
