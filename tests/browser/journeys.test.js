@@ -3,7 +3,8 @@
 //   organizer: sign up, create an event, upload the six sample photos, watch them get indexed,
 //              read the code;
 //   attendee:  open /e/CODE, register with consent, upload a selfie file, see the matched
-//              photo(s), open the viewer, download the original and the ZIP, "not me", delete
+//              photo(s) and a photo uploaded meanwhile join the open gallery, open the viewer
+//              (keys, swipe), download the original and the ZIP, "not me", delete
 //              the data — once on a desktop viewport and once on a 360 px phone.
 // FINDME_SCREENSHOTS_DIR=docs/screenshots saves the key screens there (README's pictures).
 import { test, before, after } from 'node:test';
@@ -19,6 +20,9 @@ const SAMPLES = [1, 2, 3, 4, 5, 6].map((n) => path.join(MODEL_DIR, 'demo', `samp
 // selfie needs no extra tool or committed binary.
 const SELFIE_SOURCE = SAMPLES[5];
 const SELFIE_REGION = { x: 1324, y: 203, width: 452, height: 452 };
+// The right part of sample6, where only she appears: uploaded while her gallery is open, it must
+// join it without a reload (new photos are matched against registered attendees).
+const LATER_REGION = { x: 1390, y: 0, width: 530, height: 1537 };
 const INDEX_TIMEOUT_MS = 240000;  // six photos on 2 busy cores; generous for CI
 const SCREENSHOTS = process.env.FINDME_SCREENSHOTS_DIR;
 const PASSWORD = 'correct horse battery staple';
@@ -27,6 +31,9 @@ let server;
 let browser;
 let eventCode;
 let selfieJpeg;
+let laterJpeg;
+let organizerToken;
+let laterUploaded = false;
 
 before(async () => {
   server = await startServer();
@@ -39,6 +46,7 @@ before(async () => {
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
   });
   selfieJpeg = await cropInBrowser(SELFIE_SOURCE, SELFIE_REGION);
+  laterJpeg = await cropInBrowser(SELFIE_SOURCE, LATER_REGION);
 });
 
 after(async () => {
@@ -118,6 +126,7 @@ test('organizer: sign up, create an event, upload six photos, watch them get ind
   await page.locator('.photo-grid li.indexed').nth(5).waitFor({ timeout: 30000 });
   await page.locator('.photo-grid img').first().evaluate((img) => img.decode());
   await shot(page, 'organizer-dashboard');
+  organizerToken = await page.evaluate(() => JSON.parse(localStorage.getItem('findme.session')).token);
 
   // The events list shows the new event too.
   await page.getByRole('link', { name: /Your events/ }).click();
@@ -161,9 +170,20 @@ async function attendeeJourney({ viewport, email, screenshots, mobile }) {
   await page.getByRole('heading', { name: 'Your photos' }).waitFor({ timeout: 120000 });
   const thumbs = page.locator('.gallery img');
   await thumbs.first().waitFor();
-  const matched = await thumbs.count();
+  let matched = await thumbs.count();
   assert.ok(matched >= 1, 'at least one photo matched');
-  await thumbs.first().evaluate((img) => img.decode());
+  if (!laterUploaded) {
+    // The organizer adds a photo of her: it appears in the open gallery by itself.
+    laterUploaded = true;
+    const form = new FormData();
+    form.append('photos', new Blob([laterJpeg], { type: 'image/jpeg' }), 'later.jpg');
+    const r = await fetch(`${server.url}/api/events/${eventCode}/photos`,
+      { method: 'POST', headers: { Authorization: `Bearer ${organizerToken}` }, body: form });
+    assert.equal(r.status, 202);
+    matched += 1;
+    await page.waitForFunction((n) => document.querySelectorAll('.gallery img').length === n, matched, { timeout: 90000 });
+  }
+  await Promise.all((await thumbs.all()).map((t) => t.evaluate((img) => img.decode())));
   if (screenshots) await shot(page, `${screenshots}-gallery`);
 
   // Download everything as a ZIP.
@@ -178,8 +198,19 @@ async function attendeeJourney({ viewport, email, screenshots, mobile }) {
   await viewer.getByRole('heading', { name: `Photo 1 of ${matched}` }).waitFor();
   await viewer.locator('img').evaluate((img) => img.decode());
   if (screenshots) await shot(page, `${screenshots}-viewer`);
-  if (matched > 1) {
-    await page.keyboard.press('ArrowRight');
+  assert.ok(matched > 1);
+  await page.keyboard.press('ArrowRight');
+  await viewer.getByRole('heading', { name: `Photo 2 of ${matched}` }).waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await viewer.getByRole('heading', { name: `Photo 1 of ${matched}` }).waitFor();
+  if (mobile) {
+    // A swipe to the left shows the next photo.
+    const box = await viewer.locator('img').boundingBox();
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.8, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.2, y, { steps: 5 });
+    await page.mouse.up();
     await viewer.getByRole('heading', { name: `Photo 2 of ${matched}` }).waitFor();
     await page.keyboard.press('ArrowLeft');
   }
@@ -188,7 +219,7 @@ async function attendeeJourney({ viewport, email, screenshots, mobile }) {
   const original = fs.readFileSync(await (await download).path());
   const sample6 = fs.readFileSync(SELFIE_SOURCE);
   assert.ok(original.length > 10000, 'the original is a real photo');
-  if (matched === 1) assert.ok(original.equals(sample6), 'the one match is sample6, byte for byte');
+  assert.ok(original.equals(sample6) || original.equals(laterJpeg), 'an uploaded photo of her, byte for byte');
 
   // "This isn't me" hides the photo for good.
   await viewer.getByRole('button', { name: 'This isn’t me' }).click();
