@@ -65,11 +65,11 @@ case $cmd in
     as_owner "$bin/initdb" -D "$work/data" -U postgres --auth=trust --no-locale -E UTF8 \
       --no-sync >"$work/initdb.log" 2>&1 ||
       { echo "pg_test_cluster: initdb failed:" >&2; cat "$work/initdb.log" >&2; exit 1; }
-    # Tests need durability across a server restart, not across a power loss: without fsync a
-    # CREATE DATABASE per test is cheap. max_connections covers several findme processes.
+    # Tests need durability across a server crash (kill: WAL written before a commit returns, so
+    # synchronous_commit stays on), not across a power loss: without fsync a CREATE DATABASE per
+    # test is cheap. max_connections covers several findme processes.
     cat >>"$work/data/postgresql.conf" <<'CONF'
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 max_connections = 300
 CONF

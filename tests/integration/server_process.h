@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store/postgres/test_database.h"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, for posix_spawn
 
 namespace findme::integration {
@@ -225,12 +227,24 @@ class ServerProcess {
   std::uint16_t port_ = 0;
 };
 
+// True when the suite runs on PostgreSQL (FINDME_IT_DATABASE=postgres, set by the CTest entry
+// findme_integration_tests_postgres): each TestServer then gets a fresh database on the test
+// cluster instead of an SQLite file in its DATA_DIR.
+inline bool on_postgres() {
+  const char* db = std::getenv("FINDME_IT_DATABASE");  // NOLINT(concurrency-mt-unsafe)
+  return db != nullptr && std::string(db) == "postgres";
+}
+
 // A data directory and the server running on it; restart() runs a new process on the same data.
 // Not thread-safe.
 class TestServer {
  public:
   explicit TestServer(Env overrides = {}) : overrides_(std::move(overrides)) {
     std::filesystem::create_directories(data_dir());
+    if (on_postgres() && overrides_.count("DATABASE_URL") == 0) {
+      database_ = std::make_unique<store::postgres::testing::TestDatabase>();
+      overrides_["DATABASE_URL"] = database_->url();
+    }
     start();
   }
 
@@ -261,6 +275,7 @@ class TestServer {
 
  private:
   TempDir dir_;
+  std::unique_ptr<store::postgres::testing::TestDatabase> database_;  // on_postgres() only
   Env overrides_;
   std::unique_ptr<ServerProcess> process_;
   std::string last_output_;

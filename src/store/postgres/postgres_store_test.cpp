@@ -1,6 +1,9 @@
 #include "store/postgres/postgres_store.h"
 
+#include <algorithm>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -100,6 +103,63 @@ TEST(PostgresStoreTest, KilledConnectionsAreReplacedTransparently) {
       {.email = "a@example.org", .name = "A", .role = Role::attendee, .password_hash = "x"});
   EXPECT_TRUE(user) << user.error().message;
   EXPECT_GE((*store)->pool_stats().broken, 1);
+}
+
+// What another process's listener hears, waited for with a deadline.
+class HeardJobs {
+ public:
+  JobEventCallbacks callbacks() {
+    return {.queued = [this](JobId id) { add("queued", id); },
+            .ended = [this](JobId id) { add("ended", id); }};
+  }
+  bool wait_for(const std::string& what, JobId id,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] {
+      return std::find(heard_.begin(), heard_.end(), what + std::to_string(id.value)) !=
+             heard_.end();
+    });
+  }
+
+ private:
+  void add(const std::string& what, JobId id) {
+    std::lock_guard lock(mu_);
+    heard_.push_back(what + std::to_string(id.value));
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> heard_;
+};
+
+TEST(PostgresStoreTest, JobsQueuedAndEndedAreAnnouncedToOtherProcesses) {
+  testing::TestDatabase db;
+  ManualClock clock;
+  Result<std::unique_ptr<PostgresStore>> writer = PostgresStore::open(options_for(db.url()), clock);
+  Result<std::unique_ptr<PostgresStore>> other = PostgresStore::open(options_for(db.url()), clock);
+  ASSERT_TRUE(writer && other);
+  HeardJobs heard;
+  (*other)->listen_for_job_events(heard.callbacks());
+  // The listener connects on its own thread: announce until it has surely started listening.
+  Result<User> org = (*writer)->create_user(
+      {.email = "o@example.org", .name = "O", .role = Role::organizer, .password_hash = "x"});
+  ASSERT_TRUE(org);
+  Result<std::optional<Event>> event =
+      (*writer)->create_event({.organizer_id = org->id, .code = "AAAAAA", .name = "E"});
+  ASSERT_TRUE(event && *event);
+  JobId job;
+  for (int i = 0; i < 50 && !job; ++i) {
+    Result<PhotoAndJob> photo = (*writer)->add_photo_and_enqueue(
+        {.event_id = (**event).id, .uploaded_by = org->id, .storage_key = "k"});
+    ASSERT_TRUE(photo);
+    if (heard.wait_for("queued", photo->job.id, std::chrono::milliseconds(200))) {
+      job = photo->job.id;
+    }
+  }
+  ASSERT_TRUE(job) << "the listener never heard a queued job";
+
+  ASSERT_TRUE((*writer)->complete_job(job, "{}"));
+  EXPECT_TRUE(heard.wait_for("ended", job));
 }
 
 }  // namespace
