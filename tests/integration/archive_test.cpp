@@ -43,7 +43,9 @@ std::string inspect_zip(const std::string& zip_bytes, const std::string& expecte
   if (FILE* p = popen(command.c_str(), "r")) {
     char buf[4096];
     std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) {
+      out.append(buf, n);
+    }
     pclose(p);
   }
   return out;
@@ -56,7 +58,9 @@ TEST(ArchiveTest, MyPhotosZipHoldsExactlyTheMatchedOriginals) {
   const std::string her_photo = cut_jpeg(sample_bytes(6), kHerPhotoRegion, 90, false);
   json uploaded = upload_photos(organizer, code,
                                 {{"her photo.jpg", her_photo}, {"nobody.jpg", faceless_jpeg()}});
-  for (const json& p : uploaded["photos"]) wait_for_job(organizer, p["job_id"].get<std::string>());
+  for (const json& p : uploaded["photos"]) {
+    wait_for_job(organizer, p["job_id"].get<std::string>());
+  }
 
   Attendee her = register_attendee(server.port(), code, unique_email("her"),
                                    cut_jpeg(sample_bytes(6), kSelfieRegion, 90, false));
