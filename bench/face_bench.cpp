@@ -91,10 +91,10 @@ void BM_DetectSsd(benchmark::State& state) {
 }
 BENCHMARK(BM_DetectSsd)
     ->ArgNames({"tiles", "conf"})
-    ->Args({0, 50})
-    ->Args({0, 30})
-    ->Args({2, 30})
-    ->Args({3, 30})
+    ->Args({0, 50})  // face-api's own minimum
+    ->Args({0, 40})  // SsdPolicy's default
+    ->Args({2, 40})
+    ->Args({3, 40})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Threads(1)
