@@ -6,11 +6,6 @@
 #include <utility>
 
 namespace findme::face::model {
-namespace {
-
-constexpr int kSide = SsdWeights::kInputSize;
-
-}  // namespace
 
 Result<void> check_ssd_policy(const SsdPolicy& p) {
   const auto bad = [](const std::string& what) {
@@ -28,13 +23,15 @@ Result<void> check_ssd_policy(const SsdPolicy& p) {
   if (p.tiles_per_long_side < 0 || p.tiles_per_long_side == 1 || p.tiles_per_long_side > 8) {
     return bad("tiles_per_long_side must be 0 or 2..8");
   }
-  if (!(p.tile_overlap >= 0 && p.tile_overlap < 1)) {
-    return bad("tile_overlap must be in [0, 1)");
+  if (!(p.tile_overlap >= 0 && p.tile_overlap <= 0.5f)) {  // more only multiplies the passes
+    return bad("tile_overlap must be in [0, 0.5]");
   }
   return {};
 }
 
 namespace {
+
+constexpr int kSide = SsdWeights::kInputSize;
 
 // Evenly spread starts of `count` windows of `window` over `length`, the first at 0 and the
 // last flush with the end.
