@@ -29,6 +29,10 @@ TIMEOUT_S = 60  # any request slower than this counts as a failure (a timeout)
 JOB_WAIT_S = 30
 JOB_DONE = "selfie → match job done"
 _counter = itertools.count()
+# Several findme processes (measure.py --processes): each user sticks to one, round-robin, as
+# behind a load balancer.
+HOSTS = [h for h in os.environ.get("FINDME_HOSTS", "").split(",") if h]
+_host_counter = itertools.count()
 
 
 class JobFailed(Exception):
@@ -42,6 +46,8 @@ class Attendee(HttpUser):
         if not EVENT_CODE or not SELFIES:
             raise RuntimeError("set FINDME_EVENT_CODE and FINDME_SELFIE_DIR")
         self.token = None
+        if HOSTS:
+            self.client.base_url = HOSTS[next(_host_counter) % len(HOSTS)]
 
     def auth(self):
         return {"Authorization": "Bearer " + self.token}

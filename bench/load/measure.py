@@ -70,7 +70,8 @@ def server_means_ms(metrics):
 def run_locust(args, seed, server, out_dir):
     prefix = out_dir / args.name
     env = dict(server.env())
-    env.update({"FINDME_EVENT_CODE": seed["event_code"], "FINDME_SELFIE_DIR": seed["selfies_dir"]})
+    env.update({"FINDME_EVENT_CODE": seed["event_code"], "FINDME_SELFIE_DIR": seed["selfies_dir"],
+                "FINDME_HOSTS": server.hosts})
     command = ["/usr/bin/locust", "-f", str(HERE / "locustfile.py"), "--headless", "-u",
                str(args.users), "-r", str(args.spawn_rate), "-t", args.duration, "--host",
                server.url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
@@ -131,13 +132,22 @@ def measure(args):
     server = Server(args.binary, seed["data_dir"], args.model_dir, out_dir, args.name + "-server",
                     extra_env)
     server.start()
+    # --processes N: more processes on the same DATA_DIR and database (a shared PostgreSQL);
+    # locust users are spread over them round-robin (FINDME_HOSTS), as a load balancer would.
+    others = [Server(args.binary, seed["data_dir"], args.model_dir, out_dir,
+                     "%s-server%d" % (args.name, i + 2), extra_env)
+              for i in range(args.processes - 1)]
+    for other in others:
+        other.start()
+    server.hosts = ",".join(s.url for s in [server] + others)
     record = {"name": args.name, "mode": args.mode, "loadavg_before": loadavg(),
-              "server_env": extra_env}
+              "server_env": extra_env, "processes": args.processes}
     try:
         rss_at_start = server.status_kb("VmRSS")
         sampler = RssSampler(server.pid).start()
         gauges = MetricsSampler(server.url).start() if args.mode == "locust" else None
-        cpu_before, started = cpu_seconds(server.pid), time.monotonic()
+        pids = [s.pid for s in [server] + others]
+        cpu_before, started = sum(cpu_seconds(p) for p in pids), time.monotonic()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         client_before = children.ru_utime + children.ru_stime
         if args.mode == "locust":
@@ -146,7 +156,9 @@ def measure(args):
         else:
             record.update(run_wrk(args, seed, server, out_dir))
         wall = time.monotonic() - started
-        record["server_cpu_cores"] = round((cpu_seconds(server.pid) - cpu_before) / wall, 2)
+        # Summed over every process; memory figures below are the first process's.
+        record["server_cpu_cores"] = round(
+            (sum(cpu_seconds(p) for p in pids) - cpu_before) / wall, 2)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         record["client_cpu_cores"] = round(
             (children.ru_utime + children.ru_stime - client_before) / wall, 2)
@@ -163,6 +175,8 @@ def measure(args):
         record["rss_series_kb"] = sampler.samples[::4]
     finally:
         server.stop()
+        for other in others:
+            other.stop()
     (out_dir / (args.name + ".json")).write_text(json.dumps(record, indent=2))
     return record
 
@@ -180,6 +194,8 @@ def main():
     parser.add_argument("--path", default="/healthz", help="wrk: path, {code} = the event")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=30)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="findme processes on the same data (needs a shared PostgreSQL)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                         help="extra server environment (e.g. LOG_LEVEL=warn), repeatable")
     args = parser.parse_args()

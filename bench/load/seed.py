@@ -175,6 +175,8 @@ def main():
     parser.add_argument("--photos", type=int, default=504)
     parser.add_argument("--min-photos", type=int, default=500, help="fail with fewer indexed")
     parser.add_argument("--timeout", type=int, default=1800, help="bound on the import, s")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra server environment, e.g. DATABASE_URL=postgresql://...")
     args = parser.parse_args()
 
     samples = sorted((args.model_dir / "demo").glob("sample*.jpg"))
@@ -184,7 +186,8 @@ def main():
 
     data_dir = args.work / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
-    server = Server(args.binary, data_dir, args.model_dir, args.work / "logs", "seed-server")
+    server = Server(args.binary, data_dir, args.model_dir, args.work / "logs", "seed-server",
+                    dict(kv.split("=", 1) for kv in args.env))
     server.start()
     try:
         token, code = create_event(server.url)
