@@ -7,11 +7,24 @@
 namespace findme::store::postgres {
 namespace {
 
-// libpq reads connect_timeout from the URI's query; a URL that sets its own keeps it.
-std::string with_connect_timeout(const std::string& url, int seconds) {
-  if (url.find("connect_timeout=") != std::string::npos) return url;
-  const char separator = url.find('?') == std::string::npos ? '?' : '&';
-  return url + separator + "connect_timeout=" + std::to_string(seconds);
+// libpq reads these from the URI's query; a URL that sets one keeps its own value.
+// connect_timeout: a server that does not answer fails the connect. tcp_user_timeout and the
+// keepalives: a server that vanished without closing the connection (network partition, host
+// down) fails the statement after ~10-25 s instead of the kernel's two hours.
+std::string with_timeouts(std::string url, int connect_seconds) {
+  const std::pair<const char*, std::string> defaults[] = {
+      {"connect_timeout", std::to_string(connect_seconds)},
+      {"tcp_user_timeout", "10000"},
+      {"keepalives_idle", "10"},
+      {"keepalives_interval", "5"},
+      {"keepalives_count", "3"},
+  };
+  for (const auto& [key, value] : defaults) {
+    if (url.find(std::string(key) + "=") != std::string::npos) continue;
+    url += url.find('?') == std::string::npos ? '?' : '&';
+    url += std::string(key) + "=" + value;
+  }
+  return url;
 }
 
 Error unreachable() {
@@ -26,7 +39,7 @@ Lease::~Lease() {
 
 ConnectionPool::ConnectionPool(PoolOptions options)
     : options_(std::move(options)),
-      connect_url_(with_connect_timeout(options_.url, options_.connect_timeout_seconds)) {}
+      connect_url_(with_timeouts(options_.url, options_.connect_timeout_seconds)) {}
 
 ConnectionPool::~ConnectionPool() {
   std::lock_guard lock(mu_);

@@ -24,7 +24,8 @@ struct PoolOptions {
   int max_overflow = 4;  // extra connections opened under bursts (DB_MAX_OVERFLOW)
   // How long acquire() waits for a free connection before Errc::unavailable.
   std::chrono::milliseconds acquire_timeout{3000};
-  // libpq connect_timeout (whole seconds): a server that does not answer fails fast.
+  // libpq connect_timeout (whole seconds): a server that does not answer fails fast. The pool
+  // also sets TCP timeouts (connection_pool.cpp), so a vanished server fails statements too.
   int connect_timeout_seconds = 3;
   // After a failed connect, acquire() fails at once for this long instead of trying again, so an
   // outage costs callers no time and the database no connection storm.
@@ -93,7 +94,7 @@ class ConnectionPool {
 
   PoolStats stats() const;
   const PoolOptions& options() const { return options_; }
-  // The URL connections are opened with (options().url plus connect_timeout).
+  // The URL connections are opened with (options().url plus the timeouts).
   const std::string& connect_url() const { return connect_url_; }
 
  private:
