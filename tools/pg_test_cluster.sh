@@ -28,16 +28,26 @@ as_owner() {
   fi
 }
 
+# A port nothing listens on (bash only: the CI image need not have Python). Another process may
+# take it before the server does; start retries with another port then.
 free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
 }
 
-pg_start() {
+pg_try_start() {
   local work=$1 port=$2
   # -w waits until the server accepts connections; the log stays for post-mortems.
   as_owner "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work" \
-    start >/dev/null || { echo "pg_test_cluster: start failed; log:" >&2; cat "$work/server.log" >&2; exit 1; }
+    start >/dev/null
+}
+
+pg_start() {
+  pg_try_start "$@" || { echo "pg_test_cluster: start failed; log:" >&2; cat "$1/server.log" >&2; exit 1; }
 }
 
 pg_stop() {  # mode: fast | immediate
@@ -73,9 +83,12 @@ fsync = off
 full_page_writes = off
 max_connections = 300
 CONF
-    port=$(free_port)
+    for attempt in 1 2 3 4 5; do
+      port=$(free_port)
+      pg_try_start "$work" "$port" && break
+      [[ $attempt -lt 5 ]] || { echo "pg_test_cluster: start failed; log:" >&2; cat "$work/server.log" >&2; exit 1; }
+    done
     echo "$port" >"$dir/port"
-    pg_start "$work" "$port"
     url="postgresql://postgres@127.0.0.1:$port/postgres"
     echo "$url" >"$dir/url"
     echo "$url"
