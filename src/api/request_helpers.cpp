@@ -13,6 +13,7 @@ std::optional<std::string_view> bearer_token(const Request& request) {
     }
     return std::nullopt;
   }
+  if (request.method != "GET" && request.method != "HEAD") return std::nullopt;
   return request.cookie("findme_token");
 }
 

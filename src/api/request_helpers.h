@@ -16,7 +16,10 @@
 
 namespace findme::api {
 
-// The bearer token from "Authorization: Bearer ..." or, for the web app, the findme_token cookie.
+// The bearer token from "Authorization: Bearer ...". For GET and HEAD only, the web app's
+// findme_token cookie also counts, so that <img> tags and download links are authorised; a
+// request that changes something must carry the header, so a forged cross-site form or link
+// can never act with the cookie (defence in depth beside the cookie's SameSite=Strict).
 std::optional<std::string_view> bearer_token(const Request& request);
 
 // The signed-in user. Errc::unauthorized without a valid token.
