@@ -18,6 +18,7 @@ while read -r line; do
     case "$w" in
       DEPS) in_deps=1 ;;
       TEST_DEPS) in_deps=2 ;;
+      TEST_PROPERTIES) in_deps=0 ;;  # property names and values, not modules
       *::*) ;;
       *) if [ $in_deps -eq 1 ]; then list+=" $w"; elif [ $in_deps -eq 2 ]; then tlist+=" $w"; fi ;;
     esac
