@@ -1,37 +1,16 @@
 #include "store/postgres/rows.h"
 
 #include "store/postgres/query.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::postgres {
-namespace {
-
-PhotoStatus parse_photo_status(const std::string& s) {
-  if (s == "indexed") return PhotoStatus::indexed;
-  if (s == "failed") return PhotoStatus::failed;
-  return PhotoStatus::queued;
-}
-
-JobKind parse_job_kind(const std::string& s) {
-  if (s == "match_selfie") return JobKind::match_selfie;
-  if (s == "match_new_faces") return JobKind::match_new_faces;
-  return JobKind::index_photo;
-}
-
-JobStatus parse_job_status(const std::string& s) {
-  if (s == "running") return JobStatus::running;
-  if (s == "done") return JobStatus::done;
-  if (s == "failed") return JobStatus::failed;
-  return JobStatus::queued;
-}
-
-}  // namespace
 
 User read_user(const pqxx::row& r, int c) {
   User u;
   u.id = id<UserId>(r[c]);
   u.email = text(r[c + 1]);
   u.name = text(r[c + 2]);
-  u.role = text(r[c + 3]) == "organizer" ? Role::organizer : Role::attendee;
+  u.role = role_from_text(text(r[c + 3]));
   u.password_hash = text(r[c + 4]);
   u.created_at = time(r[c + 5]);
   return u;
@@ -60,7 +39,7 @@ Photo read_photo(const pqxx::row& r, int c) {
   p.byte_size = int64(r[c + 6]);
   p.width = int32(r[c + 7]);
   p.height = int32(r[c + 8]);
-  p.status = parse_photo_status(text(r[c + 9]));
+  p.status = photo_status_from_text(text(r[c + 9]));
   p.face_count = int32(r[c + 10]);
   p.error = text(r[c + 11]);
   p.created_at = time(r[c + 12]);
@@ -92,8 +71,8 @@ Selfie read_selfie(const pqxx::row& r, int c) {
 Job read_job(const pqxx::row& r, int c) {
   Job j;
   j.id = id<JobId>(r[c]);
-  j.kind = parse_job_kind(text(r[c + 1]));
-  j.status = parse_job_status(text(r[c + 2]));
+  j.kind = job_kind_from_text(text(r[c + 1]));
+  j.status = job_status_from_text(text(r[c + 2]));
   j.owner_id = id<UserId>(r[c + 3]);
   j.event_id = id<EventId>(r[c + 4]);
   j.photo_id = id<PhotoId>(r[c + 5]);

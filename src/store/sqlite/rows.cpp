@@ -1,35 +1,15 @@
 #include "store/sqlite/rows.h"
 
+#include "store/stored_enums.h"
+
 namespace findme::store::sqlite {
-namespace {
-
-PhotoStatus parse_photo_status(const std::string& s) {
-  if (s == "indexed") return PhotoStatus::indexed;
-  if (s == "failed") return PhotoStatus::failed;
-  return PhotoStatus::queued;
-}
-
-JobKind parse_job_kind(const std::string& s) {
-  if (s == "match_selfie") return JobKind::match_selfie;
-  if (s == "match_new_faces") return JobKind::match_new_faces;
-  return JobKind::index_photo;
-}
-
-JobStatus parse_job_status(const std::string& s) {
-  if (s == "running") return JobStatus::running;
-  if (s == "done") return JobStatus::done;
-  if (s == "failed") return JobStatus::failed;
-  return JobStatus::queued;
-}
-
-}  // namespace
 
 User read_user(const Statement& row, int c) {
   User u;
   u.id = row.id<UserId>(c);
   u.email = row.text(c + 1);
   u.name = row.text(c + 2);
-  u.role = row.text(c + 3) == "organizer" ? Role::organizer : Role::attendee;
+  u.role = role_from_text(row.text(c + 3));
   u.password_hash = row.text(c + 4);
   u.created_at = row.time(c + 5);
   return u;
@@ -58,7 +38,7 @@ Photo read_photo(const Statement& row, int c) {
   p.byte_size = row.int64(c + 6);
   p.width = row.int32(c + 7);
   p.height = row.int32(c + 8);
-  p.status = parse_photo_status(row.text(c + 9));
+  p.status = photo_status_from_text(row.text(c + 9));
   p.face_count = row.int32(c + 10);
   p.error = row.text(c + 11);
   p.created_at = row.time(c + 12);
@@ -90,8 +70,8 @@ Selfie read_selfie(const Statement& row, int c) {
 Job read_job(const Statement& row, int c) {
   Job j;
   j.id = row.id<JobId>(c);
-  j.kind = parse_job_kind(row.text(c + 1));
-  j.status = parse_job_status(row.text(c + 2));
+  j.kind = job_kind_from_text(row.text(c + 1));
+  j.status = job_status_from_text(row.text(c + 2));
   j.owner_id = row.id<UserId>(c + 3);
   j.event_id = row.id<EventId>(c + 4);
   j.photo_id = row.id<PhotoId>(c + 5);
