@@ -11,11 +11,11 @@ namespace findme::face::model {
 namespace {
 
 // tools/model-assets.sha256: the files tools/fetch_models.sh pins.
-constexpr std::string_view kManifestSha256 =
-    "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b";
-constexpr std::string_view kBinSha256 =
-    "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589";
-constexpr std::string_view kFetchHint = "run tools/fetch_models.sh";
+constexpr PinnedModel kModel{
+    .name = "face_recognition_model",
+    .manifest_sha256 = "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
+    .bin_sha256 = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
+};
 
 struct BlockSpec {
   const char* name;
@@ -91,16 +91,9 @@ std::int64_t conv_multiply_adds(int output_size, const ConvAffine& conv) {
 }  // namespace
 
 Result<RecognitionWeights> RecognitionWeights::load(const std::filesystem::path& package_dir) {
-  const std::filesystem::path manifest =
-      package_dir / "model" / "face_recognition_model-weights_manifest.json";
-  if (Result<void> ok = verify_sha256(manifest, kManifestSha256, kFetchHint); !ok) {
-    return ok.error();
-  }
-  const std::filesystem::path bin = package_dir / "model" / "face_recognition_model.bin";
-  if (Result<void> ok = verify_sha256(bin, kBinSha256, kFetchHint); !ok) {
-    return ok.error();
-  }
-  return from_manifest(manifest);
+  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kModel);
+  if (!manifest) return manifest.error();
+  return from_manifest(*manifest);
 }
 
 Result<RecognitionWeights> RecognitionWeights::from_manifest(

@@ -11,11 +11,11 @@ namespace findme::face::model {
 namespace {
 
 // tools/model-assets.sha256: the files tools/fetch_models.sh pins.
-constexpr std::string_view kManifestSha256 =
-    "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955";
-constexpr std::string_view kBinSha256 =
-    "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8";
-constexpr std::string_view kFetchHint = "run tools/fetch_models.sh";
+constexpr PinnedModel kModel{
+    .name = "ssd_mobilenetv1_model",
+    .manifest_sha256 = "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955",
+    .bin_sha256 = "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8",
+};
 
 // face-api's mobileNetV1.ts: tf.batchNorm's variance epsilon.
 constexpr float kBatchNormEpsilon = 0.0010000000474974513f;
@@ -181,16 +181,9 @@ Result<void> check_constants(TensorTaker& taker) {
 }  // namespace
 
 Result<SsdWeights> SsdWeights::load(const std::filesystem::path& package_dir) {
-  const std::filesystem::path manifest =
-      package_dir / "model" / "ssd_mobilenetv1_model-weights_manifest.json";
-  if (Result<void> ok = verify_sha256(manifest, kManifestSha256, kFetchHint); !ok) {
-    return ok.error();
-  }
-  const std::filesystem::path bin = package_dir / "model" / "ssd_mobilenetv1_model.bin";
-  if (Result<void> ok = verify_sha256(bin, kBinSha256, kFetchHint); !ok) {
-    return ok.error();
-  }
-  return from_manifest(manifest);
+  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kModel);
+  if (!manifest) return manifest.error();
+  return from_manifest(*manifest);
 }
 
 Result<SsdWeights> SsdWeights::from_manifest(const std::filesystem::path& manifest) {

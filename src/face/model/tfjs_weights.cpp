@@ -206,4 +206,20 @@ Result<void> verify_sha256(const std::filesystem::path& file, std::string_view e
   return {};
 }
 
+Result<std::filesystem::path> verified_manifest(const std::filesystem::path& package_dir,
+                                                const PinnedModel& model) {
+  static constexpr std::string_view kFetchHint = "run tools/fetch_models.sh";
+  const std::string name(model.name);
+  std::filesystem::path manifest = package_dir / "model" / (name + "-weights_manifest.json");
+  if (Result<void> ok = verify_sha256(manifest, model.manifest_sha256, kFetchHint); !ok) {
+    return ok.error();
+  }
+  if (Result<void> ok =
+          verify_sha256(package_dir / "model" / (name + ".bin"), model.bin_sha256, kFetchHint);
+      !ok) {
+    return ok.error();
+  }
+  return manifest;
+}
+
 }  // namespace findme::face::model

@@ -41,4 +41,17 @@ Result<std::string> sha256_file_hex(const std::filesystem::path& file);
 Result<void> verify_sha256(const std::filesystem::path& file, std::string_view expected_hex,
                            std::string_view fetch_hint);
 
+// One network of the face-api package: `<name>-weights_manifest.json` and `<name>.bin` under
+// `model/`, with the hashes tools/model-assets.sha256 pins.
+struct PinnedModel {
+  std::string_view name;  // e.g. "face_recognition_model"
+  std::string_view manifest_sha256;
+  std::string_view bin_sha256;
+};
+
+// Checks both files of `model` in `package_dir` and returns the manifest's path. Errors as
+// verify_sha256, telling the user to run tools/fetch_models.sh.
+Result<std::filesystem::path> verified_manifest(const std::filesystem::path& package_dir,
+                                                const PinnedModel& model);
+
 }  // namespace findme::face::model
