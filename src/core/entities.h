@@ -99,8 +99,10 @@ struct EventStats {
   std::int64_t faces = 0;
   std::int64_t attendees = 0;          // members of the event
   std::int64_t matched_attendees = 0;  // members with at least one visible match in the event
-  std::int64_t matches = 0;            // visible (not hidden) matches in the event
-  std::int64_t queue_depth = 0;        // this event's jobs that are queued or running
+  std::int64_t matches =
+      0;  // visible matches (sure or confirmed, not rejected): what attendees see
+  std::int64_t candidates = 0;   // maybe matches not answered yet ("Is this you?")
+  std::int64_t queue_depth = 0;  // this event's jobs that are queued or running
   friend bool operator==(const EventStats&, const EventStats&) = default;
 };
 
@@ -183,7 +185,8 @@ struct PhotoIndex {
 struct Selfie {
   SelfieId id;
   UserId user_id;
-  std::string storage_key;
+  std::string storage_key;  // empty for a query face (a confirmed "Is this you?" face)
+  EventId event_id;         // a query face's event (it matches there only); 0 for a selfie
   std::optional<FaceVector> embedding;  // set once the selfie's face was found
   Timestamp created_at;
 };
@@ -200,11 +203,53 @@ struct AttendeeFace {
   FaceVector embedding{};
 };
 
+// How sure matching is. A sure match shows the photo; a maybe match only offers the face crop
+// ("Is this you?") until the attendee confirms it.
+enum class MatchBand { sure, maybe };
+constexpr std::string_view to_string(MatchBand band) {
+  return band == MatchBand::maybe ? "maybe" : "sure";
+}
+
+// The attendee's answer about a match. rejected = "this isn't me" (hidden for good).
+enum class MatchState { none, confirmed, rejected };
+constexpr std::string_view to_string(MatchState state) {
+  switch (state) {
+    case MatchState::none:
+      return "none";
+    case MatchState::confirmed:
+      return "confirmed";
+    case MatchState::rejected:
+      return "rejected";
+  }
+  return "none";
+}
+
 struct NewMatch {
   UserId user_id;
   PhotoId photo_id;
   FaceId face_id;
   float distance = 0.0f;  // smaller is more alike
+  MatchBand band = MatchBand::sure;
+};
+
+// One stored match (at most one per user and photo).
+struct Match {
+  UserId user_id;
+  PhotoId photo_id;
+  EventId event_id;
+  FaceId face_id;  // 0 when the face was replaced by a re-index
+  float distance = 0.0f;
+  MatchBand band = MatchBand::sure;
+  MatchState state = MatchState::none;
+  friend bool operator==(const Match&, const Match&) = default;
+};
+
+// A maybe match waiting for the attendee's answer, with what the "Is this you?" card shows.
+struct MatchCandidate {
+  FaceId face_id;
+  PhotoId photo_id;
+  std::string event_code;
+  float distance = 0.0f;
 };
 
 // A row of "my photos": a visible match joined with its photo and event code.

@@ -32,6 +32,13 @@ struct SelfieAndJob {
   Job job;
 };
 
+// What answer_match() did: the match afterwards and, when this answer confirmed it, the query
+// face written from the matched face (a selfie row without image) with its match_selfie job.
+struct MatchAnswer {
+  Match match;
+  std::optional<SelfieAndJob> query;
+};
+
 struct ClaimRequest {
   WorkerId worker;
   std::chrono::milliseconds lease{std::chrono::minutes(5)};
@@ -136,8 +143,11 @@ class Store {
   // Every face of the event's photos with embeddings, ordered by id: loads the matching matrix.
   virtual Result<std::vector<Face>> list_event_faces(EventId event) = 0;
   virtual Result<std::vector<Face>> list_photo_faces(PhotoId photo) = 0;
-  // True for the organizer of the photo's event, and for a user with a non-hidden match on the
-  // photo. False for anyone else and for an unknown photo.
+  // One face; nullopt for an unknown id (also once a re-index replaced it).
+  virtual Result<std::optional<Face>> find_face(FaceId face) = 0;
+  // True for the organizer of the photo's event, and for a user with a visible match on the
+  // photo (band sure or state confirmed, and not rejected): a maybe match gives no access.
+  // False for anyone else and for an unknown photo.
   virtual Result<bool> can_view_photo(UserId user, PhotoId photo) = 0;
 
   // ---- face versions (embedding caches in several processes) ----------------------------
@@ -161,22 +171,45 @@ class Store {
   virtual Result<std::vector<Selfie>> list_user_selfies(UserId user) = 0;
   // Errc::not_found when the selfie is gone.
   virtual Result<void> set_selfie_embedding(SelfieId selfie, const FaceVector& embedding) = 0;
-  // Every selfie embedding of every member of the event (selfies without one are skipped).
+  // Every selfie embedding of every member of the event (selfies without one are skipped), and
+  // the members' query faces of this event (those of other events are not listed).
   virtual Result<std::vector<AttendeeFace>> list_attendee_faces(EventId event) = 0;
 
   // ---- matches ---------------------------------------------------------------------------
+  // A match is visible (its photo is in my-photos and may be viewed) when its band is sure or
+  // the attendee confirmed it, and it is not rejected. A maybe match that is not answered yet is
+  // a candidate: only its face crop is offered ("Is this you?").
+  //
   // In one transaction, at most one match per (user, photo): an existing match keeps the smaller
-  // distance (and that distance's face) and keeps its hidden flag. Matches whose user or photo is
+  // distance (and that distance's face); the band becomes sure when either is sure (a sure match
+  // is never downgraded); the state (confirmed, rejected) is kept. Matches whose user or photo is
   // gone are skipped silently (the job raced a delete).
   virtual Result<void> upsert_matches(std::span<const NewMatch> matches) = 0;
-  // "This isn't me": hides the match from my-photos and visibility for good. False when there is
-  // no such match.
+  // "This isn't me": the match becomes rejected, hidden from my-photos, candidates and
+  // visibility for good. False when there is no such match.
   virtual Result<bool> hide_match(UserId user, PhotoId photo) = 0;
   // The user's visible matches joined with photo and event code, best (smallest distance) first,
   // ties by photo id; every event when `event` is nullopt.
   virtual Result<std::vector<MatchedPhoto>> list_user_matches(UserId user,
                                                               std::optional<EventId> event) = 0;
   virtual Result<std::int64_t> count_user_matches(UserId user, std::optional<EventId> event) = 0;
+  // The user's candidates (maybe, not answered, face still present), best first (smallest
+  // distance, ties by face id), at most `limit`; every event when `event` is nullopt.
+  virtual Result<std::vector<MatchCandidate>> list_user_candidates(UserId user,
+                                                                   std::optional<EventId> event,
+                                                                   int limit) = 0;
+  virtual Result<std::int64_t> count_user_candidates(UserId user, std::optional<EventId> event) = 0;
+  // The user's match whose best face is `face`, in any band or state; nullopt when none.
+  virtual Result<std::optional<Match>> find_user_face_match(UserId user, FaceId face) = 0;
+  // The attendee's answer to "Is this you?" about `face`, in one durable transaction. Only a
+  // match that is maybe or already answered can be answered; nullopt otherwise (no such match,
+  // or a sure match never asked about). is_me: a match not answered yet becomes confirmed, and
+  // the face's embedding is stored as a query face of the user for the match's event (a selfie
+  // row with an empty storage key, Selfie::event_id set) with its match_selfie job over that
+  // event (kPriorityInteractive); a confirmed match stays confirmed, a rejected one rejected.
+  // Not is_me: the match becomes rejected, and a query face made from this face is deleted.
+  // Answering again the same way changes nothing.
+  virtual Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) = 0;
 
   // ---- jobs ------------------------------------------------------------------------------
   // A queued job runnable from now. Errc::not_found when a referenced row is unknown.

@@ -156,10 +156,25 @@ ALTER TABLE photos ADD COLUMN faces_version BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX photos_faces_version ON photos(event_id, faces_version);
 )sql";
 
+// Version 4: confidence bands, as SQLite's version 4: band and the attendee's answer (state) per
+// match, hidden becomes state 'rejected', and query faces (selfies.event_id).
+constexpr const char* kMigration004 = R"sql(
+ALTER TABLE matches ADD COLUMN band TEXT NOT NULL DEFAULT 'sure'
+  CHECK (band IN ('sure', 'maybe'));
+ALTER TABLE matches ADD COLUMN state TEXT NOT NULL DEFAULT 'none'
+  CHECK (state IN ('none', 'confirmed', 'rejected'));
+UPDATE matches SET state = 'rejected' WHERE hidden;
+ALTER TABLE matches DROP COLUMN hidden;
+CREATE INDEX matches_user_band ON matches(user_id, band, state);
+ALTER TABLE selfies ADD COLUMN event_id BIGINT REFERENCES events(id) ON DELETE CASCADE;
+CREATE INDEX selfies_event ON selfies(event_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001},
     Migration{2, kMigration002},
     Migration{3, kMigration003},
+    Migration{4, kMigration004},
 };
 
 // Any constant shared by every findme process: they serialise start-up migrations on it.

@@ -133,7 +133,7 @@ Result<OrphanedKeys> delete_collecting_keys(Session& s, const char* keys_sql,
 Result<OrphanedKeys> PostgresStore::delete_user(UserId id) {
   // Keys are collected in the deleting transaction, after locking the user, so none is missed.
   static constexpr const char* kKeys =
-      "SELECT storage_key FROM selfies WHERE user_id = $1 "
+      "SELECT storage_key FROM selfies WHERE user_id = $1 AND storage_key <> '' "
       "UNION ALL SELECT p.storage_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "
       "  WHERE e.organizer_id = $1 "
       "UNION ALL SELECT p.thumbnail_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "

@@ -71,6 +71,7 @@ class PostgresStore final : public Store {
   Result<void> mark_photo_failed(PhotoId photo, std::string_view error_code) override;
   Result<std::vector<Face>> list_event_faces(EventId event) override;
   Result<std::vector<Face>> list_photo_faces(PhotoId photo) override;
+  Result<std::optional<Face>> find_face(FaceId face) override;
   Result<bool> can_view_photo(UserId user, PhotoId photo) override;
   Result<std::optional<std::int64_t>> event_faces_version(EventId event) override;
   Result<FacesChanges> event_faces_changed_since(EventId event, std::int64_t since) override;
@@ -86,6 +87,12 @@ class PostgresStore final : public Store {
   Result<std::vector<MatchedPhoto>> list_user_matches(UserId user,
                                                       std::optional<EventId> event) override;
   Result<std::int64_t> count_user_matches(UserId user, std::optional<EventId> event) override;
+  Result<std::vector<MatchCandidate>> list_user_candidates(UserId user,
+                                                           std::optional<EventId> event,
+                                                           int limit) override;
+  Result<std::int64_t> count_user_candidates(UserId user, std::optional<EventId> event) override;
+  Result<std::optional<Match>> find_user_face_match(UserId user, FaceId face) override;
+  Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) override;
 
   // postgres_store_jobs.cpp
   Result<Job> enqueue_job(const NewJob& job) override;

@@ -6,6 +6,7 @@
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_store_inl.h"
 #include "store/postgres/rows.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::postgres {
 namespace {
@@ -87,10 +88,12 @@ Result<EventStats> PostgresStore::event_stats(EventId id) {
       " (SELECT count(*) FROM photos WHERE event_id = $1 AND status = 'failed'),"
       " (SELECT count(*) FROM faces WHERE event_id = $1),"
       " (SELECT count(*) FROM memberships WHERE event_id = $1),"
-      " (SELECT count(DISTINCT user_id) FROM matches WHERE event_id = $1 AND NOT hidden),"
-      " (SELECT count(*) FROM matches WHERE event_id = $1 AND NOT hidden),"
+      " (SELECT count(DISTINCT user_id) FROM matches"
+      "  WHERE event_id = $1 AND " FINDME_MATCH_VISIBLE("") "),"
+      " (SELECT count(*) FROM matches WHERE event_id = $1 AND " FINDME_MATCH_VISIBLE("") "),"
       " (SELECT count(*) FROM jobs WHERE event_id = $1 AND status IN ('queued', 'running')),"
-      " EXISTS (SELECT 1 FROM events WHERE id = $1)";
+      " EXISTS (SELECT 1 FROM events WHERE id = $1),"
+      " (SELECT count(*) FROM matches WHERE event_id = $1 AND " FINDME_MATCH_CANDIDATE("") ")";
   return read([&](Session& s) -> Result<EventStats> {
     pqxx::result rows = s.run(kStats, id);
     const pqxx::row r = rows[0];
@@ -105,6 +108,7 @@ Result<EventStats> PostgresStore::event_stats(EventId id) {
     stats.matched_attendees = int64(r[6]);
     stats.matches = int64(r[7]);
     stats.queue_depth = int64(r[8]);
+    stats.candidates = int64(r[10]);
     return stats;
   });
 }

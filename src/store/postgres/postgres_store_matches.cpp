@@ -4,6 +4,7 @@
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_store_inl.h"
 #include "store/postgres/rows.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::postgres {
 namespace {
@@ -77,7 +78,8 @@ Result<std::vector<AttendeeFace>> PostgresStore::list_attendee_faces(EventId eve
   static constexpr const char* kSelect =
       "SELECT s.user_id, s.id, s.embedding FROM memberships AS m "
       "JOIN selfies AS s ON s.user_id = m.user_id "
-      "WHERE m.event_id = $1 AND s.embedding IS NOT NULL ORDER BY s.id";
+      "WHERE m.event_id = $1 AND s.embedding IS NOT NULL "
+      "  AND (s.event_id IS NULL OR s.event_id = $1) ORDER BY s.id";
   return read([&](Session& s) -> Result<std::vector<AttendeeFace>> {
     return read_all<AttendeeFace>(s.run(kSelect, event), read_attendee_face);
   });
@@ -85,23 +87,26 @@ Result<std::vector<AttendeeFace>> PostgresStore::list_attendee_faces(EventId eve
 
 Result<void> PostgresStore::upsert_matches(std::span<const NewMatch> matches) {
   // INSERT ... SELECT skips a vanished photo or user; the face id is nulled when the face was
-  // replaced meanwhile. On conflict the smaller distance wins, with its face; `hidden` stays.
+  // replaced meanwhile. On conflict the smaller distance wins, with its face; sure wins over
+  // maybe; `state` (the attendee's answer) stays.
   // Two processes matching the same (user, photo) meet on the primary key: ON CONFLICT makes
   // the second one update instead of failing, so there is never a duplicate.
   static constexpr const char* kUpsert =
-      "INSERT INTO matches (user_id, photo_id, event_id, face_id, distance, created_at) "
-      "SELECT $1, p.id, p.event_id, (SELECT id FROM faces WHERE id = $3), $4, $5 "
+      "INSERT INTO matches (user_id, photo_id, event_id, face_id, distance, band, created_at) "
+      "SELECT $1, p.id, p.event_id, (SELECT id FROM faces WHERE id = $3), $4, $6, $5 "
       "FROM photos AS p WHERE p.id = $2 AND EXISTS (SELECT 1 FROM users WHERE id = $1) "
       "ON CONFLICT (user_id, photo_id) DO UPDATE SET "
       "  face_id = CASE WHEN excluded.distance < matches.distance OR matches.face_id IS NULL "
       "                 THEN coalesce(excluded.face_id, matches.face_id) "
       "                 ELSE matches.face_id END, "
-      "  distance = least(matches.distance, excluded.distance)";
+      "  distance = least(matches.distance, excluded.distance), "
+      "  band = CASE WHEN matches.band = 'sure' OR excluded.band = 'sure' "
+      "              THEN 'sure' ELSE 'maybe' END";
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<void> {
     for (const NewMatch& m : matches) {
       try {
-        s.run(kUpsert, m.user_id, m.photo_id, m.face_id, m.distance, now);
+        s.run(kUpsert, m.user_id, m.photo_id, m.face_id, m.distance, now, to_string(m.band));
       } catch (const pqxx::foreign_key_violation&) {
         // The user or photo was deleted after the SELECT saw it (another transaction).
         return make_error(Errc::unavailable, "the matched records changed meanwhile; try again");
@@ -113,7 +118,7 @@ Result<void> PostgresStore::upsert_matches(std::span<const NewMatch> matches) {
 
 Result<bool> PostgresStore::hide_match(UserId user, PhotoId photo) {
   static constexpr const char* kUpdate =
-      "UPDATE matches SET hidden = true WHERE user_id = $1 AND photo_id = $2";
+      "UPDATE matches SET state = 'rejected' WHERE user_id = $1 AND photo_id = $2";
   return write(
       [&](Session& s) -> Result<bool> { return s.run(kUpdate, user, photo).affected_rows() > 0; });
 }
@@ -123,7 +128,7 @@ Result<std::vector<MatchedPhoto>> PostgresStore::list_user_matches(UserId user,
   static constexpr const char* kSelect =
       "SELECT " FINDME_PG_PHOTO_COLUMNS("p.") ", e.code, m.face_id, m.distance FROM matches AS m "
       "JOIN photos AS p ON p.id = m.photo_id JOIN events AS e ON e.id = m.event_id "
-      "WHERE m.user_id = $1 AND NOT m.hidden AND ($2::bigint IS NULL OR m.event_id = $2) "
+      "WHERE m.user_id = $1 AND " FINDME_MATCH_VISIBLE("m.") " AND ($2::bigint IS NULL OR m.event_id = $2) "
       "ORDER BY m.distance, m.photo_id";
   return read([&](Session& s) -> Result<std::vector<MatchedPhoto>> {
     return read_all<MatchedPhoto>(s.run(kSelect, user, event.value_or(EventId{})),
@@ -134,7 +139,8 @@ Result<std::vector<MatchedPhoto>> PostgresStore::list_user_matches(UserId user,
 Result<std::int64_t> PostgresStore::count_user_matches(UserId user, std::optional<EventId> event) {
   static constexpr const char* kCount =
       "SELECT count(*) FROM matches "
-      "WHERE user_id = $1 AND NOT hidden AND ($2::bigint IS NULL OR event_id = $2)";
+      "WHERE user_id = $1 AND " FINDME_MATCH_VISIBLE(
+          "") " AND ($2::bigint IS NULL OR event_id = $2)";
   return read([&](Session& s) -> Result<std::int64_t> {
     return int64(s.run(kCount, user, event.value_or(EventId{}))[0][0]);
   });

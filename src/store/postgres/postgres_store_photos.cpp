@@ -4,6 +4,7 @@
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_store_inl.h"
 #include "store/postgres/rows.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::postgres {
 namespace {
@@ -132,7 +133,8 @@ Result<bool> PostgresStore::can_view_photo(UserId user, PhotoId photo) {
   static constexpr const char* kSelect =
       "SELECT EXISTS (SELECT 1 FROM photos AS p JOIN events AS e ON e.id = p.event_id "
       "               WHERE p.id = $2 AND e.organizer_id = $1) "
-      "    OR EXISTS (SELECT 1 FROM matches WHERE user_id = $1 AND photo_id = $2 AND NOT hidden)";
+      "    OR EXISTS (SELECT 1 FROM matches WHERE user_id = $1 AND photo_id = $2 "
+      "               AND " FINDME_MATCH_VISIBLE("") ")";
   return read(
       [&](Session& s) -> Result<bool> { return boolean(s.run(kSelect, user, photo)[0][0]); });
 }

@@ -65,6 +65,7 @@ Selfie read_selfie(const pqxx::row& r, int c) {
   FaceVector vector{};
   if (embedding(r[c + 3], vector)) s.embedding = vector;
   s.created_at = time(r[c + 4]);
+  s.event_id = id<EventId>(r[c + 5]);
   return s;
 }
 

@@ -27,9 +27,9 @@
 #define FINDME_PG_FACE_COLUMNS(p)                                                    \
   p "id, " p "photo_id, " p "box_x, " p "box_y, " p "box_width, " p "box_height, " p \
     "detection_score, " p "usable, " p "embedding"
-// 5 columns.
+// 6 columns.
 #define FINDME_PG_SELFIE_COLUMNS(p) \
-  p "id, " p "user_id, " p "storage_key, " p "embedding, " p "created_at"
+  p "id, " p "user_id, " p "storage_key, " p "embedding, " p "created_at, " p "event_id"
 // 18 columns.
 #define FINDME_PG_JOB_COLUMNS(p)                                                                  \
   p "id, " p "kind, " p "status, " p "owner_id, " p "event_id, " p "photo_id, " p "selfie_id, " p \

@@ -165,10 +165,28 @@ CREATE TRIGGER faces_version_delete AFTER DELETE ON faces BEGIN
 END;
 )sql";
 
+// Version 4: confidence bands (issue 10). A match has a band (sure: the photo is shown; maybe:
+// only the face crop is offered, "Is this you?") and the attendee's answer (state). The old
+// hidden flag is state 'rejected'; existing matches were all shown, so they become 'sure'.
+// selfies.event_id marks a query face (a confirmed face, no image) that matches in that event
+// only and goes with it.
+constexpr const char* kMigration004 = R"sql(
+ALTER TABLE matches ADD COLUMN band TEXT NOT NULL DEFAULT 'sure'
+  CHECK (band IN ('sure', 'maybe'));
+ALTER TABLE matches ADD COLUMN state TEXT NOT NULL DEFAULT 'none'
+  CHECK (state IN ('none', 'confirmed', 'rejected'));
+UPDATE matches SET state = 'rejected' WHERE hidden <> 0;
+ALTER TABLE matches DROP COLUMN hidden;
+CREATE INDEX matches_user_band ON matches(user_id, band, state);
+ALTER TABLE selfies ADD COLUMN event_id INTEGER REFERENCES events(id) ON DELETE CASCADE;
+CREATE INDEX selfies_event ON selfies(event_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001},
     Migration{2, kMigration002},
     Migration{3, kMigration003},
+    Migration{4, kMigration004},
 };
 
 constexpr const char* kCreateVersionTable =
@@ -216,7 +234,7 @@ Result<void> apply_if_missing(Connection& conn, const Migration& migration) {
 
 int latest_schema_version() { return kMigrations.back().version; }
 
-Result<void> migrate(Connection& conn) {
+Result<void> migrate(Connection& conn, int up_to) {
   if (Result<void> r = conn.exec(kCreateVersionTable); !r) return r;
   Result<int> version = current_version(conn);
   if (!version) return version.error();
@@ -225,7 +243,7 @@ Result<void> migrate(Connection& conn) {
                       "the database was written by a newer findme; upgrade findme to open it");
   }
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= *version) continue;
+    if (migration.version <= *version || migration.version > up_to) continue;
     if (Result<void> r = apply_if_missing(conn, migration); !r) return r;
   }
   return {};

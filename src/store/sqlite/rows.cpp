@@ -64,6 +64,7 @@ Selfie read_selfie(const Statement& row, int c) {
   FaceVector embedding{};
   if (row.embedding(c + 3, embedding)) s.embedding = embedding;
   s.created_at = row.time(c + 4);
+  s.event_id = row.id<EventId>(c + 5);
   return s;
 }
 

@@ -119,7 +119,7 @@ Result<std::optional<User>> SqliteStore::find_user_by_email(std::string_view ema
 Result<OrphanedKeys> SqliteStore::delete_user(UserId id) {
   // Keys are collected before the rows go, in the same transaction, so none is missed.
   static constexpr const char* kKeys =
-      "SELECT storage_key FROM selfies WHERE user_id = ?1 "
+      "SELECT storage_key FROM selfies WHERE user_id = ?1 AND storage_key <> '' "
       "UNION ALL SELECT p.storage_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "
       "  WHERE e.organizer_id = ?1 "
       "UNION ALL SELECT p.thumbnail_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "

@@ -65,6 +65,7 @@ class SqliteStore final : public Store {
   Result<void> mark_photo_failed(PhotoId photo, std::string_view error_code) override;
   Result<std::vector<Face>> list_event_faces(EventId event) override;
   Result<std::vector<Face>> list_photo_faces(PhotoId photo) override;
+  Result<std::optional<Face>> find_face(FaceId face) override;
   Result<bool> can_view_photo(UserId user, PhotoId photo) override;
   // sqlite_store_versions.cpp
   Result<std::optional<std::int64_t>> event_faces_version(EventId event) override;
@@ -81,6 +82,12 @@ class SqliteStore final : public Store {
   Result<std::vector<MatchedPhoto>> list_user_matches(UserId user,
                                                       std::optional<EventId> event) override;
   Result<std::int64_t> count_user_matches(UserId user, std::optional<EventId> event) override;
+  Result<std::vector<MatchCandidate>> list_user_candidates(UserId user,
+                                                           std::optional<EventId> event,
+                                                           int limit) override;
+  Result<std::int64_t> count_user_candidates(UserId user, std::optional<EventId> event) override;
+  Result<std::optional<Match>> find_user_face_match(UserId user, FaceId face) override;
+  Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) override;
 
   Result<Job> enqueue_job(const NewJob& job) override;
   Result<std::optional<Job>> find_job(JobId id) override;

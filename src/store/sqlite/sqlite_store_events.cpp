@@ -6,6 +6,7 @@
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::sqlite {
 namespace {
@@ -92,10 +93,12 @@ Result<EventStats> SqliteStore::event_stats(EventId id) {
       " (SELECT count(*) FROM photos WHERE event_id = ?1 AND status = 'failed'),"
       " (SELECT count(*) FROM faces WHERE event_id = ?1),"
       " (SELECT count(*) FROM memberships WHERE event_id = ?1),"
-      " (SELECT count(DISTINCT user_id) FROM matches WHERE event_id = ?1 AND hidden = 0),"
-      " (SELECT count(*) FROM matches WHERE event_id = ?1 AND hidden = 0),"
+      " (SELECT count(DISTINCT user_id) FROM matches"
+      "  WHERE event_id = ?1 AND " FINDME_MATCH_VISIBLE("") "),"
+      " (SELECT count(*) FROM matches WHERE event_id = ?1 AND " FINDME_MATCH_VISIBLE("") "),"
       " (SELECT count(*) FROM jobs WHERE event_id = ?1 AND status IN ('queued', 'running')),"
-      " EXISTS (SELECT 1 FROM events WHERE id = ?1)";
+      " EXISTS (SELECT 1 FROM events WHERE id = ?1),"
+      " (SELECT count(*) FROM matches WHERE event_id = ?1 AND " FINDME_MATCH_CANDIDATE("") ")";
   return read(
       [&](Connection& c) -> Result<EventStats> {
         Result<Statement> stmt = c.prepare(kStats);
@@ -113,6 +116,7 @@ Result<EventStats> SqliteStore::event_stats(EventId id) {
         s.matched_attendees = stmt->int64(6);
         s.matches = stmt->int64(7);
         s.queue_depth = stmt->int64(8);
+        s.candidates = stmt->int64(10);
         return s;
       },
       /*snapshot=*/true);

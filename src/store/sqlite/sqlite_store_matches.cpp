@@ -4,6 +4,7 @@
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::sqlite {
 namespace {
@@ -88,7 +89,8 @@ Result<std::vector<AttendeeFace>> SqliteStore::list_attendee_faces(EventId event
   static constexpr const char* kSelect =
       "SELECT s.user_id, s.id, s.embedding FROM memberships AS m "
       "JOIN selfies AS s ON s.user_id = m.user_id "
-      "WHERE m.event_id = ? AND s.embedding IS NOT NULL ORDER BY s.id";
+      "WHERE m.event_id = ?1 AND s.embedding IS NOT NULL "
+      "  AND (s.event_id IS NULL OR s.event_id = ?1) ORDER BY s.id";
   return read([&](Connection& c) -> Result<std::vector<AttendeeFace>> {
     Result<Statement> stmt = c.prepare(kSelect);
     if (!stmt) return stmt.error();
@@ -98,22 +100,25 @@ Result<std::vector<AttendeeFace>> SqliteStore::list_attendee_faces(EventId event
 
 Result<void> SqliteStore::upsert_matches(std::span<const NewMatch> matches) {
   // INSERT ... SELECT skips a vanished photo or user; the face id is nulled when the face was
-  // replaced meanwhile. On conflict the smaller distance wins, with its face; `hidden` stays.
+  // replaced meanwhile. On conflict the smaller distance wins, with its face; sure wins over
+  // maybe; `state` (the attendee's answer) stays.
   static constexpr const char* kUpsert =
-      "INSERT INTO matches (user_id, photo_id, event_id, face_id, distance, created_at) "
-      "SELECT ?1, p.id, p.event_id, (SELECT id FROM faces WHERE id = ?3), ?4, ?5 "
+      "INSERT INTO matches (user_id, photo_id, event_id, face_id, distance, band, created_at) "
+      "SELECT ?1, p.id, p.event_id, (SELECT id FROM faces WHERE id = ?3), ?4, ?6, ?5 "
       "FROM photos AS p WHERE p.id = ?2 AND EXISTS (SELECT 1 FROM users WHERE id = ?1) "
       "ON CONFLICT (user_id, photo_id) DO UPDATE SET "
       "  face_id = CASE WHEN excluded.distance < matches.distance OR matches.face_id IS NULL "
       "                 THEN coalesce(excluded.face_id, matches.face_id) "
       "                 ELSE matches.face_id END, "
-      "  distance = min(matches.distance, excluded.distance)";
+      "  distance = min(matches.distance, excluded.distance), "
+      "  band = CASE WHEN matches.band = 'sure' OR excluded.band = 'sure' "
+      "              THEN 'sure' ELSE 'maybe' END";
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<void> {
     for (const NewMatch& m : matches) {
       Result<Statement> stmt = c.prepare(kUpsert);
       if (!stmt) return stmt.error();
-      stmt->bind_all(m.user_id, m.photo_id, m.face_id, m.distance, now);
+      stmt->bind_all(m.user_id, m.photo_id, m.face_id, m.distance, now, to_string(m.band));
       if (Result<void> done = stmt->run(); !done) return done;
     }
     return {};
@@ -122,7 +127,7 @@ Result<void> SqliteStore::upsert_matches(std::span<const NewMatch> matches) {
 
 Result<bool> SqliteStore::hide_match(UserId user, PhotoId photo) {
   static constexpr const char* kUpdate =
-      "UPDATE matches SET hidden = 1 WHERE user_id = ? AND photo_id = ?";
+      "UPDATE matches SET state = 'rejected' WHERE user_id = ? AND photo_id = ?";
   return write([&](Connection& c) -> Result<bool> {
     Result<Statement> stmt = c.prepare(kUpdate);
     if (!stmt) return stmt.error();
@@ -136,7 +141,7 @@ Result<std::vector<MatchedPhoto>> SqliteStore::list_user_matches(UserId user,
   static constexpr const char* kSelect =
       "SELECT " FINDME_PHOTO_COLUMNS("p.") ", e.code, m.face_id, m.distance FROM matches AS m "
       "JOIN photos AS p ON p.id = m.photo_id JOIN events AS e ON e.id = m.event_id "
-      "WHERE m.user_id = ?1 AND m.hidden = 0 AND (?2 IS NULL OR m.event_id = ?2) "
+      "WHERE m.user_id = ?1 AND " FINDME_MATCH_VISIBLE("m.") " AND (?2 IS NULL OR m.event_id = ?2) "
       "ORDER BY m.distance, m.photo_id";
   return read([&](Connection& c) -> Result<std::vector<MatchedPhoto>> {
     Result<Statement> stmt = c.prepare(kSelect);
@@ -149,7 +154,7 @@ Result<std::vector<MatchedPhoto>> SqliteStore::list_user_matches(UserId user,
 Result<std::int64_t> SqliteStore::count_user_matches(UserId user, std::optional<EventId> event) {
   static constexpr const char* kCount =
       "SELECT count(*) FROM matches "
-      "WHERE user_id = ?1 AND hidden = 0 AND (?2 IS NULL OR event_id = ?2)";
+      "WHERE user_id = ?1 AND " FINDME_MATCH_VISIBLE("") " AND (?2 IS NULL OR event_id = ?2)";
   return read([&](Connection& c) -> Result<std::int64_t> {
     Result<Statement> stmt = c.prepare(kCount);
     if (!stmt) return stmt.error();

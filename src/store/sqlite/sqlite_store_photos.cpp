@@ -4,6 +4,7 @@
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
+#include "store/stored_enums.h"
 
 namespace findme::store::sqlite {
 namespace {
@@ -148,7 +149,8 @@ Result<bool> SqliteStore::can_view_photo(UserId user, PhotoId photo) {
   static constexpr const char* kSelect =
       "SELECT EXISTS (SELECT 1 FROM photos AS p JOIN events AS e ON e.id = p.event_id "
       "               WHERE p.id = ?2 AND e.organizer_id = ?1) "
-      "    OR EXISTS (SELECT 1 FROM matches WHERE user_id = ?1 AND photo_id = ?2 AND hidden = 0)";
+      "    OR EXISTS (SELECT 1 FROM matches WHERE user_id = ?1 AND photo_id = ?2 "
+      "               AND " FINDME_MATCH_VISIBLE("") ")";
   return read([&](Connection& c) -> Result<bool> {
     Result<Statement> stmt = c.prepare(kSelect);
     if (!stmt) return stmt.error();

@@ -152,6 +152,30 @@ Result<void> FailingStore::upsert_matches(std::span<const NewMatch> matches) {
   return call([&] { return inner_.upsert_matches(matches); });
 }
 
+Result<std::vector<MatchCandidate>> FailingStore::list_user_candidates(UserId user,
+                                                                       std::optional<EventId> event,
+                                                                       int limit) {
+  return call([&] { return inner_.list_user_candidates(user, event, limit); });
+}
+
+Result<std::int64_t> FailingStore::count_user_candidates(UserId user,
+                                                         std::optional<EventId> event) {
+  return call([&] { return inner_.count_user_candidates(user, event); });
+}
+
+Result<std::optional<Match>> FailingStore::find_user_face_match(UserId user, FaceId face) {
+  return call([&] { return inner_.find_user_face_match(user, face); });
+}
+
+Result<std::optional<MatchAnswer>> FailingStore::answer_match(UserId user, FaceId face,
+                                                              bool is_me) {
+  return call([&] { return inner_.answer_match(user, face, is_me); });
+}
+
+Result<std::optional<Face>> FailingStore::find_face(FaceId face) {
+  return call([&] { return inner_.find_face(face); });
+}
+
 Result<bool> FailingStore::hide_match(UserId user, PhotoId photo) {
   return call([&] { return inner_.hide_match(user, photo); });
 }
