@@ -1,5 +1,6 @@
 #include "face/dlib/face_landmarker.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -117,6 +118,83 @@ TEST_F(FaceLandmarkerTest, ChipIsUprightWhateverTheImageRotation) {
   EXPECT_GT(*std::max_element(chip.pixels.begin(), chip.pixels.end()) -
                 *std::min_element(chip.pixels.begin(), chip.pixels.end()),
             100);
+}
+
+// Chip from 5 points: synthetic image points made by a known similarity (rotated 25 degrees,
+// scaled 1.7, shifted) of where dlib's chip puts the five points.
+TEST(ChipFromFivePointsTest, RecoversTheSimilarityAndPutsThePointsWhereDlibsChipDoes) {
+  const std::vector<Point> chip{kChipLeftEye, kChipRightEye, kChipNoseTip, kChipMouthLeft,
+                                kChipMouthRight};
+  const double angle = 25 * 3.14159265358979 / 180;
+  const Similarity truth{1.7 * std::cos(angle), 1.7 * std::sin(angle), 210, 95};
+  std::vector<Point> in_image;
+  for (const Point& p : chip) in_image.push_back(truth.apply(p));
+  const Similarity found = chip_to_image(chip, in_image);
+  EXPECT_NEAR(found.a, truth.a, 1e-6);
+  EXPECT_NEAR(found.b, truth.b, 1e-6);
+  EXPECT_NEAR(found.tx, truth.tx, 1e-3);
+  EXPECT_NEAR(found.ty, truth.ty, 1e-3);
+
+  // A black image with a bright 5x5 dot at each image point: the chip shows each dot at its
+  // chip position (the bright centre of a 15x15 window around it lies within 1 px: the dots are
+  // drawn at whole pixels).
+  image::RgbImage image{600, 500, {}};
+  image.pixels.assign(image.byte_size(), 0);
+  for (const Point& p : in_image) {
+    for (int dy = -2; dy <= 2; ++dy) {
+      for (int dx = -2; dx <= 2; ++dx) {
+        const auto at = 3 * static_cast<std::size_t>((std::lround(p.y) + dy) * image.width +
+                                                     std::lround(p.x) + dx);
+        image.pixels[at] = image.pixels[at + 1] = image.pixels[at + 2] = 255;
+      }
+    }
+  }
+  const image::RgbImage out = extract_face_chip(image, in_image, chip);
+  ASSERT_EQ(out.width, kChipSize);
+  ASSERT_EQ(out.height, kChipSize);
+  for (const Point& p : chip) {
+    double sum = 0, x_sum = 0, y_sum = 0;  // brightness-weighted centre of a 15x15 window
+    for (int y = static_cast<int>(p.y) - 7; y <= static_cast<int>(p.y) + 7; ++y) {
+      for (int x = static_cast<int>(p.x) - 7; x <= static_cast<int>(p.x) + 7; ++x) {
+        const double v = out.pixels[3 * static_cast<std::size_t>(y * out.width + x)];
+        sum += v;
+        x_sum += v * x;
+        y_sum += v * y;
+      }
+    }
+    ASSERT_GT(sum, 0);
+    EXPECT_LT(std::hypot(x_sum / sum - p.x, y_sum / sum - p.y), 1.0) << p.x << "," << p.y;
+  }
+}
+
+TEST(ChipFromFivePointsTest, FivePointsOfSixtyEightAreTheEyeMeansNoseTipAndMouthCorners) {
+  std::vector<Point> landmarks(kLandmarkCount);
+  for (std::size_t i = 0; i < landmarks.size(); ++i) {
+    landmarks[i] = Point{static_cast<float>(i), static_cast<float>(2 * i)};
+  }
+  const std::vector<Point> five = five_points(landmarks);
+  ASSERT_EQ(five.size(), 5u);
+  EXPECT_FLOAT_EQ(five[0].x, 38.5f);  // mean of 36..41
+  EXPECT_FLOAT_EQ(five[1].y, 89.0f);  // 2 x mean of 42..47
+  EXPECT_FLOAT_EQ(five[2].x, 30.0f);
+  EXPECT_FLOAT_EQ(five[3].x, 48.0f);
+  EXPECT_FLOAT_EQ(five[4].x, 54.0f);
+}
+
+// On a real face, the 5-point chip of dlib's own 68 points is close to its 68-point chip (the
+// chip constants are dlib's mean face's): mean absolute pixel difference under 12 of 255.
+TEST_F(FaceLandmarkerTest, FivePointChipIsCloseToTheSixtyEightPointChip) {
+  const std::vector<Point> points = landmarker_->locate(photo_, face_);
+  const image::RgbImage full = extract_face_chip(photo_, points);
+  const std::vector<Point> chip{kChipLeftEye, kChipRightEye, kChipNoseTip, kChipMouthLeft,
+                                kChipMouthRight};
+  const image::RgbImage five = extract_face_chip(photo_, five_points(points), chip);
+  ASSERT_EQ(full.pixels.size(), five.pixels.size());
+  double diff = 0;
+  for (std::size_t i = 0; i < full.pixels.size(); ++i) {
+    diff += std::abs(int{full.pixels[i]} - int{five.pixels[i]});
+  }
+  EXPECT_LT(diff / static_cast<double>(full.pixels.size()), 12.0);
 }
 
 }  // namespace
