@@ -8,6 +8,7 @@ Api::Api(ApiContext context) : context_(std::move(context)) {
   add_account_routes(router_, context_);
   add_event_routes(router_, context_);
   add_attendee_routes(router_, context_);
+  add_candidate_routes(router_, context_);
   add_archive_routes(router_, context_);
   add_operation_routes(router_, context_);
 }

@@ -143,6 +143,7 @@ json stats_json(const EventStats& s) {
           {"attendees", s.attendees},
           {"matched_attendees", s.matched_attendees},
           {"matches", s.matches},
+          {"candidates", s.candidates},
           {"queue_depth", s.queue_depth}};
 }
 

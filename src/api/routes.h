@@ -9,6 +9,7 @@ namespace findme::api {
 void add_account_routes(Router& router, const ApiContext& context);
 void add_event_routes(Router& router, const ApiContext& context);
 void add_attendee_routes(Router& router, const ApiContext& context);
+void add_candidate_routes(Router& router, const ApiContext& context);
 void add_archive_routes(Router& router, const ApiContext& context);
 void add_operation_routes(Router& router, const ApiContext& context);
 

@@ -110,7 +110,9 @@ Response my_photos(const ApiContext& c, const Request& req) {
                         {"width", m.photo.width},
                         {"height", m.photo.height}});
     }
-    return Response::json(200, {{"photos", photos}, {"pending_jobs", mine.pending_jobs}});
+    return Response::json(
+        200,
+        {{"photos", photos}, {"pending_jobs", mine.pending_jobs}, {"candidates", mine.candidates}});
   });
 }
 

@@ -95,4 +95,18 @@ Result<Job> Attendees::failed_selfie_job(const User& user, EventId scope, const 
   return std::move(**failed);
 }
 
+Result<Match> Attendees::answer(const User& user, FaceId face, bool is_me) {
+  Result<std::optional<store::MatchAnswer>> answered = store_.answer_match(user.id, face, is_me);
+  if (!answered) {
+    return answered.error();
+  }
+  if (!*answered) {
+    return make_error(Errc::not_found, "There is no such face to answer about.");
+  }
+  if ((*answered)->query && wake_workers_) {
+    wake_workers_();
+  }
+  return (*answered)->match;
+}
+
 }  // namespace findme::domain

@@ -46,6 +46,13 @@ class Attendees {
   Result<Job> upload_selfie(const User& user, std::string_view code,
                             std::span<const std::byte> selfie);
 
+  // The answer to "Is this you?" about `face` (Store::answer_match): yes confirms the match (the
+  // photo joins my-photos) and queues matching with the face as an extra query of the user in
+  // that event; no rejects it for good. Answering again the same way changes nothing.
+  // Errc::not_found when the user has no maybe or answered match on that face (organizers have
+  // none), so nobody learns whether a face id exists (decision 11).
+  Result<Match> answer(const User& user, FaceId face, bool is_me);
+
  private:
   Result<Job> store_selfie(const User& user, EventId scope, std::span<const std::byte> selfie);
   Result<Job> failed_selfie_job(const User& user, EventId scope, const Error& error);

@@ -4,31 +4,40 @@ namespace findme::domain {
 
 Gallery::Gallery(store::Store& store, float threshold) : store_(store), threshold_(threshold) {}
 
-Result<MyPhotos> Gallery::my_photos(const User& user, std::optional<std::string_view> event_code) {
+Result<Gallery::Scope> Gallery::scope_of(const User& user,
+                                         std::optional<std::string_view> event_code) {
   if (user.role != Role::attendee) {
     return make_error(Errc::forbidden, "My photos is for attendees; sign in as an attendee.");
   }
-  std::optional<EventId> scope;
-  bool joined = true;
-  if (event_code) {
-    Result<std::optional<Event>> event = store_.find_event_by_code(*event_code);
-    if (!event) {
-      return event.error();
-    }
-    if (!*event) {
-      return make_error(Errc::invalid_event_code,
-                        "No event has this code. Check the code you were given and try again.");
-    }
-    scope = (*event)->id;
-    Result<bool> member = store_.is_member(user.id, (*event)->id);
-    if (!member) {
-      return member.error();
-    }
-    joined = *member;
+  Scope scope;
+  if (!event_code) {
+    return scope;
+  }
+  Result<std::optional<Event>> event = store_.find_event_by_code(*event_code);
+  if (!event) {
+    return event.error();
+  }
+  if (!*event) {
+    return make_error(Errc::invalid_event_code,
+                      "No event has this code. Check the code you were given and try again.");
+  }
+  scope.event = (*event)->id;
+  Result<bool> member = store_.is_member(user.id, (*event)->id);
+  if (!member) {
+    return member.error();
+  }
+  scope.joined = *member;
+  return scope;
+}
+
+Result<MyPhotos> Gallery::my_photos(const User& user, std::optional<std::string_view> event_code) {
+  Result<Scope> scope = scope_of(user, event_code);
+  if (!scope) {
+    return scope.error();
   }
   MyPhotos result;
-  if (joined) {
-    Result<std::vector<MatchedPhoto>> matches = store_.list_user_matches(user.id, scope);
+  if (scope->joined) {
+    Result<std::vector<MatchedPhoto>> matches = store_.list_user_matches(user.id, scope->event);
     if (!matches) {
       return matches.error();
     }
@@ -39,12 +48,40 @@ Result<MyPhotos> Gallery::my_photos(const User& user, std::optional<std::string_
       result.photos.push_back(
           {std::move(m.photo), std::move(m.event_code), similarity(m.distance, threshold_)});
     }
+    Result<std::int64_t> candidates = store_.count_user_candidates(user.id, scope->event);
+    if (!candidates) {
+      return candidates.error();
+    }
+    result.candidates = *candidates;
   }
   Result<std::int64_t> pending = store_.count_pending_jobs(user.id);
   if (!pending) {
     return pending.error();
   }
   result.pending_jobs = *pending;
+  return result;
+}
+
+Result<std::vector<MyCandidate>> Gallery::my_candidates(
+    const User& user, std::optional<std::string_view> event_code) {
+  Result<Scope> scope = scope_of(user, event_code);
+  if (!scope) {
+    return scope.error();
+  }
+  std::vector<MyCandidate> result;
+  if (!scope->joined) {
+    return result;
+  }
+  Result<std::vector<MatchCandidate>> listed =
+      store_.list_user_candidates(user.id, scope->event, kMaxCandidatesPerCall);
+  if (!listed) {
+    return listed.error();
+  }
+  result.reserve(listed->size());
+  for (MatchCandidate& c : *listed) {
+    result.push_back(
+        {c.face_id, c.photo_id, std::move(c.event_code), similarity(c.distance, threshold_)});
+  }
   return result;
 }
 

@@ -24,7 +24,19 @@ struct MyPhoto {
 struct MyPhotos {
   std::vector<MyPhoto> photos;    // best first (highest similarity), ties by photo id
   std::int64_t pending_jobs = 0;  // the user's queued or running jobs
+  std::int64_t candidates = 0;    // "Is this you?" faces waiting for an answer (same scope)
 };
+
+// A face the attendee is asked about ("Is this you?"): a maybe match not answered yet.
+struct MyCandidate {
+  FaceId face_id;
+  PhotoId photo_id;
+  std::string event_code;
+  float similarity = 0.0f;  // in [0, 1]; see similarity()
+};
+
+// At most this many candidates per call: a short list to answer, the next ones come after.
+inline constexpr int kMaxCandidatesPerCall = 20;
 
 // Thread-safe (holds only references). `store` must outlive it. `threshold` must be the one the
 // jobs match with (MATCH_THRESHOLD), so that similarity 0.5 is the matching boundary.
@@ -38,6 +50,11 @@ class Gallery {
   // (my-photos is an attendee feature).
   Result<MyPhotos> my_photos(const User& user, std::optional<std::string_view> event_code);
 
+  // The user's candidates, best first, at most kMaxCandidatesPerCall; scope and errors as
+  // my_photos().
+  Result<std::vector<MyCandidate>> my_candidates(const User& user,
+                                                 std::optional<std::string_view> event_code);
+
   // "This isn't me": the match stays hidden for good, also after re-indexing. Errc::not_found
   // when the user has no match on that photo (or the photo does not exist).
   Result<void> hide(UserId user, PhotoId photo);
@@ -47,6 +64,13 @@ class Gallery {
   Result<Job> job_view(UserId user, JobId job);
 
  private:
+  // The event `event_code` names (nullopt: every event) and whether the user joined it.
+  struct Scope {
+    std::optional<EventId> event;
+    bool joined = true;
+  };
+  Result<Scope> scope_of(const User& user, std::optional<std::string_view> event_code);
+
   store::Store& store_;
   float threshold_;
 };

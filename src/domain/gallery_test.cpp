@@ -14,11 +14,12 @@ class GalleryTest : public ::testing::Test {
   GalleryTest() { ada_ = *must(world_.store.find_user(world_.add_attendee("ada"))); }
 
   // A photo with one face, matched to `user` at `distance` as a job would.
-  PhotoId matched_photo(UserId user, float distance, std::optional<EventId> event = {}) {
+  PhotoId matched_photo(UserId user, float distance, std::optional<EventId> event = {},
+                        MatchBand band = MatchBand::sure) {
     PhotoId photo = world_.add_photo(testing::fake_image("p"), event).photo.id;
     std::vector<Face> faces = must(world_.store.save_photo_index(
         photo, {.width = 640, .height = 480, .faces = {{.box = {1, 2, 30, 30}}}}));
-    const NewMatch match{user, photo, faces[0].id, distance};
+    const NewMatch match{user, photo, faces[0].id, distance, band};
     must(world_.store.upsert_matches(std::span(&match, 1)));
     return photo;
   }
@@ -120,6 +121,44 @@ TEST_F(GalleryTest, JobsAreVisibleToTheirOwnerOnly) {
   EXPECT_EQ(other.error().code, Errc::not_found);
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, Errc::not_found);
+}
+
+TEST_F(GalleryTest, MaybeMatchesAreCandidatesNotPhotos) {
+  PhotoId shown = matched_photo(ada_.id, 0.3f);
+  PhotoId asked = matched_photo(ada_.id, 0.65f, std::nullopt, MatchBand::maybe);
+  PhotoId closer = matched_photo(ada_.id, 0.62f, std::nullopt, MatchBand::maybe);
+
+  MyPhotos mine = must(gallery_.my_photos(ada_, std::nullopt));
+  ASSERT_EQ(mine.photos.size(), 1u);
+  EXPECT_EQ(mine.photos[0].photo.id, shown);
+  EXPECT_EQ(mine.candidates, 2);
+
+  std::vector<MyCandidate> candidates = must(gallery_.my_candidates(ada_, "harbrx"));
+  ASSERT_EQ(candidates.size(), 2u);
+  EXPECT_EQ(candidates[0].photo_id, closer);
+  EXPECT_EQ(candidates[1].photo_id, asked);
+  EXPECT_EQ(candidates[0].event_code, "HARBRX");
+  EXPECT_FLOAT_EQ(candidates[1].similarity, 0.4583333f);  // beyond the threshold: below 0.5
+}
+
+TEST_F(GalleryTest, CandidatesAreForAttendeesOfJoinedEventsAndLimited) {
+  for (int i = 0; i < kMaxCandidatesPerCall + 3; ++i) {
+    matched_photo(ada_.id, 0.61f + static_cast<float>(i) / 1000.0f, std::nullopt, MatchBand::maybe);
+  }
+  EXPECT_EQ(must(gallery_.my_candidates(ada_, std::nullopt)).size(),
+            static_cast<std::size_t>(kMaxCandidatesPerCall));
+  EXPECT_EQ(must(gallery_.my_photos(ada_, std::nullopt)).candidates, kMaxCandidatesPerCall + 3);
+
+  Event other = *must(world_.store.create_event(
+      {.organizer_id = world_.organizer.id, .code = "OTHERX", .name = "Other"}));
+  EXPECT_TRUE(must(gallery_.my_candidates(ada_, "OTHERX")).empty());  // not joined
+  Result<std::vector<MyCandidate>> unknown = gallery_.my_candidates(ada_, "NOPE42");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::invalid_event_code);
+  Result<std::vector<MyCandidate>> organizer =
+      gallery_.my_candidates(world_.organizer, std::nullopt);
+  ASSERT_FALSE(organizer);
+  EXPECT_EQ(organizer.error().code, Errc::forbidden);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "domain/photos.h"
 
+#include <cmath>
+
 namespace findme::domain {
 namespace {
 
@@ -115,6 +117,36 @@ Result<PhotoFile> Photos::file(const User& user, PhotoId id, PhotoVariant varian
       .content_type = original ? (*photo)->content_type : std::string("image/jpeg"),
       .etag = "\"" + key.substr(key.rfind('/') + 1) + "\"",
   };
+}
+
+image::PixelRect enlarged(const BoundingBox& box, double margin) {
+  const int dx = static_cast<int>(std::lround(box.width * margin));
+  const int dy = static_cast<int>(std::lround(box.height * margin));
+  return {box.x - dx, box.y - dy, box.width + 2 * dx, box.height + 2 * dy};
+}
+
+Result<std::string> Photos::face_crop(const User& user, FaceId id) {
+  auto face_not_found = [] {
+    return make_error(Errc::not_found, "no such face, or you may not see it");
+  };
+  Result<std::optional<Face>> face = store_.find_face(id);
+  if (!face) return face.error();
+  if (!*face) return face_not_found();
+  Result<std::optional<Match>> match = store_.find_user_face_match(user.id, id);
+  if (!match) return match.error();
+  Result<std::optional<Photo>> photo = store_.find_photo((*face)->photo_id);
+  if (!photo) return photo.error();
+  if (!*photo) return face_not_found();
+  if (!*match) {
+    Result<std::optional<Event>> event = store_.find_event((*photo)->event_id);
+    if (!event) return event.error();
+    if (!*event || (*event)->organizer_id != user.id) return face_not_found();
+  }
+  Result<std::string> bytes = files_.read((*photo)->storage_key);
+  if (!bytes) return bytes.error();
+  return decoder_.crop_jpeg(std::as_bytes(std::span(*bytes)),
+                            enlarged((*face)->box, kFaceCropMargin), kFaceCropLongSide,
+                            {.max_pixels = limits_.max_image_pixels});
 }
 
 }  // namespace findme::domain

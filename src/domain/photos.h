@@ -70,6 +70,12 @@ class Photos {
   // Errc::not_found otherwise, and when a thumbnail is not made yet.
   Result<PhotoFile> file(const User& user, PhotoId photo, PhotoVariant variant);
 
+  // A JPEG of one face only ("Is this you?"): the face box enlarged by kFaceCropMargin on each
+  // side, cut from the original, longer side at most kFaceCropLongSide. For the user with a
+  // match on that face (in any band or state) and for the organizer of its event; Errc::not_found
+  // for anyone else and for an unknown face (decision 11). Decodes the photo: blocking pool.
+  Result<std::string> face_crop(const User& user, FaceId face);
+
  private:
   Result<store::PhotoAndJob> store_one(const Event& event, const User& user,
                                        const UploadedFile& file);
@@ -81,6 +87,14 @@ class Photos {
   UploadLimits limits_;
   std::function<void()> wake_workers_;
 };
+
+// The face crop's margin as a fraction of the face box's side, and its size: enough context to
+// recognise oneself (hair, glasses), too little to show who stands beside.
+inline constexpr double kFaceCropMargin = 0.25;
+inline constexpr int kFaceCropLongSide = 160;
+
+// The face box enlarged by `margin` of its width and height on each side (not clamped).
+image::PixelRect enlarged(const BoundingBox& box, double margin);
 
 // The file extension the file store uses for a format.
 std::string_view extension_of(image::ImageFormat format);

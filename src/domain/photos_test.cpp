@@ -132,5 +132,98 @@ TEST_F(PhotosTest, SelfieUploadNeedsMembershipOfTheNamedEvent) {
   EXPECT_EQ(by_organizer.error().code, Errc::forbidden);
 }
 
+// A 400 x 300 photo with a face at (100, 80, 40 x 40) matched to `user` in `band`.
+struct FaceOnPhoto {
+  PhotoId photo;
+  FaceId face;
+};
+FaceOnPhoto maybe_match(JobWorld& world, UserId user, MatchBand band = MatchBand::maybe) {
+  const PhotoId photo = world.add_photo(fake_image("crowd", 400, 300)).photo.id;
+  std::vector<Face> faces = must(world.store.save_photo_index(
+      photo, {.width = 400, .height = 300, .faces = {{.box = {100, 80, 40, 40}}}}));
+  const NewMatch match{user, photo, faces[0].id, 0.58f, band};
+  must(world.store.upsert_matches(std::span(&match, 1)));
+  return {photo, faces[0].id};
+}
+
+TEST_F(PhotosTest, FaceCropIsTheEnlargedBoxForTheMatchedAttendeeAndTheOrganizerOnly) {
+  const User ada = *must(world_.store.find_user(world_.add_attendee("ada")));
+  const User bob = *must(world_.store.find_user(world_.add_attendee("bob")));
+  const FaceOnPhoto f = maybe_match(world_, ada.id);
+
+  // 25 % of 40 px on each side: (90, 70) 60 x 60.
+  Result<std::string> mine = photos_.face_crop(ada, f.face);
+  ASSERT_TRUE(mine) << mine.error().message;
+  EXPECT_EQ(*mine, "CROP:crowd:90,70,60x60:160");
+  EXPECT_TRUE(photos_.face_crop(world_.organizer, f.face));
+
+  Result<std::string> theirs = photos_.face_crop(bob, f.face);
+  ASSERT_FALSE(theirs);
+  EXPECT_EQ(theirs.error().code, Errc::not_found);
+  Result<std::string> unknown = photos_.face_crop(ada, FaceId{987654});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+  // Another event's organizer is anyone else.
+  User other = must(world_.store.create_user(
+      {.email = "o2@example.org", .name = "O2", .role = Role::organizer, .password_hash = "x"}));
+  EXPECT_FALSE(photos_.face_crop(other, f.face));
+  // The maybe match shows the face, never the photo.
+  EXPECT_FALSE(photos_.file(ada, f.photo, PhotoVariant::original));
+}
+
+TEST_F(PhotosTest, EnlargedBoxKeepsItsCentre) {
+  const image::PixelRect r = enlarged({.x = 10, .y = 20, .width = 100, .height = 80}, 0.25);
+  EXPECT_EQ(r.x, -15);
+  EXPECT_EQ(r.y, 0);
+  EXPECT_EQ(r.width, 150);
+  EXPECT_EQ(r.height, 120);
+}
+
+TEST_F(PhotosTest, AnsweringYesShowsThePhotoAndQueuesTheFaceAsAQuery) {
+  const User ada = *must(world_.store.find_user(world_.add_attendee("ada")));
+  const FaceOnPhoto f = maybe_match(world_, ada.id);
+  const int wakes_before = wakes_;
+
+  Result<Match> yes = attendees_.answer(ada, f.face, true);
+  ASSERT_TRUE(yes) << yes.error().message;
+  EXPECT_EQ(yes->state, MatchState::confirmed);
+  EXPECT_EQ(yes->photo_id, f.photo);
+  EXPECT_EQ(wakes_, wakes_before + 1);
+  EXPECT_TRUE(photos_.file(ada, f.photo, PhotoVariant::original));
+  std::vector<Selfie> selfies = must(world_.store.list_user_selfies(ada.id));
+  ASSERT_EQ(selfies.size(), 1u);
+  EXPECT_TRUE(selfies[0].storage_key.empty());
+  EXPECT_EQ(selfies[0].event_id, world_.event.id);
+
+  Result<Match> again = attendees_.answer(ada, f.face, true);  // idempotent
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->state, MatchState::confirmed);
+  EXPECT_EQ(wakes_, wakes_before + 1);
+  EXPECT_EQ(must(world_.store.list_user_selfies(ada.id)).size(), 1u);
+}
+
+TEST_F(PhotosTest, AnsweringNoRejectsAndOthersCannotAnswer) {
+  const User ada = *must(world_.store.find_user(world_.add_attendee("ada")));
+  const User bob = *must(world_.store.find_user(world_.add_attendee("bob")));
+  const FaceOnPhoto f = maybe_match(world_, ada.id);
+  const FaceOnPhoto sure = maybe_match(world_, ada.id, MatchBand::sure);
+
+  Result<Match> bobs = attendees_.answer(bob, f.face, true);
+  ASSERT_FALSE(bobs);
+  EXPECT_EQ(bobs.error().code, Errc::not_found);
+  Result<Match> organizers = attendees_.answer(world_.organizer, f.face, true);
+  ASSERT_FALSE(organizers);
+  EXPECT_EQ(organizers.error().code, Errc::not_found);
+  Result<Match> not_asked = attendees_.answer(ada, sure.face, false);
+  ASSERT_FALSE(not_asked);
+  EXPECT_EQ(not_asked.error().code, Errc::not_found);
+
+  Result<Match> no = attendees_.answer(ada, f.face, false);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->state, MatchState::rejected);
+  EXPECT_FALSE(photos_.file(ada, f.photo, PhotoVariant::original));
+  EXPECT_TRUE(must(world_.store.list_user_selfies(ada.id)).empty());
+}
+
 }  // namespace
 }  // namespace findme::domain

@@ -33,6 +33,14 @@ struct DecodeOptions {
   int max_long_side = 0;
 };
 
+// A rectangle in pixels of the upright full-size image (as ImageInfo's width and height).
+struct PixelRect {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+};
+
 struct DecodedImage {
   RgbImage image;      // oriented upright and shrunk per DecodeOptions
   ImageInfo original;  // the upright size of the full image
@@ -57,6 +65,12 @@ class ImageDecoder {
   // An upright JPEG whose longer side is at most `long_side` pixels. Errors as decode().
   virtual Result<std::string> thumbnail_jpeg(std::span<const std::byte> bytes, int long_side,
                                              const DecodeOptions& options) const = 0;
+
+  // An upright JPEG of `region` (the part inside the image) whose longer side is at most
+  // `long_side` pixels; a smaller region is not enlarged. Errors as decode(), and
+  // Errc::invalid_request when long_side <= 0 or the region has no pixel inside the image.
+  virtual Result<std::string> crop_jpeg(std::span<const std::byte> bytes, const PixelRect& region,
+                                        int long_side, const DecodeOptions& options) const = 0;
 };
 
 }  // namespace findme::image

@@ -67,6 +67,25 @@ class FakeImageDecoder final : public image::ImageDecoder {
     return "THUMB:" + parsed->tag + ":" + std::to_string(long_side);
   }
 
+  // "CROP:<tag>:<x>,<y>,<width>x<height>:<long_side>", the region clamped to the image.
+  Result<std::string> crop_jpeg(std::span<const std::byte> bytes, const image::PixelRect& region,
+                                int long_side, const image::DecodeOptions& options) const override {
+    Result<Parsed> parsed = parse(bytes, options);
+    if (!parsed) {
+      return parsed.error();
+    }
+    const int x0 = std::clamp(region.x, 0, parsed->width);
+    const int y0 = std::clamp(region.y, 0, parsed->height);
+    const int x1 = std::clamp(region.x + region.width, 0, parsed->width);
+    const int y1 = std::clamp(region.y + region.height, 0, parsed->height);
+    if (long_side <= 0 || x1 <= x0 || y1 <= y0) {
+      return make_error(Errc::invalid_request, "the crop region is outside the image");
+    }
+    return "CROP:" + parsed->tag + ":" + std::to_string(x0) + "," + std::to_string(y0) + "," +
+           std::to_string(x1 - x0) + "x" + std::to_string(y1 - y0) + ":" +
+           std::to_string(long_side);
+  }
+
  private:
   struct Parsed {
     std::string tag;

@@ -1,6 +1,8 @@
 #include "image/vips/vips_image_decoder.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -230,6 +232,30 @@ Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& he
   return step([&](VipsImage** out) { return vips_resize(image->get(), out, scale, nullptr); });
 }
 
+// The region's part inside a width x height image (empty when none).
+PixelRect intersect(const PixelRect& r, int width, int height) {
+  const int x0 = std::clamp(r.x, 0, width);
+  const int y0 = std::clamp(r.y, 0, height);
+  const int x1 = static_cast<int>(
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(r.x) + std::max(r.width, 0), 0, width));
+  const int y1 = static_cast<int>(
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(r.y) + std::max(r.height, 0), 0, height));
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// strip drops EXIF (GPS, camera serials), XMP, IPTC and ICC: the pixels are already upright and
+// are treated as sRGB (an embedded profile is not applied, see to_srgb8).
+Result<std::string> save_jpeg(VipsImage* image) {
+  void* buffer = nullptr;
+  std::size_t size = 0;
+  if (vips_jpegsave_buffer(image, &buffer, &size, "Q", VipsImageDecoder::kThumbnailQuality, "strip",
+                           TRUE, "optimize_coding", TRUE, nullptr) != 0) {
+    return fail(Errc::invalid_image, kCorrupt);
+  }
+  const GBuffer owned(buffer);
+  return std::string(static_cast<const char*>(owned.get()), size);
+}
+
 }  // namespace
 
 VipsImageDecoder::VipsImageDecoder() : started_(start_vips().has_value()) {}
@@ -290,16 +316,63 @@ Result<std::string> VipsImageDecoder::thumbnail_jpeg(std::span<const std::byte> 
   if (!image) {
     return image.error();
   }
-  void* buffer = nullptr;
-  std::size_t size = 0;
-  // strip drops EXIF (GPS, camera serials), XMP, IPTC and ICC: the pixels are already upright and
-  // are treated as sRGB (an embedded profile is not applied, see to_srgb8).
-  if (vips_jpegsave_buffer(image->get(), &buffer, &size, "Q", kThumbnailQuality, "strip", TRUE,
-                           "optimize_coding", TRUE, nullptr) != 0) {
-    return fail(Errc::invalid_image, kCorrupt);
+  return save_jpeg(image->get());
+}
+
+Result<std::string> VipsImageDecoder::crop_jpeg(std::span<const std::byte> bytes,
+                                                const PixelRect& region, int long_side,
+                                                const DecodeOptions& options) const {
+  if (long_side <= 0) {
+    return make_error(Errc::invalid_request, "the crop size must be positive");
   }
-  const GBuffer owned(buffer);
-  return std::string(static_cast<const char*>(owned.get()), size);
+  if (!started_) {
+    return make_error(Errc::internal, std::string(kNotStarted));
+  }
+  Result<Header> header = read_header(bytes, options);
+  if (!header) {
+    return header.error();
+  }
+  const PixelRect inside = intersect(region, header->width, header->height);
+  if (inside.width <= 0 || inside.height <= 0) {
+    return make_error(Errc::invalid_request, "the crop region is outside the image");
+  }
+  // Shrink on load by as much as the region may shrink, so a small face of a large photo never
+  // decodes the photo at full size; then cut the region out of the shrunk image.
+  const int region_long = std::max(inside.width, inside.height);
+  const int full_long = long_side_of(*header);
+  const int load_long = region_long > long_side
+                            ? std::max(1, static_cast<int>(static_cast<std::int64_t>(full_long) *
+                                                           long_side / region_long))
+                            : 0;
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, load_long);
+  if (!image) {
+    return image.error();
+  }
+  const double scale = static_cast<double>(std::max(vips_image_get_width(image->get()),
+                                                    vips_image_get_height(image->get()))) /
+                       full_long;
+  const PixelRect cut =
+      intersect({static_cast<int>(std::floor(inside.x * scale)),
+                 static_cast<int>(std::floor(inside.y * scale)),
+                 std::max(1, static_cast<int>(std::lround(inside.width * scale))),
+                 std::max(1, static_cast<int>(std::lround(inside.height * scale)))},
+                vips_image_get_width(image->get()), vips_image_get_height(image->get()));
+  Result<ImagePtr> cropped = step([&](VipsImage** out) {
+    return vips_extract_area(image->get(), out, cut.x, cut.y, cut.width, cut.height, nullptr);
+  });
+  if (!cropped) {
+    return cropped.error();
+  }
+  const int cut_long = std::max(cut.width, cut.height);
+  if (cut_long > long_side) {
+    const double rest = static_cast<double>(long_side) / cut_long;
+    cropped =
+        step([&](VipsImage** out) { return vips_resize(cropped->get(), out, rest, nullptr); });
+    if (!cropped) {
+      return cropped.error();
+    }
+  }
+  return save_jpeg(cropped->get());
 }
 
 }  // namespace findme::image::vips

@@ -12,13 +12,14 @@ namespace findme::image::vips {
 // Thread-safe: one instance serves every thread (libvips pipelines are per call; the instance
 // holds no mutable state). Any number of instances may exist; they share the libvips runtime.
 //
-// Outcomes, for probe(), decode() and thumbnail_jpeg():
+// Outcomes, for probe(), decode(), thumbnail_jpeg() and crop_jpeg():
 //   - Errc::unsupported_media_type: empty input, or bytes that are not JPEG, PNG, WebP or (when
 //     libheif is present) HEIC/AVIF, whatever the file was called. GIF, TIFF, PDF, SVG are here.
 //   - Errc::invalid_image: a recognised format whose header or pixel data is truncated or
 //     corrupt, or whose width x height exceeds DecodeOptions::max_pixels (checked from the header,
 //     before any pixel is decoded).
-//   - Errc::invalid_request: max_long_side < 0, max_pixels <= 0 or long_side <= 0.
+//   - Errc::invalid_request: max_long_side < 0, max_pixels <= 0 or long_side <= 0, or a crop
+//     region with no pixel inside the image.
 //   - Errc::internal: libvips could not start.
 // Messages are for the client; libvips' own error text is discarded, never returned.
 class VipsImageDecoder final : public ImageDecoder {
@@ -37,6 +38,8 @@ class VipsImageDecoder final : public ImageDecoder {
                               const DecodeOptions& options) const override;
   Result<std::string> thumbnail_jpeg(std::span<const std::byte> bytes, int long_side,
                                      const DecodeOptions& options) const override;
+  Result<std::string> crop_jpeg(std::span<const std::byte> bytes, const PixelRect& region,
+                                int long_side, const DecodeOptions& options) const override;
 
   // JPEG quality of thumbnail_jpeg(): libvips' scale, 80 is visually clean at a third of q95's
   // size.

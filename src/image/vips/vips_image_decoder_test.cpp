@@ -256,6 +256,63 @@ TEST_F(VipsImageDecoderTest, ThumbnailIsAnUprightJpegWithoutMetadata) {
   EXPECT_TRUE(is_red(pixel(decoded->image, 2, decoded->image.height - 3)));  // orientation 8
 }
 
+TEST_F(VipsImageDecoderTest, CropIsTheRegionOnlyAndNeverEnlarged) {
+  const std::string photo = encode(marked_rgb(256, 128).get(), ".jpg[Q=95]");
+  Result<std::string> crop = decoder_.crop_jpeg(as_bytes(photo), {0, 0, 32, 24}, 160, {});
+  ASSERT_TRUE(crop) << crop.error().message;
+  Result<DecodedImage> decoded = decode(*crop);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->image.width, 32);
+  EXPECT_EQ(decoded->image.height, 24);
+  EXPECT_TRUE(is_red(pixel(decoded->image, 2, 2)));
+  EXPECT_TRUE(is_white(pixel(decoded->image, 30, 22)));
+}
+
+TEST_F(VipsImageDecoderTest, CropOfALargePhotoIsScaledToTheLongSide) {
+  const std::string photo = encode(marked_rgb(2400, 1600).get(), ".jpg[Q=95]");
+  Result<std::string> crop = decoder_.crop_jpeg(as_bytes(photo), {0, 0, 400, 200}, 100, {});
+  ASSERT_TRUE(crop) << crop.error().message;
+  Result<DecodedImage> decoded = decode(*crop);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->image.width, 100);
+  EXPECT_NEAR(decoded->image.height, 50, 1);
+  EXPECT_TRUE(is_red(pixel(decoded->image, 1, 1)));  // the 16 px mark is 4 px here
+  EXPECT_TRUE(is_white(pixel(decoded->image, 60, 30)));
+}
+
+TEST_F(VipsImageDecoderTest, CropRegionIsInUprightPixelsAndClampedToTheImage) {
+  // Orientation 8 puts the stored top-left mark at the upright bottom-left (128 x 256).
+  const std::string rotated = jpeg_with_orientation(marked_rgb(256, 128).get(), 8);
+  Result<std::string> crop =
+      decoder_.crop_jpeg(as_bytes(rotated), {-10, 256 - 20, 30, 40}, 160, {});
+  ASSERT_TRUE(crop) << crop.error().message;
+  Result<DecodedImage> decoded = decode(*crop);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->image.width, 20);
+  EXPECT_EQ(decoded->image.height, 20);
+  EXPECT_TRUE(is_red(pixel(decoded->image, 2, 17)));
+}
+
+TEST_F(VipsImageDecoderTest, CropOutsideTheImageOrOfNothingIsRefused) {
+  const std::string photo = encode(marked_rgb(64, 64).get(), ".jpg[Q=95]");
+  Result<std::string> outside = decoder_.crop_jpeg(as_bytes(photo), {64, 0, 10, 10}, 160, {});
+  ASSERT_FALSE(outside);
+  EXPECT_EQ(outside.error().code, Errc::invalid_request);
+  Result<std::string> empty = decoder_.crop_jpeg(as_bytes(photo), {0, 0, 0, 10}, 160, {});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, Errc::invalid_request);
+  Result<std::string> no_size = decoder_.crop_jpeg(as_bytes(photo), {0, 0, 10, 10}, 0, {});
+  ASSERT_FALSE(no_size);
+  EXPECT_EQ(no_size.error().code, Errc::invalid_request);
+  Result<std::string> not_image = decoder_.crop_jpeg(as_bytes("nope"), {0, 0, 10, 10}, 160, {});
+  ASSERT_FALSE(not_image);
+  EXPECT_EQ(not_image.error().code, Errc::unsupported_media_type);
+  Result<std::string> truncated =
+      decoder_.crop_jpeg(as_bytes(photo.substr(0, photo.size() / 2)), {0, 0, 10, 10}, 160, {});
+  ASSERT_FALSE(truncated);
+  EXPECT_EQ(truncated.error().code, Errc::invalid_image);
+}
+
 TEST_F(VipsImageDecoderTest, ConcurrentDecodesGiveIdenticalPixels) {
   const std::string bytes = read_file(kSample1);
   Result<DecodedImage> reference = decode(bytes, {.max_long_side = 960});
