@@ -3,6 +3,7 @@
 #include <future>
 #include <utility>
 
+#include "face/model/landmark_net.h"
 #include "face/model/opencv_face_embedder.h"
 
 namespace findme::face::local {
@@ -25,11 +26,34 @@ QualityThresholds default_quality(Detector detector) {
   return thresholds;
 }
 
+std::optional<Landmarks> parse_landmarks(std::string_view name) {
+  if (name == "net68") {
+    return Landmarks::net68;
+  }
+  if (name == "dlib68") {
+    return Landmarks::dlib68;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Landmarks landmarks) {
+  return landmarks == Landmarks::net68 ? "net68" : "dlib68";
+}
+
+AlignmentOptions default_alignment(Detector detector, Landmarks landmarks) {
+  AlignmentOptions alignment;
+  alignment.fit = detector == Detector::ssd ? kSsdLandmarkBoxFit : LandmarkBoxFit{};
+  alignment.landmarks_on_fitted_box = landmarks == Landmarks::dlib68;
+  return alignment;
+}
+
 Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
   // The loads are independent and single-threaded; the landmark file dominates, and building
   // dlib's HOG detector takes nearly as long, so run them side by side.
-  auto landmarks = std::async(std::launch::async, [path = options.landmark_model] {
-    return dlib::FaceLandmarker::load(path);
+  const bool dlib68 = options.landmarks == Landmarks::dlib68;
+  auto landmarks = std::async(std::launch::async, [path = options.landmark_model, dlib68] {
+    return dlib68 ? dlib::FaceLandmarker::load(path)
+                  : Result<dlib::FaceLandmarker>(make_error(Errc::internal, "not loaded"));
   });
   auto weights = std::async(std::launch::async, [dir = options.package_dir] {
     return model::RecognitionWeights::load(dir);
@@ -52,28 +76,35 @@ Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
     }
     ssd = std::make_shared<const model::SsdWeights>(std::move(detector).value());
   }
-  Result<dlib::FaceLandmarker> landmarker = landmarks.get();
+  Result<dlib::FaceLandmarker> predictor = landmarks.get();
   Result<model::RecognitionWeights> recognition = weights.get();
-  if (!landmarker) {
-    return landmarker.error();
+  if (dlib68 && !predictor) {
+    return predictor.error();
   }
   if (!recognition) {
     return recognition.error();
   }
+  Result<model::LandmarkNetWeights> net = model::LandmarkNetWeights::load(options.package_dir);
+  if (!net) {
+    return net.error();
+  }
   return FaceModels(
       options, std::move(hog), std::move(ssd),
-      std::make_shared<const dlib::FaceLandmarker>(std::move(landmarker).value()),
+      std::make_shared<const model::LandmarkNetWeights>(std::move(net).value()),
+      dlib68 ? std::make_shared<const dlib::FaceLandmarker>(std::move(predictor).value()) : nullptr,
       std::make_shared<const model::RecognitionWeights>(std::move(recognition).value()));
 }
 
 FaceModels::FaceModels(FaceModelOptions options, std::optional<dlib::HogFaceDetector> hog,
                        std::shared_ptr<const model::SsdWeights> ssd,
-                       std::shared_ptr<const dlib::FaceLandmarker> landmarker,
+                       std::shared_ptr<const model::LandmarkNetWeights> landmark_net,
+                       std::shared_ptr<const dlib::FaceLandmarker> predictor,
                        std::shared_ptr<const model::RecognitionWeights> weights)
     : options_(std::move(options)),
       hog_(std::move(hog)),
       ssd_(std::move(ssd)),
-      landmarker_(std::move(landmarker)),
+      landmark_net_(std::move(landmark_net)),
+      predictor_(std::move(predictor)),
       weights_(std::move(weights)) {}
 
 Result<std::unique_ptr<FaceDetector>> FaceModels::make_detector() const {
@@ -88,21 +119,45 @@ Result<std::unique_ptr<FaceDetector>> FaceModels::make_detector() const {
   return std::unique_ptr<FaceDetector>(std::move(*ssd));
 }
 
+Result<std::unique_ptr<FaceLandmarker>> FaceModels::make_landmarker() const {
+  if (predictor_) {
+    return std::unique_ptr<FaceLandmarker>(
+        std::make_unique<dlib::ShapePredictorLandmarker>(predictor_));
+  }
+  Result<std::unique_ptr<model::LandmarkNet>> net = model::LandmarkNet::create(*landmark_net_);
+  if (!net) {
+    return net.error();
+  }
+  return std::unique_ptr<FaceLandmarker>(std::move(*net));
+}
+
 Result<std::unique_ptr<FaceEngine>> FaceModels::make_engine() const {
+  Result<std::unique_ptr<LocalFaceEngine>> engine = make_local_engine(
+      options_.alignment.value_or(default_alignment(options_.detector, options_.landmarks)));
+  if (!engine) {
+    return engine.error();
+  }
+  return std::unique_ptr<FaceEngine>(std::move(*engine));
+}
+
+Result<std::unique_ptr<LocalFaceEngine>> FaceModels::make_local_engine(
+    const AlignmentOptions& alignment) const {
   Result<std::unique_ptr<FaceDetector>> detector = make_detector();
   if (!detector) {
     return detector.error();
+  }
+  Result<std::unique_ptr<FaceLandmarker>> landmarker = make_landmarker();
+  if (!landmarker) {
+    return landmarker.error();
   }
   Result<std::unique_ptr<model::OpenCvFaceEmbedder>> embedder =
       model::OpenCvFaceEmbedder::create(*weights_);
   if (!embedder) {
     return embedder.error();
   }
-  const bool ssd = options_.detector == Detector::ssd;
-  return std::unique_ptr<FaceEngine>(std::make_unique<LocalFaceEngine>(
-      std::move(*detector), landmarker_, std::move(*embedder),
-      options_.quality.value_or(default_quality(options_.detector)),
-      ssd ? kSsdLandmarkBoxFit : LandmarkBoxFit{}));
+  return std::make_unique<LocalFaceEngine>(
+      std::move(*detector), std::move(*landmarker), std::move(*embedder),
+      options_.quality.value_or(default_quality(options_.detector)), alignment);
 }
 
 }  // namespace findme::face::local

@@ -11,6 +11,7 @@
 #include "face/dlib/hog_face_detector.h"
 #include "face/face_engine.h"
 #include "face/local/local_face_engine.h"
+#include "face/model/landmark_net_weights.h"
 #include "face/model/recognition_weights.h"
 #include "face/model/ssd_face_detector.h"
 #include "face/model/ssd_weights.h"
@@ -41,12 +42,28 @@ QualityThresholds default_quality(Detector detector);
 inline constexpr LandmarkBoxFit kSsdLandmarkBoxFit{
     .square = true, .side_scale = 1.0f, .shift_y = 0.064f};
 
+// Which model finds the 68 landmarks the chip is cut from. net68 (face-api's landmark net, MIT)
+// is the default: the default path loads no file with a non-commercial licence. dlib68 (dlib's
+// shape predictor from libdlib-data: trained on data licensed for non-commercial use only) stays
+// selectable (LANDMARKS=dlib68) for comparison (docs/alignment.md).
+enum class Landmarks { net68, dlib68 };
+
+// "net68" or "dlib68"; nullopt for anything else.
+std::optional<Landmarks> parse_landmarks(std::string_view name);
+std::string_view to_string(Landmarks landmarks);
+
+// The measured best alignment for a detector and a landmarker (docs/alignment.md).
+AlignmentOptions default_alignment(Detector detector, Landmarks landmarks);
+
 struct FaceModelOptions {
   // The face-api package folder (models/face-api-1.7.15), fetched by tools/fetch_models.sh.
   std::filesystem::path package_dir;
-  // dlib's 68-point shape predictor, from Debian's libdlib-data.
+  Landmarks landmarks = Landmarks::net68;
+  // dlib's 68-point shape predictor, from Debian's libdlib-data; read only for Landmarks::dlib68.
   std::filesystem::path landmark_model = dlib::kDefaultLandmarkModel;
   Detector detector = Detector::ssd;
+  // Unset: default_alignment(detector, landmarks).
+  std::optional<AlignmentOptions> alignment;
   dlib::DetectionPolicy detection;  // HOG's; documented defaults in face/dlib/hog_face_detector.h
   model::SsdPolicy ssd;             // SSD's; documented defaults in face/model/ssd_face_detector.h
   // Unset: default_quality(detector).
@@ -54,15 +71,16 @@ struct FaceModelOptions {
 };
 
 // Thread-safe: immutable after load(); make_engine() may be called from any thread. Holds the
-// recognition weights (~23 MB), the landmark model (~100 MB in memory) and the chosen detector's
-// model: the SSD weights (~6 MB) or a prototype HOG detector. Engines share the landmark model
-// with it (shared_ptr), so they may outlive it.
+// recognition weights (~23 MB), the landmark net's weights (~1.4 MB; or, for Landmarks::dlib68,
+// dlib's shape predictor, ~100 MB in memory, which engines share by shared_ptr, so they may
+// outlive it) and the chosen detector's model: the SSD weights (~6 MB) or a prototype HOG
+// detector.
 class FaceModels {
  public:
-  // Reads all models, in parallel (~0.5-0.6 s on this machine, bound by the landmark model).
+  // Reads all models, in parallel (~0.5-0.6 s with dlib68, bound by its file).
   // Errors: Errc::internal with one line naming the file and the fix: tools/fetch_models.sh for
-  // the recognition and SSD weights, `apt-get install libdlib-data` for the landmark model; or
-  // naming the detection policy field that is out of range.
+  // the face-api weights, `apt-get install libdlib-data` for dlib's landmark model (dlib68 only);
+  // or naming the detection policy field that is out of range.
   static Result<FaceModels> load(const FaceModelOptions& options);
 
   // A new engine for one worker thread (~50 ms with HOG, ~0.2 s with SSD: builds the OpenCV nets
@@ -70,19 +88,29 @@ class FaceModels {
   // Errors: Errc::internal when OpenCV refuses the network.
   Result<std::unique_ptr<FaceEngine>> make_engine() const;
 
+  // As make_engine(), with another alignment than the options'; for tools comparing alignments.
+  Result<std::unique_ptr<LocalFaceEngine>> make_local_engine(
+      const AlignmentOptions& alignment) const;
+
+  // A new detector for one worker thread, as make_engine() builds it.
+  // Errors: Errc::internal when OpenCV refuses the network.
+  Result<std::unique_ptr<FaceDetector>> make_detector() const;
+
   const FaceModelOptions& options() const { return options_; }
 
  private:
   FaceModels(FaceModelOptions options, std::optional<dlib::HogFaceDetector> hog,
              std::shared_ptr<const model::SsdWeights> ssd,
-             std::shared_ptr<const dlib::FaceLandmarker> landmarker,
+             std::shared_ptr<const model::LandmarkNetWeights> landmark_net,
+             std::shared_ptr<const dlib::FaceLandmarker> predictor,
              std::shared_ptr<const model::RecognitionWeights> weights);
-  Result<std::unique_ptr<FaceDetector>> make_detector() const;
+  Result<std::unique_ptr<FaceLandmarker>> make_landmarker() const;
 
   FaceModelOptions options_;
   std::optional<dlib::HogFaceDetector> hog_;  // Detector::hog: prototype copied into each engine
   std::shared_ptr<const model::SsdWeights> ssd_;  // Detector::ssd: read when an engine is made
-  std::shared_ptr<const dlib::FaceLandmarker> landmarker_;    // shared with every engine
+  std::shared_ptr<const model::LandmarkNetWeights> landmark_net_;  // net68: read per engine
+  std::shared_ptr<const dlib::FaceLandmarker> predictor_;     // dlib68 only: shared with engines
   std::shared_ptr<const model::RecognitionWeights> weights_;  // read when an engine is made
 };
 

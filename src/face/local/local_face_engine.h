@@ -1,13 +1,15 @@
-// FaceEngine that runs on the local CPU: dlib HOG detection, dlib 68-point landmarks and chips,
-// and dlib's ResNet descriptors through whatever FaceEmbedder it is given.
+// FaceEngine that runs on the local CPU: a detector, a 68-point landmarker, dlib's chip geometry
+// (from the 68 points, or from 5 of them by a similarity transform) and dlib's ResNet descriptors
+// through whatever FaceEmbedder it is given.
 #pragma once
 
 #include <memory>
+#include <vector>
 
-#include "face/dlib/face_landmarker.h"
 #include "face/face_detector.h"
 #include "face/face_embedder.h"
 #include "face/face_engine.h"
+#include "face/face_landmarker.h"
 #include "face/quality.h"
 
 namespace findme::face::local {
@@ -23,18 +25,35 @@ struct LandmarkBoxFit {
 // The box the landmarker gets for a detector's `box`. Thread-safe (pure).
 Box landmark_box(const Box& box, const LandmarkBoxFit& fit);
 
+// How the chip is cut from the landmarks.
+enum class Alignment {
+  landmarks68,  // dlib's get_face_chip_details from all 68 points
+  points5,      // eye centres, nose tip and mouth corners onto dlib's chip positions
+};
+
+// How an engine turns a detection into a chip and a descriptor.
+struct AlignmentOptions {
+  // Maps the detector's box onto dlib HOG's square box: the face's size for quality is this
+  // box's side, so that the size thresholds mean the same for every detector.
+  LandmarkBoxFit fit;
+  // true: the landmarker gets the fitted box (what dlib's predictor was trained on); false: the
+  // detector's own box (what face-api gives its landmark net).
+  bool landmarks_on_fitted_box = true;
+  Alignment alignment = Alignment::landmarks68;
+  // Average the descriptor with the descriptor of the horizontally mirrored chip (twice the
+  // embedding work).
+  bool flip = false;
+};
+
 // One per worker thread (it owns a detector and an embedder, neither shareable). Usually built
 // by FaceModels::make_engine(); the constructor is public so that tests can inject parts.
 class LocalFaceEngine final : public FaceEngine {
  public:
-  // `landmarker` is shared read-only by every engine of the process (and by FaceModels).
-  // `fit` adapts the detector's boxes for the landmarker; the face's size for quality is the
-  // fitted box's side, so that the size thresholds mean the same for every detector.
   // REQUIRES: detector, landmarker and embedder are not null.
   LocalFaceEngine(std::unique_ptr<FaceDetector> detector,
-                  std::shared_ptr<const dlib::FaceLandmarker> landmarker,
+                  std::unique_ptr<FaceLandmarker> landmarker,
                   std::unique_ptr<FaceEmbedder> embedder, QualityThresholds quality,
-                  LandmarkBoxFit fit = {});
+                  AlignmentOptions alignment = {});
 
   // See FaceEngine::analyze. Stages: detect -> 68 landmarks -> 150 px chip and its sharpness ->
   // one batched embed call for all faces (unusable ones too: their quality says why not to use
@@ -42,12 +61,18 @@ class LocalFaceEngine final : public FaceEngine {
   // Errors: Errc::internal when the embedder fails.
   Result<FaceAnalysis> analyze(const image::RgbImage& image) override;
 
+  // analyze() after its detection stage: aligns and describes the faces at `detections` (any
+  // order; the result is largest first). For tools that compare alignments on one detection.
+  // REQUIRES: `image` not empty. Errors: as analyze(), and Errc::internal when the landmarker
+  // fails.
+  Result<FaceAnalysis> describe(const image::RgbImage& image, std::vector<Detection> detections);
+
  private:
   std::unique_ptr<FaceDetector> detector_;
-  std::shared_ptr<const dlib::FaceLandmarker> landmarker_;
+  std::unique_ptr<FaceLandmarker> landmarker_;
   std::unique_ptr<FaceEmbedder> embedder_;
   QualityThresholds quality_;
-  LandmarkBoxFit fit_;
+  AlignmentOptions alignment_;
 };
 
 }  // namespace findme::face::local

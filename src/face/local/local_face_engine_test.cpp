@@ -159,8 +159,8 @@ TEST(LocalFaceEngineFakeTest, ChipsGoToTheEmbedderInOneBatchAndItsErrorComesBack
     auto embedder = std::make_unique<FakeEmbedder>(fail);
     FakeEmbedder* fake = embedder.get();
     LocalFaceEngine engine(
-        std::make_unique<dlib::HogFaceDetector>(dlib::HogFaceDetector::create({}).value()), shared,
-        std::move(embedder), {});
+        std::make_unique<dlib::HogFaceDetector>(dlib::HogFaceDetector::create({}).value()),
+        std::make_unique<dlib::ShapePredictorLandmarker>(shared), std::move(embedder), {});
     Result<FaceAnalysis> analysis = engine.analyze(photo);
     EXPECT_EQ(fake->calls, 1);
     EXPECT_EQ(fake->chip_sides, std::vector<int>(4, kChipSize));
@@ -229,8 +229,57 @@ TEST(FaceModelsTest, MissingPackageNamesTheFetchScript) {
       << models.error().message;
 }
 
+// The default path reads no file with a non-commercial licence: dlib's model is not even opened.
+TEST(FaceModelsTest, DefaultLandmarksAreTheNetAndNeedNoDlibModel) {
+  EXPECT_EQ(FaceModelOptions{}.landmarks, Landmarks::net68);
+  FaceModelOptions options = testing::default_model_options();
+  options.landmark_model = "/nonexistent/shape_predictor.dat";
+  Result<FaceModels> models = FaceModels::load(options);
+  ASSERT_TRUE(models) << models.error().message;
+  Result<std::unique_ptr<FaceEngine>> engine = models->make_engine();
+  ASSERT_TRUE(engine) << engine.error().message;
+  Result<FaceAnalysis> analysis = (*engine)->analyze(testing::load_sample(1));
+  ASSERT_TRUE(analysis) << analysis.error().message;
+  EXPECT_EQ(analysis->faces.size(), 3u);
+}
+
+TEST(FaceModelsTest, LandmarkNames) {
+  EXPECT_EQ(parse_landmarks("net68"), Landmarks::net68);
+  EXPECT_EQ(parse_landmarks("dlib68"), Landmarks::dlib68);
+  EXPECT_EQ(parse_landmarks("dlib"), std::nullopt);
+  EXPECT_EQ(to_string(Landmarks::dlib68), "dlib68");
+}
+
+// The same face through every alignment: the chips differ a little, the descriptors are the same
+// person's (under 0.4 apart), and the mirrored-chip average is between.
+TEST(FaceModelsTest, EveryAlignmentDescribesTheSameFace) {
+  FaceModelOptions options = testing::default_model_options();
+  Result<FaceModels> models = FaceModels::load(options);
+  ASSERT_TRUE(models) << models.error().message;
+  const image::RgbImage photo = testing::load_sample(3);
+  std::vector<Embedding> found;
+  for (const Alignment alignment : {Alignment::landmarks68, Alignment::points5}) {
+    for (const bool flip : {false, true}) {
+      AlignmentOptions choice = default_alignment(Detector::ssd, Landmarks::net68);
+      choice.alignment = alignment;
+      choice.flip = flip;
+      Result<std::unique_ptr<LocalFaceEngine>> engine = models->make_local_engine(choice);
+      ASSERT_TRUE(engine) << engine.error().message;
+      Result<FaceAnalysis> analysis = (*engine)->analyze(photo);
+      ASSERT_TRUE(analysis) << analysis.error().message;
+      ASSERT_FALSE(analysis->faces.empty());
+      found.push_back(analysis->faces[0].embedding);
+    }
+  }
+  for (std::size_t i = 1; i < found.size(); ++i) {
+    EXPECT_LT(distance(found[0], found[i]), 0.4f) << i;
+    EXPECT_GT(distance(found[0], found[i]), 0.0f) << i;
+  }
+}
+
 TEST(FaceModelsTest, MissingLandmarkModelNamesThePackage) {
   FaceModelOptions options = testing::default_model_options();
+  options.landmarks = Landmarks::dlib68;
   options.landmark_model = "/nonexistent/shape_predictor.dat";
   Result<FaceModels> models = FaceModels::load(options);
   ASSERT_FALSE(models);
