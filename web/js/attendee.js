@@ -6,6 +6,7 @@ import { get, post, del, session, saveSession, clearSession, describeError, uplo
 import { onLeave, setTitle, signOut } from './app.js';
 import { selfiePicker } from './selfie.js';
 import { openViewer } from './viewer.js';
+import { candidatesPanel } from './candidates.js';
 
 const GALLERY_POLL_MS = 10000;  // new photos appear within 10 s; one cheap query per attendee
 const PENDING_POLL_MS = 3000;   // while a match job is still running
@@ -59,7 +60,7 @@ async function showStart(page) {
     const me = await get('/api/me');
     if (!(me.events || []).some((e) => e.code === page.code)) return showJoin(page, 'login', s.user.email);
     const mine = await get(`/api/my-photos?event_code=${encodeURIComponent(page.code)}`);
-    if (mine.photos.length || mine.pending_jobs) return showGallery(page);
+    if (mine.photos.length || mine.pending_jobs || mine.candidates) return showGallery(page);
   } catch (e) {
     if (e instanceof ApiError && e.code === 'unauthorized') {
       clearSession();
@@ -227,9 +228,11 @@ function showGallery(page) {
   const grid = h('ul', { class: 'gallery', 'aria-labelledby': 'gallery-title' });
   const empty = h('p', { class: 'empty', hidden: true }, t('gallery.empty'));
   const errors = h('div');
-  body.append(h('section', { class: 'stack' },
+  // A yes adds a photo: refresh at once rather than at the next poll.
+  const asked = candidatesPanel(page.code, { onConfirmed: () => refresh() });
+  body.append(asked.element, h('section', { class: 'stack' },
     h('div', { class: 'gallery-head' },
-      h('div', {}, h('h2', { id: 'gallery-title' }, t('gallery.title')), count),
+      h('div', {}, h('h2', { id: 'gallery-title', tabindex: '-1' }, t('gallery.title')), count),
       h('div', { class: 'actions' }, zip,
         h('button', { type: 'button', class: 'secondary', onclick: () => showSelfie(page) }, t('gallery.newselfie')))),
     pending, errors, empty, grid,
@@ -279,6 +282,7 @@ function showGallery(page) {
       if (mine.pending_jobs) delay = PENDING_POLL_MS;
       clear(errors);
       render();
+      await asked.update(mine.candidates || 0);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unauthorized') { clearSession(); return showJoin(page, 'login'); }
       clear(errors).append(errorBox(describeError(e), () => { clear(errors); refresh(); }, t('app.retry')));
