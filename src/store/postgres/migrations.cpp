@@ -191,7 +191,7 @@ constexpr const char* kRecordVersion =
 
 int latest_schema_version() { return kMigrations.back().version; }
 
-Result<void> migrate(pqxx::connection& conn) {
+Result<void> migrate(pqxx::connection& conn, int up_to) {
   // One transaction for the whole upgrade: PostgreSQL's DDL is transactional, so a crash leaves
   // the previous version, and the transaction-scoped advisory lock makes a second process that
   // starts at the same moment wait and then find the schema current.
@@ -204,7 +204,7 @@ Result<void> migrate(pqxx::connection& conn) {
                       "the database was written by a newer findme; upgrade findme to open it");
   }
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= current) continue;
+    if (migration.version <= current || migration.version > up_to) continue;
     tx.exec(migration.sql);
     tx.exec_params(kRecordVersion, migration.version);
   }

@@ -14,6 +14,7 @@ int latest_schema_version();
 // advisory lock, so processes starting together apply each migration exactly once.
 // Errc::internal when the database is newer than this build (downgrades are refused).
 // Throws pqxx exceptions on database errors (the caller maps them).
-Result<void> migrate(pqxx::connection& conn);
+// `up_to` stops at an older version (tests of a migration on the rows of the version before).
+Result<void> migrate(pqxx::connection& conn, int up_to = latest_schema_version());
 
 }  // namespace findme::store::postgres

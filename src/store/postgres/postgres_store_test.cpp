@@ -84,6 +84,41 @@ TEST(PostgresStoreTest, NewerSchemaIsRefused) {
   EXPECT_EQ(store.error().code, Errc::internal);
 }
 
+// Issue 10: version 4 adds bands. Matches of version 3 were all shown, so they become sure; a
+// hidden one becomes rejected.
+TEST(PostgresStoreTest, Migration4KeepsShownMatchesSureAndHiddenOnesRejected) {
+  testing::TestDatabase db;
+  ManualClock clock;
+  {
+    pqxx::connection conn(db.url());
+    ASSERT_TRUE(migrate(conn, 3));
+    pqxx::nontransaction tx(conn);
+    tx.exec(
+        "INSERT INTO users VALUES (1, 'o@x.org', 'O', 'organizer', 'h', 0), "
+        "  (2, 'a@x.org', 'A', 'attendee', 'h', 0);"
+        "INSERT INTO events (id, code, name, organizer_id, created_at) "
+        "  VALUES (1, 'ABCDEF', 'E', 1, 0);"
+        "INSERT INTO photos (id, event_id, filename, storage_key, content_type, byte_size, "
+        "  status, created_at) VALUES (1, 1, 'a.jpg', 'k1', 'image/jpeg', 1, 'indexed', 0), "
+        "  (2, 1, 'b.jpg', 'k2', 'image/jpeg', 1, 'indexed', 0);"
+        "INSERT INTO matches (user_id, photo_id, event_id, distance, hidden, created_at) "
+        "  VALUES (2, 1, 1, 0.4, false, 0), (2, 2, 1, 0.3, true, 0);");
+  }
+  Result<std::unique_ptr<PostgresStore>> store = PostgresStore::open(options_for(db.url()), clock);
+  ASSERT_TRUE(store) << store.error().message;
+  Result<std::vector<MatchedPhoto>> mine = (*store)->list_user_matches(UserId{2}, std::nullopt);
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->front().photo.id, PhotoId{1});
+  Result<bool> hidden_visible = (*store)->can_view_photo(UserId{2}, PhotoId{2});
+  ASSERT_TRUE(hidden_visible);
+  EXPECT_FALSE(*hidden_visible);
+  Result<std::vector<MatchCandidate>> asked =
+      (*store)->list_user_candidates(UserId{2}, std::nullopt, 20);
+  ASSERT_TRUE(asked);
+  EXPECT_TRUE(asked->empty());
+}
+
 TEST(PostgresStoreTest, KilledConnectionsAreReplacedTransparently) {
   testing::TestDatabase db;
   ManualClock clock;
