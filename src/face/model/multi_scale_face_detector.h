@@ -1,0 +1,112 @@
+// FaceDetector for faces at every scale: face-api's SSD over the whole photo (event photos, small
+// faces), BlazeFace short-range for faces that fill the frame (selfies, head crops, LFW-like
+// portraits) where the SSD fails, and optionally the SSD again over the photo centred on a wider
+// grey canvas. Boxes from the passes are merged; BlazeFace's boxes are mapped onto the SSD's box
+// geometry first, so that one landmark box fit serves every box. Figures: docs/detection.md.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/result.h"
+#include "face/face_detector.h"
+#include "face/model/blazeface_face_detector.h"
+#include "face/model/ssd_face_detector.h"
+
+namespace findme::face::model {
+
+// How a BlazeFace box (square, about brows to mouth) becomes an SSD-like box (taller, forehead to
+// chin): width and height are multiples of the BlazeFace box's side, the centre moves by
+// shift_x, shift_y of that side. Measured by bench/detection_report.cpp (the median over the
+// lfw-dev faces both detectors find; see docs/detection.md).
+struct BlazeBoxFit {
+  float width = 1.0f;
+  float height = 1.0f;
+  float shift_x = 0.0f;
+  float shift_y = 0.0f;
+};
+
+// When a pass runs.
+enum class PassUse {
+  never,
+  when_empty,  // only when the passes before it found no face
+  always,
+};
+
+// The passes and how their boxes merge. Defaults: the measured choice (docs/detection.md).
+struct MultiScalePolicy {
+  // Order of the passes: SSD whole image, SSD on the padded canvas, BlazeFace. With
+  // blazeface_first the BlazeFace pass runs first (cheap: a selfie whose face it finds costs a
+  // few ms) and the SSD passes only when it found nothing.
+  bool blazeface_first = false;
+  PassUse padded = PassUse::never;
+  PassUse blazeface = PassUse::always;
+  // Side of the grey canvas of the padded pass, in multiples of the image's long side (> 1).
+  float canvas_scale = 2.0f;
+  BlazeBoxFit fit = {};
+  // A box of a later pass is dropped when it overlaps a kept box by IoU above merge_iou, or when
+  // more than merge_contained of the smaller box lies inside the other (as SsdFaceDetector's tile
+  // merge): the same face seen by two passes. Earlier passes win, whatever the scores (the scales
+  // of the two nets differ); a dropped BlazeFace box lends its keypoints to the box it merged
+  // into.
+  float merge_iou = 0.3f;
+  float merge_contained = 0.6f;
+};
+
+// Succeeds when every field of `policy` is in range; else Errc::internal naming the field.
+// Thread-safe (pure).
+Result<void> check_multi_scale_policy(const MultiScalePolicy& policy);
+
+// `box` of a BlazeFace detection mapped by `fit`. Thread-safe (pure).
+Box fit_blazeface_box(const Box& box, const BlazeBoxFit& fit);
+
+// Merges the passes' detections, `passes` in priority order (each pass already NMS'ed): see
+// MultiScalePolicy::merge_iou. The result keeps the passes' order (the first pass's boxes first).
+// Thread-safe (pure).
+std::vector<Detection> merge_detection_passes(const std::vector<std::vector<Detection>>& passes,
+                                              float merge_iou, float merge_contained);
+
+// `image` centred on a square grey (128) canvas of side canvas_scale * its long side, and the
+// offset of its top-left corner in the canvas. Thread-safe (pure).
+struct Canvas {
+  image::RgbImage image;
+  int x = 0;
+  int y = 0;
+};
+Canvas make_padded_canvas(const image::RgbImage& image, float canvas_scale);
+
+// Boxes found on `canvas` mapped back to the image (w x h) it holds: shifted, clipped, and
+// dropped when less than half of a box lies on the image. Thread-safe (pure).
+std::vector<Detection> from_canvas(std::vector<Detection> found, const Canvas& canvas, int width,
+                                   int height);
+
+// One per worker thread: it owns an SSD net and a BlazeFace net. Build each from one shared
+// SsdWeights and BlazeFaceWeights.
+class MultiScaleFaceDetector final : public FaceDetector {
+ public:
+  // Errors: Errc::internal for a policy out of range (the message names the field) or when
+  // OpenCV refuses a network.
+  static Result<std::unique_ptr<MultiScaleFaceDetector>> create(
+      const SsdWeights& ssd, const BlazeFaceWeights& blazeface, const SsdPolicy& ssd_policy,
+      const BlazeFacePolicy& blazeface_policy, const MultiScalePolicy& policy);
+
+  // See FaceDetector::detect. Boxes in `image` pixels with SSD geometry; scores are the
+  // probability of the net that found the box (SSD or BlazeFace). Detections BlazeFace found or
+  // confirmed carry its 6 keypoints (BlazeFaceKeypoint order), others none.
+  std::vector<Detection> detect(const image::RgbImage& image) override;
+
+  const MultiScalePolicy& policy() const { return policy_; }
+
+ private:
+  MultiScaleFaceDetector(std::unique_ptr<SsdFaceDetector> ssd,
+                         std::unique_ptr<BlazeFaceDetector> blazeface, MultiScalePolicy policy)
+      : ssd_(std::move(ssd)), blazeface_(std::move(blazeface)), policy_(policy) {}
+  std::vector<Detection> blazeface_pass(const image::RgbImage& image);
+  std::vector<Detection> padded_pass(const image::RgbImage& image);
+
+  std::unique_ptr<SsdFaceDetector> ssd_;
+  std::unique_ptr<BlazeFaceDetector> blazeface_;
+  MultiScalePolicy policy_;
+};
+
+}  // namespace findme::face::model
