@@ -531,7 +531,7 @@ int report_main(int argc, char** argv) {
       "whose SSD pass is empty and on every %d-th image; HOG when the SSD pass is empty\n",
       lfw.size(), lfw_step, padded_sample);
   std::vector<Passes> lfw_passes;
-  int width = 250, height = 250;
+  const int width = 250, height = 250;
   for (std::size_t i = 0; i < lfw.size(); i += static_cast<std::size_t>(lfw_step)) {
     const image::RgbImage image = decode_file(lfw[i], 0);
     if (image.width != 250 || image.height != 250) {
@@ -539,8 +539,10 @@ int report_main(int argc, char** argv) {
       return 1;
     }
     lfw_passes.push_back(runner.run(image));
-    if (lfw_passes.size() % 500 == 0) {
-      std::fprintf(stderr, "lfw-dev: %zu\n", lfw_passes.size());
+    if (lfw_passes.size() % 1000 == 0) {  // interim figures, in case a long run is cut short
+      std::printf("\n--- interim, %zu lfw-dev photos ---", lfw_passes.size());
+      report_lfw(lfw_passes, measure_fit(lfw_passes, width, height), width, height);
+      std::fflush(stdout);
     }
   }
   const model::BlazeBoxFit fit = measure_fit(lfw_passes, width, height);

@@ -22,6 +22,12 @@ bool runs(PassUse use, bool found_before) {
 
 }  // namespace
 
+MultiScalePolicy selfie_policy() {
+  MultiScalePolicy policy;
+  policy.blazeface_first = true;
+  return policy;
+}
+
 Result<void> check_multi_scale_policy(const MultiScalePolicy& p) {
   const auto bad = [](const std::string& what) {
     return make_error(Errc::internal, "multi-scale detection policy: " + what);

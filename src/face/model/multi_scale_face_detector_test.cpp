@@ -75,6 +75,9 @@ TEST(MultiScaleFaceDetectorTest, TightHeadCropIsFoundExactlyOnce) {
   const image::RgbImage sample = decode(models() / "face-api-1.7.15/demo/sample1.jpg");
   ASSERT_FALSE(sample.empty());
   const image::RgbImage head = crop(sample, cv::Rect(414, 355, 177, 240), 150);
+  Result<std::unique_ptr<SsdFaceDetector>> ssd = SsdFaceDetector::create(weights().ssd, {});
+  ASSERT_TRUE(ssd) << ssd.error().message;
+  EXPECT_TRUE((*ssd)->detect(head).empty());  // what issue 10 reports
   const std::vector<Detection> found = detector().detect(head);
   ASSERT_EQ(found.size(), 1u);
   const Box whole{0, 0, static_cast<float>(head.width), static_cast<float>(head.height)};
@@ -106,10 +109,8 @@ TEST(MultiScaleFaceDetectorTest, SamplesKeepTheirFaces) {
   EXPECT_EQ(faces, 22);
 }
 
-TEST(MultiScaleFaceDetectorTest, BlazeFaceFirstFindsTheHeadCropToo) {
-  MultiScalePolicy policy;
-  policy.blazeface_first = true;
-  const std::unique_ptr<MultiScaleFaceDetector> first = make(policy);
+TEST(MultiScaleFaceDetectorTest, SelfiePolicyFindsTheHeadCropToo) {
+  const std::unique_ptr<MultiScaleFaceDetector> first = make(selfie_policy());
   ASSERT_NE(first, nullptr);
   const image::RgbImage sample = decode(models() / "face-api-1.7.15/demo/sample3.jpg");
   const image::RgbImage head = crop(sample, cv::Rect(1075, 215, 220, 299), 400);
