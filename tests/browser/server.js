@@ -44,6 +44,8 @@ export async function startServer() {
   });
   return {
     url,
+    dataDir,
+    database: path.join(dataDir, 'findme.db'),
     log: () => log,
     async stop() {
       if (child.exitCode === null) {
