@@ -217,7 +217,13 @@ TEST_F(BandsTest, YesShowsThePhotoAndIsIdempotent) {
     const json m = r.json_body()["match"];
     EXPECT_EQ(m["photo_id"], w().her_photo);
     EXPECT_EQ(m["state"], "confirmed");
-    EXPECT_EQ(m["band"], "maybe");
+    // The first answer sees the seeded band; by the second, the job matching with the confirmed
+    // face may have found the same face again at distance 0, a sure match.
+    if (i == 0) {
+      EXPECT_EQ(m["band"], "maybe");
+    } else {
+      EXPECT_TRUE(m["band"] == "maybe" || m["band"] == "sure") << m.dump();
+    }
   }
   json mine = get_json(d.client, "/api/my-photos?event_code=" + w().code);
   ASSERT_EQ(mine["photos"].size(), 1u) << mine.dump();
