@@ -392,9 +392,10 @@ void report_grid(Runner& runner, const std::vector<std::filesystem::path>& lfw,
     }
   }
   std::printf(
-      "\n(b) crop grid: %zu portraits + %zu lfw-dev photos (every 23rd), %d without any "
-      "face box skipped; found exactly once (IoU >= 0.3 with the face, no other box)\n",
-      portraits, sources.size() - portraits, skipped);
+      "\n(b) crop grid: %zu portraits + %zu lfw-dev photos (every 23rd), every %d-th of them "
+      "used, %d without any face box skipped; found exactly once (IoU >= 0.3 with the face, no "
+      "other box)\n",
+      portraits, sources.size() - portraits, grid_step, skipped);
   for (std::size_t k = 0; k < all.size(); ++k) {
     int counted = 0, once = 0;
     double ms = 0;
