@@ -7,7 +7,8 @@
 // merge_detection_passes(), exactly as MultiScaleFaceDetector::detect() does, and their time is
 // the sum of the passes they would run. One thread (OpenCV single-threaded).
 // Run: build/<dir>/bench/findme_detection_report [--lfw-step N] [--grid-step N]
-//      [--padded-sample N] (defaults 1, 1, 10: every photo; ~45 min on one core)
+//      [--grid-offset K] [--padded-sample N] [--explain CONFIG] (defaults 1, 1, 0, 10: every
+//      photo; ~75 min of one core)
 // Figures and the command: docs/detection.md.
 #include <algorithm>
 #include <array>
@@ -38,7 +39,7 @@ namespace {
 
 using model::PassUse;
 using Dets = std::vector<Detection>;
-const std::string kTestdata = FINDME_TESTDATA_DIR;
+std::string testdata() { return FINDME_TESTDATA_DIR; }
 
 // The passes of one image, each with its time; padded and hog are run only when asked.
 struct Passes {
@@ -188,7 +189,7 @@ double median(std::vector<double> v) {
 
 std::vector<std::filesystem::path> lfw_files() {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(kTestdata + "/lfw-dev")) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(testdata() + "/lfw-dev")) {
     if (e.path().extension() == ".jpg") {
       files.push_back(e.path());
     }
@@ -333,13 +334,13 @@ struct GridCell {
 };
 
 void report_grid(Runner& runner, const std::vector<std::filesystem::path>& lfw,
-                 const model::BlazeBoxFit& fit, int grid_step, int explain) {
+                 const model::BlazeBoxFit& fit, int grid_step, int grid_offset, int explain) {
   std::vector<std::pair<std::filesystem::path, bool>> sources;
   const nlohmann::json manifest =
-      nlohmann::json::parse(std::ifstream(kTestdata + "/faces/manifest.json"));
+      nlohmann::json::parse(std::ifstream(testdata() + "/faces/manifest.json"));
   for (const nlohmann::json& img : manifest.at("images")) {
     if (img.at("kind") == "portrait") {
-      sources.emplace_back(kTestdata + "/faces/" + img.at("file").get<std::string>(), false);
+      sources.emplace_back(testdata() + "/faces/" + img.at("file").get<std::string>(), false);
     }
   }
   const std::size_t portraits = sources.size();
@@ -349,7 +350,8 @@ void report_grid(Runner& runner, const std::vector<std::filesystem::path>& lfw,
   const std::vector<Config> all = configs();
   std::vector<std::map<std::pair<int, int>, GridCell>> cells(all.size());
   int skipped = 0;
-  for (std::size_t i = 0; i < sources.size(); i += static_cast<std::size_t>(grid_step)) {
+  for (auto i = static_cast<std::size_t>(grid_offset); i < sources.size();
+       i += static_cast<std::size_t>(grid_step)) {
     const auto& [path, is_lfw] = sources[i];
     const image::RgbImage image = decode_file(path, 1920);
     const Passes whole = runner.run(image);
@@ -429,7 +431,7 @@ std::vector<Counted> counted_photos() {
     return std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15/demo/sample" + std::to_string(n) +
            ".jpg";
   };
-  const std::string dir = kTestdata + "/faces/";
+  const std::string dir = testdata() + "/faces/";
   return {
       {sample(1), {{376, 376, 216, 216}, {830, 472, 216, 216}, {1451, 233, 216, 216}}},
       {sample(2), {{350, 160, 170, 250}, {880, 280, 200, 200}, {1440, 200, 200, 200}}},
@@ -502,10 +504,13 @@ int report_main(int argc, char** argv) {
   int lfw_step = 1;
   int padded_sample = 10;
   int grid_step = 1;
-  int explain = -1;  // index of a configuration whose grid failures go to stderr
+  int grid_offset = 0;  // first source of the grid used (with --grid-step: disjoint subsets)
+  int explain = -1;     // index of a configuration whose grid failures go to stderr
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--lfw-step") == 0) {
       lfw_step = std::max(1, std::atoi(argv[i + 1]));
+    } else if (std::strcmp(argv[i], "--grid-offset") == 0) {
+      grid_offset = std::max(0, std::atoi(argv[i + 1]));
     } else if (std::strcmp(argv[i], "--explain") == 0) {
       explain = std::atoi(argv[i + 1]);
     } else if (std::strcmp(argv[i], "--grid-step") == 0) {
@@ -550,7 +555,7 @@ int report_main(int argc, char** argv) {
   report_lfw(lfw_passes, fit, width, height);
   report_events(runner, fit);
   std::fflush(stdout);
-  report_grid(runner, lfw, fit, grid_step, explain);
+  report_grid(runner, lfw, fit, grid_step, grid_offset, explain);
   return 0;
 }
 

@@ -14,7 +14,7 @@ namespace findme::face::model {
 namespace {
 
 constexpr int kSide = BlazeFaceWeights::kInputSize;
-constexpr int kKeypoints = 6;
+constexpr int kKeypoints = static_cast<int>(blazeface::kKeypointCount);
 
 // MediaPipe's short-range SSD anchor options (human's facemeshutil.ts generateAnchors): strides
 // 8 and 16 over the 128 px input, 2 and 6 anchors per cell, centres at (i + 0.5) * stride, fixed
@@ -63,12 +63,12 @@ BlazeFaceInput make_blazeface_input(const image::RgbImage& image) {
 }
 
 std::vector<Detection> decode_blazeface(const cv::Mat& raw, const BlazeFacePolicy& policy) {
-  static const std::vector<std::array<float, 2>> kAnchors = make_anchors();
+  static const std::vector<std::array<float, 2>> anchors = make_anchors();
   std::vector<SsdBox> boxes;
-  boxes.reserve(kAnchors.size());
-  for (int i = 0; i < raw.rows && i < static_cast<int>(kAnchors.size()); ++i) {
+  boxes.reserve(anchors.size());
+  for (int i = 0; i < raw.rows && i < static_cast<int>(anchors.size()); ++i) {
     const float* r = raw.ptr<float>(i);
-    const std::array<float, 2>& a = kAnchors[static_cast<std::size_t>(i)];
+    const std::array<float, 2>& a = anchors[static_cast<std::size_t>(i)];
     const float cx = a[0] + r[1];
     const float cy = a[1] + r[2];
     boxes.push_back({cy - r[4] / 2, cx - r[3] / 2, cy + r[4] / 2, cx + r[3] / 2,
@@ -81,7 +81,7 @@ std::vector<Detection> decode_blazeface(const cv::Mat& raw, const BlazeFacePolic
     Detection d{Box{b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin}, b.score, {}};
     const float* r = raw.ptr<float>(static_cast<int>(i));
     for (int k = 0; k < kKeypoints; ++k) {
-      d.keypoints.push_back({kAnchors[i][0] + r[5 + 2 * k], kAnchors[i][1] + r[6 + 2 * k]});
+      d.keypoints.push_back({anchors[i][0] + r[5 + 2 * k], anchors[i][1] + r[6 + 2 * k]});
     }
     found.push_back(std::move(d));
   }

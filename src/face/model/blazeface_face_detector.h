@@ -3,6 +3,7 @@
 // the frame, where the SSD fails. Faces smaller than ~1/8 of the image's long side are not found.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -22,16 +23,17 @@ struct BlazeFacePolicy {
   int max_results = 100;
 };
 
-// BlazeFace's keypoints, in Detection::keypoints order (MediaPipe's). "Right" is the person's:
-// on an upright face seen from the front, kRightEye lies on the image's left.
-enum BlazeFaceKeypoint : int {
-  kRightEye = 0,
-  kLeftEye = 1,
-  kNoseTip = 2,
-  kMouthCentre = 3,
-  kRightEar = 4,  // ear tragion
-  kLeftEar = 5,
-};
+// BlazeFace's keypoints: indices into Detection::keypoints (MediaPipe's order). "Right" is the
+// person's: on an upright face seen from the front, kRightEye lies on the image's left.
+namespace blazeface {
+inline constexpr std::size_t kRightEye = 0;
+inline constexpr std::size_t kLeftEye = 1;
+inline constexpr std::size_t kNoseTip = 2;
+inline constexpr std::size_t kMouthCentre = 3;
+inline constexpr std::size_t kRightEar = 4;  // ear tragion
+inline constexpr std::size_t kLeftEar = 5;
+inline constexpr std::size_t kKeypointCount = 6;
+}  // namespace blazeface
 
 // How the image was mapped onto the net's input: input pixel (u, v) is image pixel
 // (u * scale_x, v * scale_y). The image sits at the input's top left; the rest is black.
@@ -66,7 +68,7 @@ class BlazeFaceDetector final : public FaceDetector {
   // See FaceDetector::detect. Boxes are BlazeFace's own (tighter than the SSD's: about the eyes
   // to the mouth; see multi_scale_face_detector.h for the mapping), in image pixels clipped to
   // it; scores are the net's face probability (0..1); each detection has 6 keypoints in
-  // BlazeFaceKeypoint order, in image pixels. A failing net gives no face.
+  // blazeface::k* order, in image pixels. A failing net gives no face.
   std::vector<Detection> detect(const image::RgbImage& image) override;
 
   // The net's raw output [896, 17] for `image` (make_blazeface_input()), for the agreement test.

@@ -133,10 +133,12 @@ TEST(BlazeFaceDetectorTest, KeypointsComeInMediaPipeOrder) {
   ASSERT_EQ(found.size(), 1u);
   const std::vector<Point>& k = found[0].keypoints;
   ASSERT_EQ(k.size(), 6u);
-  EXPECT_LT(k[kRightEye].x, k[kLeftEye].x);
-  EXPECT_LT(k[kRightEar].x, k[kLeftEar].x);  // this head is turned: its right ear is by the eye
-  EXPECT_LT(std::max(k[kRightEye].y, k[kLeftEye].y), k[kNoseTip].y);
-  EXPECT_LT(k[kNoseTip].y, k[kMouthCentre].y);
+  EXPECT_LT(k[blazeface::kRightEye].x, k[blazeface::kLeftEye].x);
+  EXPECT_LT(k[blazeface::kRightEar].x,
+            k[blazeface::kLeftEar].x);  // this head is turned: its right ear is by the eye
+  EXPECT_LT(std::max(k[blazeface::kRightEye].y, k[blazeface::kLeftEye].y),
+            k[blazeface::kNoseTip].y);
+  EXPECT_LT(k[blazeface::kNoseTip].y, k[blazeface::kMouthCentre].y);
   for (const Point& p : k) {  // inside the box, give or take the ears
     EXPECT_GT(p.x, found[0].box.x - found[0].box.width * 0.2f);
     EXPECT_LT(p.x, found[0].box.x + found[0].box.width * 1.2f);
@@ -149,11 +151,12 @@ TEST(BlazeFaceDetectorTest, LargeImagesAreShrunkNotStretched) {
   const image::RgbImage close = decode(data_dir() / "face_close.png");
   image::RgbImage wide{close.width * 4, close.height * 2,
                        std::vector<std::uint8_t>(close.pixels.size() * 8, 0)};
-  for (int y = 0; y < close.height * 2; ++y) {  // the crop at 2x, pixel-doubled, on the left
-    for (int x = 0; x < close.width * 2; ++x) {
-      for (int c = 0; c < 3; ++c) {
-        wide.pixels[static_cast<std::size_t>((y * wide.width + x) * 3 + c)] =
-            close.pixels[static_cast<std::size_t>(((y / 2) * close.width + x / 2) * 3 + c)];
+  const auto src_w = static_cast<std::size_t>(close.width);
+  const auto dst_w = static_cast<std::size_t>(wide.width);
+  for (std::size_t y = 0; y < 2 * static_cast<std::size_t>(close.height); ++y) {
+    for (std::size_t x = 0; x < 2 * src_w; ++x) {  // the crop at 2x, pixel-doubled, on the left
+      for (std::size_t c = 0; c < 3; ++c) {
+        wide.pixels[(y * dst_w + x) * 3 + c] = close.pixels[((y / 2) * src_w + x / 2) * 3 + c];
       }
     }
   }

@@ -166,7 +166,8 @@ class Builder {
       float* dst = filters.ptr<float>();
       for (int c = 0; c < s[2]; ++c) {
         for (int p = 0; p < s[0] * s[1]; ++p) {
-          *dst++ = (*filter)->values[static_cast<std::size_t>(p * s[2] + c)];
+          *dst++ = (*filter)->values[static_cast<std::size_t>(p) * static_cast<std::size_t>(s[2]) +
+                                     static_cast<std::size_t>(c)];
         }
       }
       params.set("bias_term", false);

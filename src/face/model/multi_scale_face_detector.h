@@ -113,7 +113,7 @@ class MultiScaleFaceDetector final : public FaceDetector {
 
   // See FaceDetector::detect. Boxes in `image` pixels with SSD geometry; scores are the
   // probability of the net that found the box (SSD or BlazeFace). Detections BlazeFace found or
-  // confirmed carry its 6 keypoints (BlazeFaceKeypoint order), others none.
+  // confirmed carry its 6 keypoints (blazeface::k* order), others none.
   std::vector<Detection> detect(const image::RgbImage& image) override;
 
   const MultiScalePolicy& policy() const { return policy_; }

@@ -39,9 +39,9 @@ struct Weights {
   BlazeFaceWeights blazeface;
 };
 const Weights& weights() {
-  static const Weights kWeights{SsdWeights::load(models() / "face-api-1.7.15").value(),
+  static const Weights instance{SsdWeights::load(models() / "face-api-1.7.15").value(),
                                 BlazeFaceWeights::load(models() / "human-models-3.0.4").value()};
-  return kWeights;
+  return instance;
 }
 
 std::unique_ptr<MultiScaleFaceDetector> make(const MultiScalePolicy& policy) {
@@ -146,14 +146,14 @@ TEST(FitBlazeFaceBoxTest, ScalesAndShiftsBySide) {
 }
 
 TEST(PaddedCanvasTest, BoxesMapBackAndBoxesOnTheGreyAreDropped) {
-  const image::RgbImage image{100, 50, std::vector<std::uint8_t>(100 * 50 * 3, 7)};
+  const image::RgbImage image{100, 50, std::vector<std::uint8_t>(std::size_t{15000}, 7)};  // 100x50
   const Canvas canvas = make_padded_canvas(image, 2.0f);
   ASSERT_EQ(canvas.image.width, 200);
   ASSERT_EQ(canvas.image.height, 200);
   EXPECT_EQ(canvas.x, 50);
   EXPECT_EQ(canvas.y, 75);
-  EXPECT_EQ(canvas.image.pixels[(75 * 200 + 50) * 3], 7);
-  EXPECT_EQ(canvas.image.pixels[(74 * 200 + 50) * 3], 128);
+  EXPECT_EQ(canvas.image.pixels[std::size_t{45150}], 7);    // (50, 75): the image's first pixel
+  EXPECT_EQ(canvas.image.pixels[std::size_t{44550}], 128);  // (50, 74): grey
   const std::vector<Detection> back =
       from_canvas({{{60, 80, 20, 20}, 1, {{70, 90}}}, {{0, 0, 40, 40}, 1, {}}}, canvas, 100, 50);
   ASSERT_EQ(back.size(), 1u);
