@@ -42,8 +42,8 @@ enum class PassUse {
 // The passes and how their boxes merge. Defaults: the measured choice for event photos
 // (docs/detection.md, bench/detection_report.cpp): the SSD over the whole photo, then BlazeFace
 // always, boxes merged. Measured against the SSD alone (today): lfw-dev central face found in
-// 6,897 of 6,897 photos (SSD alone 6,333), crop grid found exactly once 2,409 of 2,420 (SSD alone
-// 859; the 11 others are real neighbouring faces in 40 %-margin crops), the counted event photos
+// 6,897 of 6,897 photos (SSD alone 6,333), crop grid found exactly once 4,820 of 4,840 (SSD alone
+// 1,644; of the 20 others 16 have a real neighbouring face boxed too), the counted event photos
 // unchanged (29 of 31 faces, 0 false boxes), for ~6 ms more CPU per 250 px photo and ~14 ms per
 // 1920 px photo. BlazeFace only when the SSD finds nothing misses 20 lfw-dev central faces (the
 // SSD found another face); a padded SSD pass instead costs a whole SSD pass and misses 34.
@@ -69,7 +69,7 @@ struct MultiScalePolicy {
 
 // For a selfie (one close face, <= 50 ms of face work on one core): BlazeFace first, the SSD only
 // when it finds nothing. Measured: lfw-dev central face 6,897 of 6,897 at 6.2 ms CPU per 250 px
-// photo, crop grid 2,409 of 2,420 at 7.9 ms per crop, ~14 ms per 1920 px photo. Not for event
+// photo, crop grid 4,822 of 4,840 at 7.5-7.9 ms per crop, ~14 ms per 1920 px photo. Not for event
 // photos: BlazeFace alone finds 19 of the 31 counted faces and 2 false boxes (the short-range
 // model ignores faces under ~1/8 of the frame).
 MultiScalePolicy selfie_policy();
