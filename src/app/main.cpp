@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   findme::app::add_import_command(root, exit_code);
   findme::app::add_faces_command(root, exit_code);
   findme::app::add_compare_command(root, exit_code);
+  findme::app::add_accuracy_command(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

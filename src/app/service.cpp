@@ -68,12 +68,14 @@ Result<void> build_domain(Service::Parts& p) {
       std::make_unique<domain::Photos>(*p.store, *p.files, *p.events, *p.decoder, limits, wake);
   p.attendees = std::make_unique<domain::Attendees>(*p.store, *p.files, *p.accounts, *p.events,
                                                     *p.decoder, limits, wake);
-  p.gallery = std::make_unique<domain::Gallery>(*p.store, threshold);
+  const domain::MatchPolicy policy = domain::scaled_match_policy(threshold);
+  // A shown similarity of 0.5 is the edge of the "Is this you?" band.
+  p.gallery = std::make_unique<domain::Gallery>(*p.store, policy.maybe_distance);
   p.job_context = std::make_unique<domain::JobContext>(
       domain::JobContext{*p.store, *p.files, *p.decoder, *p.index});
   domain::JobRunnerOptions runner;
   runner.decode.max_pixels = s.max_image_pixels;
-  runner.match_threshold = threshold;
+  runner.policy = policy;
   p.workers = std::make_unique<jobs::WorkerPool>(
       *p.job_context, runner, [&models = *p.models] { return models.make_engine(); }, p.signal,
       p.notifier, &p.registry,

@@ -5,23 +5,11 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "domain/face_distance.h"
 #include "domain/similarity.h"
 
 namespace findme::domain {
 namespace {
-
-// Eight independent partial sums let the compiler vectorise the loop without -ffast-math
-// (a single float accumulator forbids reordering the additions).
-float squared_distance(const float* a, const float* b) {
-  std::array<float, 8> sums{};
-  for (std::size_t i = 0; i < kFaceVectorSize; i += 8) {
-    for (std::size_t k = 0; k < 8; ++k) {
-      const float d = a[i + k] - b[i + k];
-      sums[k] += d * d;
-    }
-  }
-  return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
-}
 
 void sort_hits(std::vector<PhotoHit>& hits) {
   std::sort(hits.begin(), hits.end(), [](const PhotoHit& a, const PhotoHit& b) {
@@ -167,6 +155,38 @@ Result<std::vector<PhotoHit>> EmbeddingIndex::search_any(EventId event,
     }
   }
   sort_hits(hits);
+  return hits;
+}
+
+Result<std::vector<BandedHit>> EmbeddingIndex::match(EventId event,
+                                                     std::span<const FaceVector> queries,
+                                                     std::span<const FaceVector> rivals,
+                                                     const MatchPolicy& policy) {
+  Result<Snapshot> snapshot = current(event);
+  if (!snapshot) {
+    return snapshot.error();
+  }
+  const Matrix& m = **snapshot;
+  const std::vector<FaceDecision> decisions =
+      decide_matches(queries, FaceMatrixView{m.values, m.usable}, rivals, policy);
+  const auto better = [](const BandedHit& a, const BandedHit& b) {
+    if (a.band != b.band) {
+      return a.band == MatchBand::sure;
+    }
+    return a.distance != b.distance ? a.distance < b.distance : a.photo < b.photo;
+  };
+  std::unordered_map<PhotoId, std::size_t> best;  // photo -> index into hits
+  std::vector<BandedHit> hits;
+  for (const FaceDecision& d : decisions) {
+    const BandedHit hit{m.photos[d.face], m.faces[d.face], d.distance, d.band};
+    auto [it, inserted] = best.try_emplace(hit.photo, hits.size());
+    if (inserted) {
+      hits.push_back(hit);
+    } else if (better(hit, hits[it->second])) {
+      hits[it->second] = hit;
+    }
+  }
+  std::sort(hits.begin(), hits.end(), better);
   return hits;
 }
 

@@ -13,6 +13,7 @@
 
 #include "core/entities.h"
 #include "core/result.h"
+#include "domain/match_policy.h"
 #include "store/store.h"
 
 namespace findme::domain {
@@ -22,6 +23,14 @@ struct PhotoHit {
   PhotoId photo;
   FaceId face;
   float distance = 0.0f;  // euclidean
+};
+
+// One photo an attendee is offered by the match policy: its best face, sure before maybe.
+struct BandedHit {
+  PhotoId photo;
+  FaceId face;
+  float distance = 0.0f;  // the policy's effective distance
+  MatchBand band = MatchBand::sure;
 };
 
 // Thread-safe. Each event's matrix is an immutable snapshot behind a shared_ptr (copy-on-write):
@@ -47,6 +56,14 @@ class EmbeddingIndex {
   // every query.
   Result<std::vector<PhotoHit>> search_any(EventId event, std::span<const FaceVector> queries,
                                            float threshold);
+
+  // The photos of `event` that `policy` offers an attendee whose query embeddings are `queries`,
+  // with `rivals` the other attendees' (decide_matches in domain/match_policy.h); per photo its
+  // best face, sure before maybe, then by distance. Sorted by band, distance, photo id.
+  // Errors: the store's, as search().
+  Result<std::vector<BandedHit>> match(EventId event, std::span<const FaceVector> queries,
+                                       std::span<const FaceVector> rivals,
+                                       const MatchPolicy& policy);
 
   // Replaces the rows of `photo` with `faces` (as just saved by store.save_photo_index; empty
   // removes them). No effect when the event is not loaded: its first search reads the store.

@@ -1,7 +1,9 @@
 #include "domain/job_runner.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
+#include <set>
 #include <utility>
 
 #include <spdlog/fmt/fmt.h>
@@ -159,8 +161,10 @@ Result<std::string> JobRunner::index_photo(const Job& job) {
   return fmt::format(R"({{"faces":{}}})", saved->size());
 }
 
-// Each face against each selfie embedding of each member: a few thousand distances at most, so
-// new photos are matched inline instead of through a second job.
+// Each new face against every attendee's queries (selfies and confirmed faces): a few thousand
+// distances. An attendee the face could be offered to (under the maybe distance and nearer to
+// them than to anyone else) is then matched again against the whole event by the match policy,
+// so a photo uploaded late is decided exactly as if it had been there at the selfie.
 Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
                                                          const std::vector<Face>& faces) {
   if (faces.empty()) {
@@ -170,45 +174,59 @@ Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
   if (!attendees) {
     return attendees.error();
   }
-  std::map<std::pair<UserId, PhotoId>, NewMatch> best;
+  std::set<UserId> offered;
   for (const Face& face : faces) {
-    const float limit = match_threshold_for(options_.match_threshold, face.usable);
+    UserId nearest_user;
+    float nearest = std::numeric_limits<float>::max();
     for (const AttendeeFace& attendee : *attendees) {
       const float d = face::distance(face.embedding, attendee.embedding);
-      if (d >= limit) {
-        continue;
-      }
-      auto [it, inserted] = best.try_emplace({attendee.user_id, face.photo_id},
-                                             NewMatch{attendee.user_id, face.photo_id, face.id, d});
-      if (!inserted && d < it->second.distance) {
-        it->second = NewMatch{attendee.user_id, face.photo_id, face.id, d};
+      if (d < nearest) {
+        nearest = d;
+        nearest_user = attendee.user_id;
       }
     }
+    if (nearest < match_threshold_for(options_.policy.maybe_distance, face.usable)) {
+      offered.insert(nearest_user);
+    }
   }
-  std::vector<NewMatch> matches;
-  matches.reserve(best.size());
-  for (auto& [key, match] : best) {
-    matches.push_back(match);
+  std::int64_t matched = 0;
+  for (const UserId user : offered) {
+    Result<MatchedScope> rematched = match_user(user, event);
+    if (!rematched) {
+      return rematched.error();
+    }
+    matched += static_cast<std::int64_t>(rematched->matches);
   }
-  if (Result<void> upserted = context_.store.upsert_matches(matches); !upserted) {
-    return upserted.error();
-  }
-  return static_cast<std::int64_t>(matches.size());
+  return matched;
 }
 
-Result<void> JobRunner::match_selfies_in_event(UserId user, EventId event,
-                                               const std::vector<FaceVector>& selfies) {
-  Result<std::vector<PhotoHit>> hits =
-      context_.index.search_any(event, selfies, options_.match_threshold);
+// The attendee's queries against the event, the other attendees' queries as rivals.
+Result<std::size_t> JobRunner::match_selfies_in_event(UserId user, EventId event,
+                                                      const std::vector<FaceVector>& selfies) {
+  Result<std::vector<AttendeeFace>> attendees = context_.store.list_attendee_faces(event);
+  if (!attendees) {
+    return attendees.error();
+  }
+  std::vector<FaceVector> rivals;
+  for (const AttendeeFace& a : *attendees) {
+    if (a.user_id != user) {
+      rivals.push_back(a.embedding);
+    }
+  }
+  Result<std::vector<BandedHit>> hits =
+      context_.index.match(event, selfies, rivals, options_.policy);
   if (!hits) {
     return hits.error();
   }
   std::vector<NewMatch> matches;
   matches.reserve(hits->size());
-  for (const PhotoHit& hit : *hits) {
-    matches.push_back({user, hit.photo, hit.face, hit.distance});
+  for (const BandedHit& hit : *hits) {
+    matches.push_back({user, hit.photo, hit.face, hit.distance, hit.band});
   }
-  return context_.store.upsert_matches(matches);
+  if (Result<void> upserted = context_.store.upsert_matches(matches); !upserted) {
+    return upserted.error();
+  }
+  return matches.size();
 }
 
 // Every selfie of the attendee counts: a photo matches when any of them is close enough.
@@ -217,11 +235,9 @@ Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_
   if (!selfies) {
     return selfies.error();
   }
-  std::vector<FaceVector> embeddings;
+  std::size_t described = 0;
   for (const Selfie& s : *selfies) {
-    if (s.embedding) {
-      embeddings.push_back(*s.embedding);
-    }
+    described += s.embedding ? 1U : 0U;
   }
   std::vector<EventId> events;
   if (only_event) {
@@ -235,23 +251,25 @@ Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_
       events.push_back(event.id);
     }
   }
+  std::size_t matches = 0;
   for (EventId event : events) {
-    if (Result<void> matched = match_selfies_in_event(user, event, embeddings); !matched) {
+    // A face confirmed in one event is a query there only; a selfie serves every event.
+    std::vector<FaceVector> embeddings;
+    for (const Selfie& s : *selfies) {
+      if (s.embedding && (!s.event_id || s.event_id == event)) {
+        embeddings.push_back(*s.embedding);
+      }
+    }
+    Result<std::size_t> matched = match_selfies_in_event(user, event, embeddings);
+    if (!matched) {
       return matched.error();
     }
+    matches += *matched;
   }
-  return MatchedScope{embeddings.size(), events.size()};
+  return MatchedScope{described, events.size(), matches};
 }
 
-Result<std::string> JobRunner::match_selfie(const Job& job) {
-  Result<std::optional<Selfie>> found = context_.store.find_selfie(job.selfie_id);
-  if (!found) {
-    return found.error();
-  }
-  if (!*found) {  // erased with its account while queued
-    return matches_json(0);
-  }
-  const Selfie& selfie = **found;
+Result<void> JobRunner::describe_selfie(const Selfie& selfie) {
   std::string bytes;
   Result<image::DecodedImage> decoded =
       read_and_decode(selfie.storage_key, options_.selfie_long_side, bytes);
@@ -268,8 +286,24 @@ Result<std::string> JobRunner::match_selfie(const Job& job) {
   if (face == analysis->faces.end()) {
     return no_face_found();
   }
-  if (Result<void> set = context_.store.set_selfie_embedding(selfie.id, face->embedding); !set) {
-    return set.error();
+  return context_.store.set_selfie_embedding(selfie.id, face->embedding);
+}
+
+Result<std::string> JobRunner::match_selfie(const Job& job) {
+  Result<std::optional<Selfie>> found = context_.store.find_selfie(job.selfie_id);
+  if (!found) {
+    return found.error();
+  }
+  if (!*found) {  // erased with its account while queued
+    return matches_json(0);
+  }
+  const Selfie& selfie = **found;
+  // A face the attendee confirmed ("Is this you?") is a query without an image: its embedding
+  // is already stored, so only the matching runs.
+  if (!(selfie.storage_key.empty() && selfie.embedding)) {
+    if (Result<void> described = describe_selfie(selfie); !described) {
+      return described.error();
+    }
   }
   Stopwatch watch;
   Result<MatchedScope> matched = match_user(selfie.user_id, job.event_id);

@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "domain/embedding_index.h"
 #include "domain/file_store.h"
+#include "domain/match_policy.h"
 #include "domain/similarity.h"
 #include "face/face_engine.h"
 #include "image/image_decoder.h"
@@ -24,7 +25,8 @@ struct JobRunnerOptions {
   int detect_long_side = 1920;
   int selfie_long_side = 1280;  // a selfie's face is large
   int thumbnail_long_side = 400;
-  float match_threshold = kDefaultMatchThreshold;
+  // Which faces an attendee is shown, asked about or not offered (domain/match_policy.h).
+  MatchPolicy policy = default_match_policy();
 };
 
 // What the last run() measured, for the log line and the stage histograms.
@@ -80,6 +82,8 @@ class JobRunner {
  private:
   Result<std::string> index_photo(const Job& job);
   Result<std::string> match_selfie(const Job& job);
+  // Finds the selfie's face and stores its embedding; Errc::no_face_found when there is none.
+  Result<void> describe_selfie(const Selfie& selfie);
   Result<std::string> match_new_faces(const Job& job);
   Result<image::DecodedImage> read_and_decode(const std::string& key, int long_side,
                                               std::string& bytes);
@@ -90,11 +94,13 @@ class JobRunner {
   struct MatchedScope {
     std::size_t selfies = 0;
     std::size_t events = 0;
+    std::size_t matches = 0;  // photos offered (sure or maybe) by this run
   };
   // Matches every selfie embedding of `user` in `only_event`, or in every joined event when 0.
   Result<MatchedScope> match_user(UserId user, EventId only_event);
-  Result<void> match_selfies_in_event(UserId user, EventId event,
-                                      const std::vector<FaceVector>& selfies);
+  // Returns how many photos the policy offered.
+  Result<std::size_t> match_selfies_in_event(UserId user, EventId event,
+                                             const std::vector<FaceVector>& selfies);
 
   const JobContext& context_;
   face::FaceEngine& engine_;

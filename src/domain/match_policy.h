@@ -1,0 +1,70 @@
+// Which of an event's faces an attendee is shown (sure), asked about ("Is this you?": maybe) or
+// not offered at all. One selfie is compared with every face of an event, so a per-comparison
+// false-accept rate that looks tiny multiplies into strangers' photos at event scale
+// (docs/accuracy.md, "Matching at event scale"); the policy spends the model's certainty where
+// it has it and asks the attendee where it has not.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/entities.h"
+
+namespace findme::domain {
+
+// Distances are dlib ResNet euclidean distances. Chosen on lfw-dev run as one event (824
+// attendees, 6,021 event faces; docs/accuracy.md has the sweep and the command).
+struct MatchPolicy {
+  // Direct decisions. With at least cohort_size other attendees in the event, a face is sure when
+  // its adaptive s-norm score is under sure_score: the distance standardised by the mean and
+  // spread of the cohort_size nearest other attendees, seen from the attendee's query and from
+  // the face (Cohort normalisation is what tells a generic-looking face from a likeness). With
+  // fewer attendees the raw distance must be under sure_distance. Either way the face must be
+  // nearer to this attendee than to any other (competition).
+  int cohort_size = 100;
+  float sure_score = -6.6f;
+  float sure_distance = 0.40f;
+  // Under this raw distance, a face that is not sure is offered as an "Is this you?" crop.
+  float maybe_distance = 0.60f;
+  // A face this near one of the attendee's sure faces becomes sure too (and may extend the set
+  // again, expansion_rounds times): the event's photos of a person are a better likeness of them
+  // than any selfie.
+  float expansion_distance = 0.37f;
+  int expansion_rounds = 3;
+};
+
+// The defaults, or the policy scaled to an operator's MATCH_THRESHOLD: every distance keeps its
+// ratio to kDefaultMatchThreshold (domain/similarity.h), so 0.55 gives the defaults and a larger
+// threshold shows and asks more. REQUIRES: match_threshold > 0.
+MatchPolicy default_match_policy();
+MatchPolicy scaled_match_policy(float match_threshold);
+
+// The event's faces as one row-major matrix (faces x kFaceVectorSize) with a usable flag per
+// face. Views only: the caller keeps the storage alive during the call.
+struct FaceMatrixView {
+  std::span<const float> values;
+  std::span<const std::uint8_t> usable;
+  std::size_t size() const { return usable.size(); }
+};
+
+struct FaceDecision {
+  std::size_t face = 0;   // row in the matrix
+  float distance = 0.0f;  // effective distance: to the nearest query, or via a sure face scaled
+                          // by sure_distance / expansion_distance
+  MatchBand band = MatchBand::sure;
+};
+
+// The decisions for one attendee whose query embeddings (selfies and faces they confirmed) are
+// `queries`, against every face of `event`. `rivals` are the query embeddings of the event's
+// other attendees: a face nearer to a rival than to this attendee is never offered to this one.
+// Unusable faces need distances kUnusableThresholdFactor times smaller (domain/similarity.h).
+// Faces neither sure nor maybe are left out. Ordered by face row. Thread-safe (pure).
+std::vector<FaceDecision> decide_matches(std::span<const FaceVector> queries,
+                                         const FaceMatrixView& event,
+                                         std::span<const FaceVector> rivals,
+                                         const MatchPolicy& policy);
+
+}  // namespace findme::domain
