@@ -12,7 +12,7 @@ readonly packages=(
   libvips-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-dnn-dev
   libdlib-dev libdlib-data libopenblas-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3
   clang-format clang-tidy
   nodejs npm
   chromium
