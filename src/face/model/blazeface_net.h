@@ -10,7 +10,7 @@
 #include <opencv2/dnn/dnn.hpp>
 
 #include "core/result.h"
-#include "face/model/blazeface_graph.h"
+#include "face/model/tfjs_graph.h"
 
 namespace findme::face::model {
 

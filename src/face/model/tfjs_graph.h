@@ -1,5 +1,6 @@
 // Reads a TF.js graph model (model.json: topology + weights manifest, and its .bin shards) into
-// plain nodes and float tensors, for BlazeFace (blazeface_net.h builds the OpenCV net from them).
+// plain nodes and float tensors, for the nets findme reads from TF.js packages
+// (tfjs_net_builder.h).
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "face/model/blazeface_graph.h"
+#include "face/model/tfjs_graph.h"
 
 #include <bit>
 #include <cstdint>
