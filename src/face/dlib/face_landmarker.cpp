@@ -145,8 +145,8 @@ Similarity chip_to_image(std::span<const Point> chip_points, std::span<const Poi
 }
 
 image::RgbImage extract_face_chip(const image::RgbImage& image, std::span<const Point> image_points,
-                                  std::span<const Point> chip_points, int chip_size) {
-  assert(image_points.size() == chip_points.size() && chip_points.size() >= 2 && chip_size > 0);
+                                  std::span<const Point> chip_points) {
+  assert(image_points.size() == chip_points.size() && chip_points.size() >= 2);
   // dlib's own point-pair chip_details, as get_face_chip_details uses for the 68 points.
   std::vector<::dlib::dpoint> from;
   std::vector<::dlib::dpoint> to;
@@ -155,8 +155,8 @@ image::RgbImage extract_face_chip(const image::RgbImage& image, std::span<const 
     to.emplace_back(image_points[i].x, image_points[i].y);
   }
   const ::dlib::chip_details details(from, to,
-                                     ::dlib::chip_dims(static_cast<unsigned long>(chip_size),
-                                                       static_cast<unsigned long>(chip_size)));
+                                     ::dlib::chip_dims(static_cast<unsigned long>(kChipSize),
+                                                       static_cast<unsigned long>(kChipSize)));
   glue::RgbImageOut chip;
   ::dlib::extract_image_chip(glue::ConstRgbView{&image}, details, chip);
   return std::move(chip.image);

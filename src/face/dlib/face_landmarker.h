@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "core/result.h"
-#include "face/face_embedder.h"
 #include "face/face_landmarker.h"
 #include "face/geometry.h"
 #include "image/image.h"
@@ -93,11 +92,11 @@ struct Similarity {
 };
 Similarity chip_to_image(std::span<const Point> chip_points, std::span<const Point> image_points);
 
-// Cuts the chip_size x chip_size chip whose `chip_points` land on `image_points` (least squares
+// Cuts the kChipSize x kChipSize chip whose `chip_points` land on `image_points` (least squares
 // similarity, bilinear, black outside `image`): the detector-keypoint and 5-point aligner. With
 // five_points() and the kChip* constants it reproduces extract_face_chip()'s geometry without the
-// other 63 points. REQUIRES: as chip_to_image(), chip_size > 0. Thread-safe (pure).
+// other 63 points. REQUIRES: as chip_to_image(). Thread-safe (pure).
 image::RgbImage extract_face_chip(const image::RgbImage& image, std::span<const Point> image_points,
-                                  std::span<const Point> chip_points, int chip_size = kChipSize);
+                                  std::span<const Point> chip_points);
 
 }  // namespace findme::face::dlib

@@ -195,12 +195,6 @@ Result<BuiltNode> TfjsNetBuilder::conv(const GraphNode& node, bool with_fused_re
 }
 
 Result<BuiltNode> TfjsNetBuilder::sum(const GraphNode& node) {
-  if (node.inputs.size() != 2) {
-    return bad(node.name, "expected 2 inputs");
-  }
-  if (const GraphNode* mul = this->node(node.inputs[1]); mul != nullptr && mul->op == "Mul") {
-    return prelu(node, *mul);
-  }
   Result<BuiltNode> a = input_of(node, 2);
   Result<BuiltNode> b = a ? build(node.inputs[1]) : a;
   if (!b) {
@@ -217,50 +211,6 @@ Result<BuiltNode> TfjsNetBuilder::sum(const GraphNode& node) {
   net_.connect(a->id, 0, id, 0);
   net_.connect(b->id, 0, id, 1);
   return BuiltNode{id, a->channels, a->height, a->width};
-}
-
-// Add(positive, Mul(Sub(x, Abs(x)), half_slope)) with positive = Relu(x): PReLU(x), since
-// x - |x| is 2x below zero and 0 above. With positive = x itself, a convolution whose Relu the
-// converter fused in, x - |x| is always 0 and the node is that convolution's output: the graph
-// computes a plain ReLU there, and so does the net built from it (the slope is taken unused).
-Result<BuiltNode> TfjsNetBuilder::prelu(const GraphNode& add_node, const GraphNode& mul) {
-  const GraphNode* sub = mul.inputs.size() == 2 ? node(mul.inputs[0]) : nullptr;
-  const GraphNode* abs = sub != nullptr && sub->op == "Sub" && sub->inputs.size() == 2
-                             ? node(sub->inputs[1])
-                             : nullptr;
-  if (abs == nullptr || abs->op != "Abs" || abs->inputs.size() != 1 ||
-      abs->inputs[0] != sub->inputs[0]) {
-    return bad(add_node.name, "an Add of a Mul that is not the parametric ReLU pattern");
-  }
-  const std::string& x = sub->inputs[0];
-  const GraphNode* positive = node(add_node.inputs[0]);
-  const bool relu_of_x = positive != nullptr && positive->op == "Relu" &&
-                         positive->inputs.size() == 1 && positive->inputs[0] == x;
-  const GraphNode* x_node = node(x);
-  const bool fused_relu_x = add_node.inputs[0] == x && x_node != nullptr && is_conv(x_node->op) &&
-                            has_fused_relu(*x_node);
-  if (!relu_of_x && !fused_relu_x) {
-    return bad(add_node.name, "a parametric ReLU whose positive part is not Relu(x)");
-  }
-  Result<BuiltNode> in = build(x);
-  if (!in) {
-    return in;
-  }
-  Result<const WeightTensor*> half_slope = weight(mul.inputs[1]);
-  if (!half_slope) {
-    return half_slope.error();
-  }
-  if ((*half_slope)->shape != std::vector<int>{in->channels}) {
-    return bad(mul.name, "slope " + shape_string((*half_slope)->shape));
-  }
-  if (fused_relu_x) {
-    return in;
-  }
-  cv::Mat slope = row_of(**half_slope) * 2.0;
-  cv::dnn::LayerParams params;
-  params.blobs = {slope.reshape(1, in->channels)};
-  in->id = add(params, add_node.name, "PReLU", in->id);
-  return in;
 }
 
 Result<BuiltNode> TfjsNetBuilder::pad(const GraphNode& node) {

@@ -1,9 +1,8 @@
 // Builds an OpenCV DNN net node by node from a TF.js graph model (tfjs_graph.h), for the
-// convolutional nets findme reads straight from their npm packages (BlazeFace, MobileFaceNet).
+// convolutional nets findme reads straight from their npm packages (BlazeFace).
 // Supported: Placeholder (the net's only input), _FusedConv2D (BiasAdd, optionally Relu),
 // DepthwiseConv2dNative, FusedDepthwiseConv2dNative (BiasAdd, optionally Relu), Add / AddV2 of two
-// tensors of one shape, Relu, Pad (channels or space, zeros), MaxPool (no padding), and the
-// parametric ReLU the TF.js converter spells out as Add(Relu(x), Mul(Sub(x, Abs(x)), half_slope)).
+// tensors of one shape, Relu, Pad (channels or space, zeros) and MaxPool (no padding).
 #pragma once
 
 #include <map>
@@ -59,7 +58,6 @@ class TfjsNetBuilder {
   Result<BuiltNode> make(const GraphNode& node);
   Result<BuiltNode> conv(const GraphNode& node, bool with_fused_relu);
   Result<BuiltNode> sum(const GraphNode& node);
-  Result<BuiltNode> prelu(const GraphNode& add, const GraphNode& mul);
   Result<BuiltNode> pad(const GraphNode& node);
   Result<BuiltNode> max_pool(const GraphNode& node);
 
