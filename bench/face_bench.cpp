@@ -1,6 +1,7 @@
 // Face engine speed: detection per policy (HOG, SSD with and without tiles), landmarks, chips,
 // whole photos end to end (default detector: SSD), start-up.
 // Run: build/<dir>/bench/findme_face_bench --benchmark_min_time=2
+#include <algorithm>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -147,6 +148,50 @@ void BM_PhotoEndToEnd(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PhotoEndToEnd)->Unit(benchmark::kMillisecond)->UseRealTime()->Threads(1)->Threads(2);
+
+// `r` of `image` (clipped), unscaled.
+image::RgbImage crop(const image::RgbImage& image, int x, int y, int width, int height) {
+  width = std::min(width, image.width - x);
+  height = std::min(height, image.height - y);
+  image::RgbImage out{width, height, {}};
+  out.pixels.reserve(out.byte_size());
+  for (int row = y; row < y + height; ++row) {
+    const auto first =
+        image.pixels.begin() + (static_cast<std::ptrdiff_t>(row) * image.width + x) * 3;
+    out.pixels.insert(out.pixels.end(), first, first + static_cast<std::ptrdiff_t>(width) * 3);
+  }
+  return out;
+}
+
+// A selfie's face work (detect + landmarks + chip + embed, decoded image given), arg 0: the
+// event-photo path (analyze), 1: the selfie path (analyze_selfie: BlazeFace first). Two selfies
+// cut from sample3 at full resolution: a phone-like frame (660 x 800, the face ~1/3 of its
+// width) and a tight head crop (220 x 299).
+void BM_SelfieFaceWork(benchmark::State& state) {
+  static const std::vector<image::RgbImage> kSelfies{crop(samples()[2], 855, 0, 660, 800),
+                                                     crop(samples()[2], 1075, 215, 220, 299)};
+  std::unique_ptr<FaceEngine> engine = models().make_engine().value();
+  const bool selfie_path = state.range(0) == 1;
+  std::size_t faces = 0;
+  StageTimings sum;
+  for (auto _ : state) {
+    for (const image::RgbImage& selfie : kSelfies) {
+      const FaceAnalysis analysis =
+          (selfie_path ? engine->analyze_selfie(selfie) : engine->analyze(selfie)).value();
+      faces = analysis.faces.size();
+      sum.detect_ms += analysis.timings.detect_ms;
+      sum.landmarks_ms += analysis.timings.landmarks_ms;
+      sum.embed_ms += analysis.timings.embed_ms;
+    }
+  }
+  const double n = static_cast<double>(state.iterations() * 2);
+  state.counters["faces_last"] = static_cast<double>(faces);
+  state.counters["detect_ms"] = sum.detect_ms / n;
+  state.counters["landmarks_ms"] = sum.landmarks_ms / n;
+  state.counters["embed_ms"] = sum.embed_ms / n;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kSelfies.size()));
+}
+BENCHMARK(BM_SelfieFaceWork)->ArgName("selfie_path")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_Startup(benchmark::State& state) {  // all models loaded and one engine built
   for (auto _ : state) {

@@ -12,6 +12,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "app/commands.h"
+#include "domain/job_runner.h"
 #include "domain/match_policy.h"
 #include "eval/event_protocol.h"
 #include "eval/labelled_set.h"
@@ -180,6 +181,14 @@ int run_accuracy(const AccuracyArgs& args) {
     std::cerr << "findme: " << samples.error().message << "\n";
     return 1;
   }
+  Result<std::vector<eval::PhotoSample>> selfies = eval::analyse_selfies(
+      *photos, **decoder, [&models] { return models->make_engine(); }, options,
+      domain::JobRunnerOptions{}.selfie_long_side);
+  std::cerr << "\n";
+  if (!selfies) {
+    std::cerr << "findme: " << selfies.error().message << "\n";
+    return 1;
+  }
   const eval::FacePick pick =
       args.face == "largest" ? eval::FacePick::largest : eval::FacePick::central;
   std::size_t found = 0;
@@ -191,7 +200,7 @@ int run_accuracy(const AccuracyArgs& args) {
       "{} photos ({})\n",
       args.folder, options.pipeline, args.face, found, samples->size(),
       pct(static_cast<double>(found) / static_cast<double>(samples->size())));
-  score_event(eval::make_event_set(*photos, *samples, pick), args.answer_rounds);
+  score_event(eval::make_event_set(*photos, *samples, pick, &*selfies), args.answer_rounds);
   if (!args.pairs.empty()) {
     return score_pairs(args, *photos, *samples, pick);
   }

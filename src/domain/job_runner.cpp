@@ -85,8 +85,9 @@ Result<image::DecodedImage> JobRunner::read_and_decode(const std::string& key, i
   return decoded;
 }
 
-Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image) {
-  Result<face::FaceAnalysis> analysis = engine_.analyze(image);
+Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image, Shot shot) {
+  Result<face::FaceAnalysis> analysis =
+      shot == Shot::selfie ? engine_.analyze_selfie(image) : engine_.analyze(image);
   if (analysis) {
     timings_.face = analysis->timings;
     timings_.faces = static_cast<int>(analysis->faces.size());
@@ -126,7 +127,7 @@ Result<std::string> JobRunner::index_photo(const Job& job) {
   if (!decoded) {
     return decoded.error();
   }
-  Result<face::FaceAnalysis> analysis = analyse(decoded->image);
+  Result<face::FaceAnalysis> analysis = analyse(decoded->image, Shot::event_photo);
   if (!analysis) {
     return analysis.error();
   }
@@ -276,7 +277,7 @@ Result<void> JobRunner::describe_selfie(const Selfie& selfie) {
   if (!decoded) {
     return decoded.error();
   }
-  Result<face::FaceAnalysis> analysis = analyse(decoded->image);
+  Result<face::FaceAnalysis> analysis = analyse(decoded->image, Shot::selfie);
   if (!analysis) {
     return analysis.error();
   }

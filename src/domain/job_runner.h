@@ -87,8 +87,10 @@ class JobRunner {
   Result<std::string> match_new_faces(const Job& job);
   Result<image::DecodedImage> read_and_decode(const std::string& key, int long_side,
                                               std::string& bytes);
-  // The engine's analysis of `image`, recording its stage timings for the job's log line.
-  Result<face::FaceAnalysis> analyse(const image::RgbImage& image);
+  // The engine's analysis of `image` (a selfie takes the detector's close-face path), recording
+  // its stage timings for the job's log line.
+  enum class Shot { event_photo, selfie };
+  Result<face::FaceAnalysis> analyse(const image::RgbImage& image, Shot shot);
   Result<std::string> write_thumbnail(const Photo& photo, const std::string& bytes);
   Result<std::int64_t> match_faces_to_attendees(EventId event, const std::vector<Face>& faces);
   struct MatchedScope {

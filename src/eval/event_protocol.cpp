@@ -10,23 +10,64 @@
 
 namespace findme::eval {
 
-EventSet make_event_set(const std::vector<LabelledPhoto>& photos,
-                        const std::vector<PhotoSample>& samples, FacePick pick) {
+namespace {
+
+std::map<std::string, std::vector<std::size_t>> photos_by_person(
+    const std::vector<LabelledPhoto>& photos) {
   std::map<std::string, std::vector<std::size_t>> by_person;  // sorted: stable person numbers
   for (std::size_t i = 0; i < photos.size(); ++i) {
     by_person[photos[i].person].push_back(i);
   }
+  return by_person;
+}
+
+}  // namespace
+
+Result<std::vector<PhotoSample>> analyse_selfies(const std::vector<LabelledPhoto>& photos,
+                                                 const image::ImageDecoder& decoder,
+                                                 const EngineFactory& make_engine,
+                                                 AnalysisOptions options, int selfie_long_side) {
+  std::vector<std::size_t> indices;
+  std::vector<std::filesystem::path> files;
+  for (const auto& [name, of_person] : photos_by_person(photos)) {
+    if (of_person.size() >= 2) {
+      indices.push_back(of_person[0]);
+      files.push_back(photos[of_person[0]].path);
+    }
+  }
+  options.selfies = true;
+  options.decode.max_long_side = selfie_long_side;
+  options.pipeline += " selfie-path";
+  if (!options.cache.empty()) {
+    options.cache += ".selfies";
+  }
+  Result<std::vector<PhotoSample>> analysed = analyse_photos(files, decoder, make_engine, options);
+  if (!analysed) {
+    return analysed.error();
+  }
+  std::vector<PhotoSample> out(photos.size());
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    out[indices[k]] = std::move((*analysed)[k]);
+  }
+  return out;
+}
+
+EventSet make_event_set(const std::vector<LabelledPhoto>& photos,
+                        const std::vector<PhotoSample>& samples, FacePick pick,
+                        const std::vector<PhotoSample>* selfies) {
   EventSet set;
   std::size_t person = 0;
-  const auto face_of = [&](std::size_t photo) -> const FaceSample* {
-    const std::optional<std::size_t> f = pick_face(samples[photo], pick);
-    return f ? &samples[photo].faces[*f] : nullptr;
+  const auto face_in = [&](const std::vector<PhotoSample>& from,
+                           std::size_t photo) -> const FaceSample* {
+    const std::optional<std::size_t> f = pick_face(from[photo], pick);
+    return f ? &from[photo].faces[*f] : nullptr;
   };
-  for (const auto& [name, indices] : by_person) {
+  const auto face_of = [&](std::size_t photo) { return face_in(samples, photo); };
+  for (const auto& [name, indices] : photos_by_person(photos)) {
     std::size_t first_event_photo = 0;
     if (indices.size() >= 2) {
       first_event_photo = 1;
-      if (const FaceSample* selfie = face_of(indices[0])) {
+      if (const FaceSample* selfie = face_in(selfies ? *selfies : samples, indices[0])) {
         set.attendees.push_back({person, selfie->embedding, indices.size() - 1});
       } else {
         ++set.selfies_without_face;

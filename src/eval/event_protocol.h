@@ -28,9 +28,22 @@ struct EventSet {
   std::size_t event_photos_without_face = 0;  // labelled face not found: a miss for its person
 };
 
-// `photos` and `samples` are parallel (read_labelled_folder order).
+// `photos` and `samples` are parallel (read_labelled_folder order). `selfies`, when given, is
+// parallel too and holds the selfie path's analysis of each attendee's first photo (other
+// entries are not read); without it the selfie's face comes from `samples`.
 EventSet make_event_set(const std::vector<LabelledPhoto>& photos,
-                        const std::vector<PhotoSample>& samples, FacePick pick);
+                        const std::vector<PhotoSample>& samples, FacePick pick,
+                        const std::vector<PhotoSample>* selfies = nullptr);
+
+// The selfies of make_event_set() (each person's first photo, for people with two or more)
+// analysed as the service analyses a selfie: FaceEngine::analyze_selfie, decoded to
+// `selfie_long_side`. The result is parallel to `photos`; other entries are empty. `options` are
+// the event photos' (threads, progress); the cache, if any, is options.cache + ".selfies".
+// Errors: as analyse_photos().
+Result<std::vector<PhotoSample>> analyse_selfies(const std::vector<LabelledPhoto>& photos,
+                                                 const image::ImageDecoder& decoder,
+                                                 const EngineFactory& make_engine,
+                                                 AnalysisOptions options, int selfie_long_side);
 
 struct EventScore {
   std::size_t attendees = 0;

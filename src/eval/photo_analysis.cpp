@@ -75,7 +75,7 @@ std::unordered_map<std::string, PhotoSample> read_cache(const std::filesystem::p
 
 Result<PhotoSample> analyse_one(const std::filesystem::path& file,
                                 const image::ImageDecoder& decoder, face::FaceEngine& engine,
-                                const image::DecodeOptions& options) {
+                                const image::DecodeOptions& options, bool selfie) {
   PhotoSample sample;
   std::ifstream in(file, std::ios::binary);
   if (!in) {
@@ -92,7 +92,8 @@ Result<PhotoSample> analyse_one(const std::filesystem::path& file,
   }
   sample.width = decoded->image.width;
   sample.height = decoded->image.height;
-  Result<face::FaceAnalysis> analysis = engine.analyze(decoded->image);
+  Result<face::FaceAnalysis> analysis =
+      selfie ? engine.analyze_selfie(decoded->image) : engine.analyze(decoded->image);
   if (!analysis) {
     return analysis.error();
   }
@@ -166,7 +167,8 @@ Result<std::vector<PhotoSample>> analyse_photos(const std::vector<std::filesyste
   const auto work = [&](face::FaceEngine& engine) {
     for (std::size_t k = next++; k < todo.size(); k = next++) {
       const std::size_t i = todo[k];
-      Result<PhotoSample> sample = analyse_one(files[i], decoder, engine, options.decode);
+      Result<PhotoSample> sample =
+          analyse_one(files[i], decoder, engine, options.decode, options.selfies);
       std::lock_guard lock(mu);
       if (!sample) {
         first_error = first_error.value_or(sample.error());

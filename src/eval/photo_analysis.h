@@ -45,7 +45,8 @@ using EngineFactory = std::function<Result<std::unique_ptr<face::FaceEngine>>()>
 
 struct AnalysisOptions {
   int threads = 2;              // one engine per thread
-  image::DecodeOptions decode;  // as the service decodes event photos
+  image::DecodeOptions decode;  // as the service decodes event photos (or selfies)
+  bool selfies = false;         // FaceEngine::analyze_selfie, the service's selfie path
   std::filesystem::path cache;  // empty: no cache
   std::string pipeline;         // names the engine's configuration; a cache made by
                                 // another pipeline is ignored (and rewritten)

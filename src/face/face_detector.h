@@ -24,6 +24,11 @@ class FaceDetector {
   virtual ~FaceDetector() = default;
   // Boxes are in `image` pixel coordinates, best first. Never fails: no face is an empty list.
   virtual std::vector<Detection> detect(const image::RgbImage& image) = 0;
+  // As detect(), for a selfie: one close face, where a detector may take a cheaper path (the
+  // multi-scale detector runs its close-face pass first). By default, detect().
+  virtual std::vector<Detection> detect_selfie(const image::RgbImage& image) {
+    return detect(image);
+  }
 };
 
 }  // namespace findme::face

@@ -48,6 +48,12 @@ class FaceEngine {
   // Finds, aligns and describes every face. No face is an empty list, not an error.
   // Errors: Errc::internal when the network fails.
   virtual Result<FaceAnalysis> analyze(const image::RgbImage& image) = 0;
+
+  // As analyze(), for a selfie (the person holding the camera is the largest face): the
+  // detector may take its cheaper close-face path. By default, analyze().
+  virtual Result<FaceAnalysis> analyze_selfie(const image::RgbImage& image) {
+    return analyze(image);
+  }
 };
 
 }  // namespace findme::face

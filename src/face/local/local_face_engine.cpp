@@ -56,12 +56,22 @@ LocalFaceEngine::LocalFaceEngine(std::unique_ptr<FaceDetector> detector,
 }
 
 Result<FaceAnalysis> LocalFaceEngine::analyze(const image::RgbImage& image) {
+  return detect_and_describe(image, false);
+}
+
+Result<FaceAnalysis> LocalFaceEngine::analyze_selfie(const image::RgbImage& image) {
+  return detect_and_describe(image, true);
+}
+
+Result<FaceAnalysis> LocalFaceEngine::detect_and_describe(const image::RgbImage& image,
+                                                          bool selfie) {
   FaceAnalysis analysis;
   if (image.empty() || image.pixels.size() < image.byte_size()) {
     return analysis;
   }
   Stopwatch watch;
-  std::vector<Detection> detections = detector_->detect(image);
+  std::vector<Detection> detections =
+      selfie ? detector_->detect_selfie(image) : detector_->detect(image);
   const double detect_ms = watch.elapsed_ms();
   Result<FaceAnalysis> described = describe(image, std::move(detections));
   if (described) {

@@ -61,6 +61,9 @@ class LocalFaceEngine final : public FaceEngine {
   // Errors: Errc::internal when the embedder fails.
   Result<FaceAnalysis> analyze(const image::RgbImage& image) override;
 
+  // analyze() with the detector's selfie path (FaceDetector::detect_selfie).
+  Result<FaceAnalysis> analyze_selfie(const image::RgbImage& image) override;
+
   // analyze() after its detection stage: aligns and describes the faces at `detections` (any
   // order; the result is largest first). For tools that compare alignments on one detection.
   // REQUIRES: `image` not empty. Errors: as analyze(), and Errc::internal when the landmarker
@@ -68,6 +71,8 @@ class LocalFaceEngine final : public FaceEngine {
   Result<FaceAnalysis> describe(const image::RgbImage& image, std::vector<Detection> detections);
 
  private:
+  Result<FaceAnalysis> detect_and_describe(const image::RgbImage& image, bool selfie);
+
   std::unique_ptr<FaceDetector> detector_;
   std::unique_ptr<FaceLandmarker> landmarker_;
   std::unique_ptr<FaceEmbedder> embedder_;

@@ -144,11 +144,12 @@ Result<std::unique_ptr<MultiScaleFaceDetector>> MultiScaleFaceDetector::create(
       new MultiScaleFaceDetector(std::move(*s), std::move(*b), policy));
 }
 
-std::vector<Detection> MultiScaleFaceDetector::blazeface_pass(const image::RgbImage& image) {
+std::vector<Detection> MultiScaleFaceDetector::blazeface_pass(const image::RgbImage& image,
+                                                              const BlazeBoxFit& fit) {
   std::vector<Detection> found = blazeface_->detect(image);
   const Box image_box{0, 0, static_cast<float>(image.width), static_cast<float>(image.height)};
   for (Detection& d : found) {
-    const Box fitted = fit_blazeface_box(d.box, policy_.fit);
+    const Box fitted = fit_blazeface_box(d.box, fit);
     const float left = std::max(fitted.x, 0.0f);
     const float top = std::max(fitted.y, 0.0f);
     const float right = std::min(fitted.x + fitted.width, image_box.width);
@@ -158,12 +159,23 @@ std::vector<Detection> MultiScaleFaceDetector::blazeface_pass(const image::RgbIm
   return found;
 }
 
-std::vector<Detection> MultiScaleFaceDetector::padded_pass(const image::RgbImage& image) {
-  const Canvas canvas = make_padded_canvas(image, policy_.canvas_scale);
+std::vector<Detection> MultiScaleFaceDetector::padded_pass(const image::RgbImage& image,
+                                                           float canvas_scale) {
+  const Canvas canvas = make_padded_canvas(image, canvas_scale);
   return from_canvas(ssd_->detect(canvas.image), canvas, image.width, image.height);
 }
 
 std::vector<Detection> MultiScaleFaceDetector::detect(const image::RgbImage& image) {
+  return detect_with(image, policy_);
+}
+
+std::vector<Detection> MultiScaleFaceDetector::detect_selfie(const image::RgbImage& image) {
+  static const MultiScalePolicy kSelfie = selfie_policy();
+  return detect_with(image, kSelfie);
+}
+
+std::vector<Detection> MultiScaleFaceDetector::detect_with(const image::RgbImage& image,
+                                                           const MultiScalePolicy& policy) {
   if (image.empty() || image.pixels.size() < image.byte_size()) {
     return {};
   }
@@ -173,24 +185,24 @@ std::vector<Detection> MultiScaleFaceDetector::detect(const image::RgbImage& ima
     found = found || !pass.empty();
     passes.push_back(std::move(pass));
   };
-  if (policy_.blazeface_first) {
-    add(blazeface_pass(image));
+  if (policy.blazeface_first) {
+    add(blazeface_pass(image, policy.fit));
     if (!found) {
       add(ssd_->detect(image));
     }
-    if (runs(policy_.padded, found)) {
-      add(padded_pass(image));
+    if (runs(policy.padded, found)) {
+      add(padded_pass(image, policy.canvas_scale));
     }
   } else {
     add(ssd_->detect(image));
-    if (runs(policy_.padded, found)) {
-      add(padded_pass(image));
+    if (runs(policy.padded, found)) {
+      add(padded_pass(image, policy.canvas_scale));
     }
-    if (runs(policy_.blazeface, found)) {
-      add(blazeface_pass(image));
+    if (runs(policy.blazeface, found)) {
+      add(blazeface_pass(image, policy.fit));
     }
   }
-  return merge_detection_passes(passes, policy_.merge_iou, policy_.merge_contained);
+  return merge_detection_passes(passes, policy.merge_iou, policy.merge_contained);
 }
 
 }  // namespace findme::face::model

@@ -116,14 +116,19 @@ class MultiScaleFaceDetector final : public FaceDetector {
   // confirmed carry its 6 keypoints (blazeface::k* order), others none.
   std::vector<Detection> detect(const image::RgbImage& image) override;
 
+  // detect() under selfie_policy(), whatever this detector's own policy: BlazeFace first, the
+  // SSD only when it finds nothing.
+  std::vector<Detection> detect_selfie(const image::RgbImage& image) override;
+
   const MultiScalePolicy& policy() const { return policy_; }
 
  private:
   MultiScaleFaceDetector(std::unique_ptr<SsdFaceDetector> ssd,
                          std::unique_ptr<BlazeFaceDetector> blazeface, MultiScalePolicy policy)
       : ssd_(std::move(ssd)), blazeface_(std::move(blazeface)), policy_(policy) {}
-  std::vector<Detection> blazeface_pass(const image::RgbImage& image);
-  std::vector<Detection> padded_pass(const image::RgbImage& image);
+  std::vector<Detection> detect_with(const image::RgbImage& image, const MultiScalePolicy& policy);
+  std::vector<Detection> blazeface_pass(const image::RgbImage& image, const BlazeBoxFit& fit);
+  std::vector<Detection> padded_pass(const image::RgbImage& image, float canvas_scale);
 
   std::unique_ptr<SsdFaceDetector> ssd_;
   std::unique_ptr<BlazeFaceDetector> blazeface_;

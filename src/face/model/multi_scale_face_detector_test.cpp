@@ -118,6 +118,25 @@ TEST(MultiScaleFaceDetectorTest, SelfiePolicyFindsTheHeadCropToo) {
   EXPECT_TRUE(first->detect(image::RgbImage{}).empty());
 }
 
+// The service's detector takes the selfie path per call: BlazeFace alone for a close face (its
+// keypoints prove which pass found it), the SSD when BlazeFace finds nothing (the small faces of
+// a group photo), without changing what detect() does.
+TEST(MultiScaleFaceDetectorTest, DetectSelfieTakesTheCloseFacePathPerCall) {
+  const image::RgbImage sample = decode(models() / "face-api-1.7.15/demo/sample3.jpg");
+  ASSERT_FALSE(sample.empty());
+  const image::RgbImage head = crop(sample, cv::Rect(1075, 215, 220, 299), 400);
+  const std::vector<Detection> selfie = detector().detect_selfie(head);
+  ASSERT_EQ(selfie.size(), 1u);
+  EXPECT_EQ(selfie[0].keypoints.size(), 6u);
+
+  const image::RgbImage group = decode(models() / "face-api-1.7.15/demo/sample1.jpg");
+  const std::vector<Detection> whole = detector().detect(group);
+  const std::vector<Detection> as_selfie = detector().detect_selfie(group);
+  EXPECT_FALSE(as_selfie.empty());
+  EXPECT_EQ(detector().detect(group).size(), whole.size());
+  EXPECT_TRUE(detector().detect_selfie(image::RgbImage{}).empty());
+}
+
 TEST(MergeDetectionPassesTest, LaterPassesAddOnlyNewFacesAndLendKeypoints) {
   const Detection ssd_face{{100, 100, 80, 100}, 0.9f, {}};
   const Detection blaze_same{{105, 110, 70, 90}, 0.99f, {{120, 140}, {160, 140}}};
