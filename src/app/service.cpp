@@ -143,11 +143,14 @@ Result<std::unique_ptr<Service>> Service::start(const config::Settings& settings
   p->decoder = std::move(*decoder);
 
   face::model::use_single_threaded_opencv();  // one net per worker thread, one worker per core
-  // config::finalize() accepts only "ssd" and "hog".
+  // config::finalize() accepts only "ssd" and "hog", "net68" and "dlib68".
   const face::local::Detector detector =
       face::local::parse_detector(settings.detector).value_or(face::local::Detector::ssd);
+  const face::local::Landmarks landmarks =
+      face::local::parse_landmarks(settings.landmarks).value_or(face::local::Landmarks::net68);
   Result<face::local::FaceModels> models =
       face::local::FaceModels::load({.package_dir = settings.model_dir,
+                                     .landmarks = landmarks,
                                      .landmark_model = settings.landmark_model,
                                      .detector = detector});
   if (!models) return models.error();

@@ -56,6 +56,7 @@ Result<Settings> settings_from_environment(const Environment& env) {
   read_text(env, "MODEL_DIR", s.model_dir);
   read_text(env, "LANDMARK_MODEL", s.landmark_model);
   read_text(env, "DETECTOR", s.detector);
+  read_text(env, "LANDMARKS", s.landmarks);
   read_text(env, "WEB_DIR", s.web_dir);
   read_text(env, "LOG_LEVEL", s.log_level);
   for (Result<void> r : {
@@ -93,6 +94,8 @@ void add_flags(CLI::App& command, Settings& settings) {
                      "Face distance under which faces match (MATCH_THRESHOLD)");
   command.add_option("--model-dir", settings.model_dir, "Fetched model package (MODEL_DIR)");
   command.add_option("--detector", settings.detector, "Face detector: ssd or hog (DETECTOR)");
+  command.add_option("--landmarks", settings.landmarks,
+                     "Landmark model: net68, or dlib68 (non-commercial) (LANDMARKS)");
   command.add_option("--web-dir", settings.web_dir, "Web app files (WEB_DIR)");
   command.add_option("--log-level", settings.log_level, "trace|debug|info|warn|error (LOG_LEVEL)");
 }
@@ -122,6 +125,10 @@ Result<Settings> finalize(Settings s) {
   }
   if (s.detector != "ssd" && s.detector != "hog") {
     return make_error(Errc::invalid_request, "DETECTOR must be ssd or hog, got " + s.detector);
+  }
+  if (s.landmarks != "net68" && s.landmarks != "dlib68") {
+    return make_error(Errc::invalid_request,
+                      "LANDMARKS must be net68 or dlib68, got " + s.landmarks);
   }
   if (s.database_url.rfind("sqlite:", 0) != 0 && s.database_url.rfind("postgresql://", 0) != 0 &&
       s.database_url.rfind("postgres://", 0) != 0) {

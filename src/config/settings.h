@@ -30,6 +30,9 @@ struct Settings {
   std::string model_dir = "./models/face-api-1.7.15";
   std::string landmark_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   std::string detector = "ssd";  // face detector: "ssd" (SSD MobileNet v1) or "hog" (dlib)
+  // 68-point landmarks: "net68" (face-api's net, MIT) or "dlib68" (dlib's predictor from
+  // libdlib-data, LANDMARK_MODEL: its training data is licensed for non-commercial use only).
+  std::string landmarks = "net68";
   std::string web_dir = "./web";
   std::string log_level = "info";
   int max_queued_jobs = 100'000;  // the durable queue's limit: beyond it uploads get 429 busy

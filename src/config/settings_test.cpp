@@ -29,6 +29,24 @@ TEST(SettingsTest, DefaultsFollowTheContract) {
   EXPECT_EQ(s->detector, "ssd");
 }
 
+TEST(SettingsTest, LandmarksComeFromEnvironmentOrFlagAndMustBeKnown) {
+  Result<Settings> defaults = settings_from_environment(fake_environment({}));
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->landmarks, "net68");
+  Result<Settings> s = settings_from_environment(fake_environment({{"LANDMARKS", "dlib68"}}));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->landmarks, "dlib68");
+  CLI::App app;
+  add_flags(app, *s);
+  const char* argv[] = {"findme", "--landmarks", "net68"};
+  app.parse(3, argv);
+  EXPECT_EQ(s->landmarks, "net68");
+  s->landmarks = "dlib5";
+  Result<Settings> rejected = finalize(*s);
+  ASSERT_FALSE(rejected);
+  EXPECT_NE(rejected.error().message.find("LANDMARKS must be net68 or dlib68"), std::string::npos);
+}
+
 TEST(SettingsTest, DetectorComesFromEnvironmentOrFlagAndMustBeKnown) {
   Result<Settings> s = settings_from_environment(fake_environment({{"DETECTOR", "hog"}}));
   ASSERT_TRUE(s) << s.error().message;
