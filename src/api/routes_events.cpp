@@ -44,7 +44,8 @@ Response upload_photos(const ApiContext& c, const Request& req, const PathParams
       photos.push_back({{"id", wire_id(pj.photo.id)},
                         {"filename", pj.photo.filename},
                         {"status", to_string(pj.photo.status)},
-                        {"job_id", wire_id(pj.job.id)}});
+                        {"job_id", wire_id(pj.job.id)},
+                        {"duplicate", pj.duplicate}});
     }
     json rejected = json::array();
     for (const domain::RejectedFile& r : out.rejected) {

@@ -88,14 +88,15 @@ int run_import(ImportArgs args) {
                event->code.c_str());
   Stopwatch watch;
   std::size_t accepted = 0;
+  std::size_t duplicates = 0;
   std::size_t rejected_count = 0;
   std::map<std::string, std::vector<std::string>> rejected;  // reason -> files
   for (std::size_t i = 0; i < files.size(); ++i) {
     Result<std::string> bytes = read_file(files[i]);
-    Result<void> stored = bytes ? (*session)->add(*event, files[i].filename().string(), *bytes)
-                                : Result<void>(bytes.error());
+    Result<bool> stored = bytes ? (*session)->add(*event, files[i].filename().string(), *bytes)
+                                : Result<bool>(bytes.error());
     if (stored) {
-      ++accepted;
+      ++(*stored ? accepted : duplicates);
     } else if (stored.error().code == Errc::unavailable || stored.error().code == Errc::busy) {
       std::fprintf(stderr, "\nfindme: stopped at %s: %s\n", files[i].c_str(),
                    stored.error().message.c_str());
@@ -108,6 +109,9 @@ int run_import(ImportArgs args) {
   }
   std::fprintf(stderr, "\nimported %zu of %zu photos in %.1f s\n", accepted, files.size(),
                watch.elapsed_ms() / 1000.0);
+  if (duplicates > 0) {
+    std::fprintf(stderr, "skipped %zu already in the event (same bytes)\n", duplicates);
+  }
   for (const auto& [reason, names] : rejected) {
     std::fprintf(stderr, "rejected %zu: %s\n", names.size(), reason.c_str());
     for (std::size_t i = 0; i < std::min<std::size_t>(names.size(), 5); ++i) {

@@ -57,14 +57,14 @@ Result<Event> ImportSession::event(std::string_view code) {
   return event;
 }
 
-Result<void> ImportSession::add(const Event& event, std::string filename,
+Result<bool> ImportSession::add(const Event& event, std::string filename,
                                 const std::string& bytes) {
   const domain::UploadedFile file{std::move(filename), std::as_bytes(std::span(bytes))};
   Result<domain::UploadOutcome> outcome =
       parts_->photos->upload(parts_->organizer, event.code, std::span(&file, 1));
   if (!outcome) return outcome.error();
   if (!outcome->rejected.empty()) return outcome->rejected.front().error;
-  return {};
+  return !outcome->accepted.empty() && !outcome->accepted.front().duplicate;
 }
 
 bool ImportSession::wait_for_indexing(const Event& event) {

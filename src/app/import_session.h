@@ -21,9 +21,11 @@ class ImportSession {
   // The event and its organizer, who will own the index jobs. Errc::not_found for an unknown code.
   Result<Event> event(std::string_view code);
 
-  // Stores one photo durably with its index job (as an upload by the organizer would).
-  // Errors: check_upload()'s per-file ones, Errc::busy, Errc::unavailable.
-  Result<void> add(const Event& event, std::string filename, const std::string& bytes);
+  // Stores one photo durably with its index job (as an upload by the organizer would). False
+  // when the event already held a file with these bytes (nothing stored: a re-run import skips
+  // what an interrupted one stored). Errors: check_upload()'s per-file ones, Errc::busy,
+  // Errc::unavailable.
+  Result<bool> add(const Event& event, std::string filename, const std::string& bytes);
 
   // Shows indexing progress until no photo of the event is queued; false when nothing moved for
   // a minute (no server running on this data).

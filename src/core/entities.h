@@ -147,6 +147,9 @@ struct NewPhoto {
   std::int64_t byte_size = 0;
   int width = 0;
   int height = 0;
+  // SHA-256 of the file's bytes, lowercase hex; empty: not deduplicated. A second photo with the
+  // same content in the same event is not stored (add_photo_and_enqueue returns the first).
+  std::string content_sha256;
 };
 
 struct BoundingBox {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "domain/secrets.h"
+
 namespace findme::domain {
 namespace {
 
@@ -51,10 +53,17 @@ Result<store::PhotoAndJob> Photos::store_one(const Event& event, const User& use
                                              const UploadedFile& file) {
   Result<image::ImageInfo> info = check_upload(decoder_, file.bytes, limits_);
   if (!info) return info.error();
+  // A retried upload (lost answer, flaky venue Wi-Fi) finds its photo and stores nothing again.
+  const std::string content = sha256_hex(file.bytes);
+  Result<std::optional<store::PhotoAndJob>> existing =
+      store_.find_photo_by_content(event.id, content);
+  if (!existing) return existing.error();
+  if (*existing) return std::move(**existing);
   const std::string key = files_.new_key(FileKind::photo, extension_of(info->format));
   if (Result<void> r = files_.write(key, file.bytes); !r) return r.error();
-  // The file is durable; now the row and its job, in one transaction. If that fails the file is
-  // removed, so nothing is half-stored.
+  // The file is durable; now the row and its job, in one transaction. If that fails, or a
+  // concurrent upload of the same content stored its row first, the file is removed, so nothing
+  // is half-stored or stored twice.
   Result<store::PhotoAndJob> stored = store_.add_photo_and_enqueue(NewPhoto{
       .event_id = event.id,
       .uploaded_by = user.id,
@@ -65,8 +74,9 @@ Result<store::PhotoAndJob> Photos::store_one(const Event& event, const User& use
       .byte_size = static_cast<std::int64_t>(file.bytes.size()),
       .width = info->width,
       .height = info->height,
+      .content_sha256 = content,
   });
-  if (!stored) files_.remove(key);
+  if (!stored || stored->duplicate) files_.remove(key);
   return stored;
 }
 

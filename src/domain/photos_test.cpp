@@ -1,5 +1,7 @@
 #include "domain/photos.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "domain/attendees.h"
@@ -56,6 +58,41 @@ TEST_F(PhotosTest, AcceptedPhotosAreDurableAndQueuedOthersRejectedWithWhy) {
   EXPECT_EQ(out->rejected[1].error.code, Errc::invalid_image);
   EXPECT_EQ(out->rejected[2].error.code, Errc::invalid_image);  // over max_image_pixels
   EXPECT_EQ(out->rejected[3].error.code, Errc::payload_too_large);
+}
+
+std::size_t files_under(const std::filesystem::path& root) {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    count += entry.is_regular_file() ? 1U : 0U;
+  }
+  return count;
+}
+
+// Issue 12: an upload retried after a lost answer, or the same file picked twice, is one photo
+// and one file; the retry is told so.
+TEST_F(PhotosTest, TheSameBytesTwiceAreOnePhotoAndOneFile) {
+  const std::string good = fake_image("a", 640, 480);
+  const std::string other = fake_image("b", 640, 480);
+  const UploadedFile batch[] = {{"a.jpg", bytes_of(good)}, {"a again.jpg", bytes_of(good)}};
+  Result<UploadOutcome> first = photos_.upload(world_.organizer, world_.event.code, batch);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->accepted.size(), 2u);
+  EXPECT_FALSE(first->accepted[0].duplicate);
+  EXPECT_TRUE(first->accepted[1].duplicate);
+  EXPECT_EQ(first->accepted[1].photo.id, first->accepted[0].photo.id);
+  EXPECT_EQ(first->accepted[1].photo.filename, "a.jpg");
+
+  const UploadedFile retry[] = {{"a.jpg", bytes_of(good)}, {"b.jpg", bytes_of(other)}};
+  Result<UploadOutcome> again = photos_.upload(world_.organizer, world_.event.code, retry);
+  ASSERT_TRUE(again) << again.error().message;
+  ASSERT_EQ(again->accepted.size(), 2u);
+  EXPECT_TRUE(again->accepted[0].duplicate);
+  EXPECT_EQ(again->accepted[0].photo.id, first->accepted[0].photo.id);
+  EXPECT_EQ(again->accepted[0].job.id, first->accepted[0].job.id);
+  EXPECT_FALSE(again->accepted[1].duplicate);
+
+  EXPECT_EQ(must(world_.store.list_event_photos(world_.event.id)).size(), 2u);
+  EXPECT_EQ(files_under(world_.files.root()), 2u);
 }
 
 TEST_F(PhotosTest, AFullQueueIsBusy) {

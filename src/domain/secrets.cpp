@@ -52,10 +52,14 @@ std::string new_token() {
 }
 
 std::string token_hash(std::string_view token) {
+  return sha256_hex(std::as_bytes(std::span(token.data(), token.size())));
+}
+
+std::string sha256_hex(std::span<const std::byte> bytes) {
   ensure_sodium();
   std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size());
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
   std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
   sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
   return std::string(hex.data());

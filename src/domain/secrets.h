@@ -1,6 +1,8 @@
 // Passwords, bearer tokens and random identifiers, on libsodium.
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +25,9 @@ std::string new_token();
 
 // What the database keeps of a token: its SHA-256 in hex. A stolen database yields no token.
 std::string token_hash(std::string_view token);
+
+// SHA-256 of `bytes`, lower-case hex (64 characters). Identifies a file's content.
+std::string sha256_hex(std::span<const std::byte> bytes);
 
 // `bytes` random bytes as lower-case hex.
 std::string random_hex(std::size_t bytes);

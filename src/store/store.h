@@ -25,6 +25,9 @@ using OrphanedKeys = std::vector<std::string>;
 struct PhotoAndJob {
   Photo photo;
   Job job;
+  // True when the event already held a photo with the same content: `photo` is that photo and
+  // `job` its latest indexing job; nothing was stored.
+  bool duplicate = false;
 };
 
 struct SelfieAndJob {
@@ -127,8 +130,14 @@ class Store {
   // ---- photos and faces ------------------------------------------------------------------
   // Stores the photo row (status queued) and its index_photo job (owner photo.uploaded_by,
   // kPriorityBackground) in one durable transaction, so a crash leaves the photo either absent
-  // or queued, never stored and forgotten. Errc::not_found when the event is unknown.
+  // or queued, never stored and forgotten. Errc::not_found when the event is unknown. With
+  // photo.content_sha256 set and a photo of that content already in the event (also one stored
+  // by a concurrent call, in any process), stores nothing and returns that photo as a duplicate.
   virtual Result<PhotoAndJob> add_photo_and_enqueue(const NewPhoto& photo) = 0;
+  // The event's photo with that content and its latest index_photo job, marked duplicate;
+  // nullopt when there is none.
+  virtual Result<std::optional<PhotoAndJob>> find_photo_by_content(
+      EventId event, std::string_view content_sha256) = 0;
   virtual Result<std::optional<Photo>> find_photo(PhotoId id) = 0;
   // In upload order (ascending id).
   virtual Result<std::vector<Photo>> list_event_photos(EventId event) = 0;

@@ -66,7 +66,8 @@ TEST(CrashTest, KilledWhileIndexingThenRestartedIndexesEveryPhotoOnce) {
     std::vector<NamedFile> copies;
     copies.reserve(samples.size());
     for (const NamedFile& sample : samples) {
-      copies.push_back({sample.filename + "-copy" + std::to_string(round), sample.bytes});
+      const std::string name = sample.filename + "-copy" + std::to_string(round);
+      copies.push_back({name, jpeg_copy(sample.bytes, name)});
     }
     const json answer = upload_photos(organizer, code, copies);
     ASSERT_EQ(answer["photos"].size(), 6u) << answer.dump();

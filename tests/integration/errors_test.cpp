@@ -3,6 +3,8 @@
 // limits_test.cpp, on a server started with small limits.
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -165,6 +167,41 @@ TEST_F(ErrorsTest, TruncatedPhotoIsAcceptedThenFailsIndexing) {
     EXPECT_EQ(p["error"], "invalid_image") << p.dump();  // docs/api.md addition
   }
   EXPECT_TRUE(found) << list.dump();
+}
+
+// Issue 12: an organizer on venue Wi-Fi retries an upload whose answer was lost; the web app
+// retries failed files. The same bytes are one photo however often and however concurrently
+// they arrive, and the answer says which uploads were duplicates.
+TEST_F(ErrorsTest, RetriedUploadsAreOnePhoto) {
+  const std::string bytes = jpeg_copy(faceless_jpeg(), "retried upload");
+  const json first = upload_one("wifi.jpg", bytes);
+  ASSERT_EQ(first["photos"].size(), 1u) << first.dump();
+  EXPECT_EQ(first["photos"][0]["duplicate"], false);
+  const json again = upload_one("wifi (1).jpg", bytes);
+  ASSERT_EQ(again["photos"].size(), 1u) << again.dump();
+  EXPECT_EQ(again["photos"][0]["duplicate"], true);
+  EXPECT_EQ(again["photos"][0]["id"], first["photos"][0]["id"]);
+  EXPECT_EQ(again["photos"][0]["filename"], "wifi.jpg");
+  EXPECT_EQ(again["photos"][0]["job_id"], first["photos"][0]["job_id"]);
+
+  const std::string racing = jpeg_copy(faceless_jpeg(), "racing upload");
+  std::vector<json> answers(4);
+  std::vector<std::thread> clients;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    clients.emplace_back([&, i] {
+      HttpClient client(suite_server->port());
+      client.set_token(suite_organizer->token());
+      answers[i] = upload_photos(client, suite_code, {{"race.jpg", racing}});
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  int stored = 0;
+  for (const json& a : answers) {
+    ASSERT_EQ(a["photos"].size(), 1u) << a.dump();
+    EXPECT_EQ(a["photos"][0]["id"], answers[0]["photos"][0]["id"]);
+    stored += a["photos"][0]["duplicate"] == false ? 1 : 0;
+  }
+  EXPECT_EQ(stored, 1);
 }
 
 TEST_F(ErrorsTest, UnsupportedMediaType) {

@@ -95,6 +95,24 @@ inline std::string scaled_jpeg(const std::string& photo, double scale) {
   return bytes;
 }
 
+// The same picture as the JPEG `jpeg`, in other bytes: a comment segment carrying `text` right
+// after the start-of-image marker. The service stores one photo per content and event, so a test
+// that wants several photos of one picture uploads distinct copies.
+inline std::string jpeg_copy(const std::string& jpeg, const std::string& text) {
+  if (jpeg.size() < 2 || text.size() > 60000) {
+    throw std::runtime_error("jpeg_copy: not a JPEG, or a comment too long");
+  }
+  const std::size_t length = text.size() + 2;
+  std::string out = jpeg.substr(0, 2);  // FF D8
+  out += '\xFF';
+  out += '\xFE';
+  out += static_cast<char>(length >> 8);
+  out += static_cast<char>(length & 0xFF);
+  out += text;
+  out += jpeg.substr(2);
+  return out;
+}
+
 // A picture with no face at all: white with a red corner block, 640x480, JPEG.
 inline std::string faceless_jpeg() {
   std::string out = vt::encode(vt::marked_rgb(640, 480).get(), ".jpg[Q=90]");

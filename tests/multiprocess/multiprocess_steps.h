@@ -84,7 +84,9 @@ inline std::map<std::string, json> wait_for_jobs(const HttpClient& owner,
 inline std::vector<NamedFile> half_size_samples(const std::string& prefix) {
   std::vector<NamedFile> files;
   for (int n = 1; n <= 6; ++n) {
-    files.push_back({prefix + "sample" + std::to_string(n), scaled_jpeg(sample_bytes(n), 0.5)});
+    const std::string name = prefix + "sample" + std::to_string(n);
+    // Distinct bytes per prefix: the service keeps one photo per content and event.
+    files.push_back({name, jpeg_copy(scaled_jpeg(sample_bytes(n), 0.5), name)});
   }
   return files;
 }

@@ -295,7 +295,9 @@ function uploadPanel(code, onActivity) {
     row.bar.value = item.state === 'done' ? 1 : item.progress;
     if (row.shown === item.state && item.state === 'sending') return;
     row.shown = item.state;
-    row.state.textContent = item.state === 'failed' ? describeError(item.error) : t(`dash.file.${item.state}`);
+    row.state.textContent = item.state === 'failed'
+      ? describeError(item.error)
+      : t(item.duplicate ? 'dash.file.duplicate' : `dash.file.${item.state}`);
     clear(row.action);
     if (item.state === 'failed') {
       row.action.append(h('button', { type: 'button', class: 'link', onclick: () => queue.retry(item) }, t('app.retry')));

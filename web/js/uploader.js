@@ -76,6 +76,8 @@ export class UploadQueue {
       } else {
         item.state = 'done';
         item.progress = 1;
+        // The event already had this exact file (a retry, or the same photo picked twice).
+        item.duplicate = body?.photos?.[0]?.duplicate === true;
       }
     } catch (e) {
       item.state = 'failed';

@@ -170,11 +170,16 @@ ALTER TABLE selfies ADD COLUMN event_id BIGINT REFERENCES events(id) ON DELETE C
 CREATE INDEX selfies_event ON selfies(event_id);
 )sql";
 
+// Version 5: safe upload retries, as SQLite's version 5: one photo per content and event.
+constexpr const char* kMigration005 = R"sql(
+ALTER TABLE photos ADD COLUMN content_sha256 TEXT;
+CREATE UNIQUE INDEX photos_event_content ON photos(event_id, content_sha256)
+  WHERE content_sha256 IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
-    Migration{1, kMigration001},
-    Migration{2, kMigration002},
-    Migration{3, kMigration003},
-    Migration{4, kMigration004},
+    Migration{1, kMigration001}, Migration{2, kMigration002}, Migration{3, kMigration003},
+    Migration{4, kMigration004}, Migration{5, kMigration005},
 };
 
 // Any constant shared by every findme process: they serialise start-up migrations on it.

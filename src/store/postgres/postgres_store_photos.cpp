@@ -32,13 +32,36 @@ std::vector<Face> replace_faces(Session& s, PhotoId photo, EventId event,
   return stored;
 }
 
+// The event's photo with that content and its latest indexing job, as a duplicate.
+std::optional<PhotoAndJob> photo_by_content(Session& s, EventId event,
+                                            const std::string& content_sha256) {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_PG_PHOTO_COLUMNS("p.") ", " FINDME_PG_JOB_COLUMNS(
+          "j.") " FROM photos p JOIN jobs j ON j.photo_id = p.id AND j.kind = 'index_photo' "
+                "WHERE p.event_id = $1 AND p.content_sha256 = $2 ORDER BY j.id DESC LIMIT 1";
+  return read_one<PhotoAndJob>(
+      s.run(kSelect, event, content_sha256), [](const pqxx::row& row, int) {
+        return PhotoAndJob{read_photo(row, 0), read_job(row, kPhotoColumns), true};
+      });
+}
+
 }  // namespace
 
+Result<std::optional<PhotoAndJob>> PostgresStore::find_photo_by_content(
+    EventId event, std::string_view content_sha256) {
+  return read([&](Session& s) -> Result<std::optional<PhotoAndJob>> {
+    return photo_by_content(s, event, std::string(content_sha256));
+  });
+}
+
 Result<PhotoAndJob> PostgresStore::add_photo_and_enqueue(const NewPhoto& photo) {
+  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same content (another request
+  // or process) to commit and then inserts nothing; the photo is then read as a duplicate.
   static constexpr const char* kInsert =
       "INSERT INTO photos (event_id, filename, storage_key, thumbnail_key, content_type, "
-      "byte_size, width, height, status, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9) "
+      "byte_size, width, height, status, created_at, content_sha256) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, nullif($10, '')) "
+      "ON CONFLICT (event_id, content_sha256) WHERE content_sha256 IS NOT NULL DO NOTHING "
       "RETURNING " FINDME_PG_PHOTO_COLUMNS("");
   // SQLite keeps photo_count with triggers; here the same transaction updates it (see migration 2).
   static constexpr const char* kCount =
@@ -46,9 +69,15 @@ Result<PhotoAndJob> PostgresStore::add_photo_and_enqueue(const NewPhoto& photo) 
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<PhotoAndJob> {
     try {
-      pqxx::result row =
-          s.run(kInsert, photo.event_id, photo.filename, photo.storage_key, photo.thumbnail_key,
-                photo.content_type, photo.byte_size, photo.width, photo.height, now);
+      pqxx::result row = s.run(kInsert, photo.event_id, photo.filename, photo.storage_key,
+                               photo.thumbnail_key, photo.content_type, photo.byte_size,
+                               photo.width, photo.height, now, photo.content_sha256);
+      if (row.empty()) {
+        std::optional<PhotoAndJob> existing =
+            photo_by_content(s, photo.event_id, photo.content_sha256);
+        if (!existing) return make_error(Errc::unavailable, "a duplicate photo vanished; retry");
+        return std::move(*existing);
+      }
       Photo stored = read_photo(row[0]);
       s.run(kCount, photo.event_id);
       NewJob job{.kind = JobKind::index_photo,

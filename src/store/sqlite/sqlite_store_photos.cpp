@@ -39,19 +39,49 @@ Result<std::vector<Face>> replace_faces(Connection& c, PhotoId photo, EventId ev
   return stored;
 }
 
+// The event's photo with that content and its latest indexing job, as a duplicate.
+Result<std::optional<PhotoAndJob>> photo_by_content(Connection& c, EventId event,
+                                                    std::string_view content_sha256) {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_PHOTO_COLUMNS("p.") ", " FINDME_JOB_COLUMNS(
+          "j.") " FROM photos p JOIN jobs j ON j.photo_id = p.id AND j.kind = 'index_photo' "
+                "WHERE p.event_id = ? AND p.content_sha256 = ? ORDER BY j.id DESC LIMIT 1";
+  Result<Statement> stmt = c.prepare(kSelect);
+  if (!stmt) return stmt.error();
+  return read_one<PhotoAndJob>(
+      stmt->bind_all(event, content_sha256), [](const Statement& row, int) {
+        return PhotoAndJob{read_photo(row, 0), read_job(row, kPhotoColumns), true};
+      });
+}
+
 }  // namespace
+
+Result<std::optional<PhotoAndJob>> SqliteStore::find_photo_by_content(
+    EventId event, std::string_view content_sha256) {
+  return read([&](Connection& c) { return photo_by_content(c, event, content_sha256); });
+}
 
 Result<PhotoAndJob> SqliteStore::add_photo_and_enqueue(const NewPhoto& photo) {
   static constexpr const char* kInsert =
       "INSERT INTO photos (event_id, filename, storage_key, thumbnail_key, content_type, "
-      "byte_size, width, height, status, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING " FINDME_PHOTO_COLUMNS("");
+      "byte_size, width, height, status, created_at, content_sha256) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, nullif(?, '')) "
+      "RETURNING " FINDME_PHOTO_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<PhotoAndJob> {
+    // Writers are serialised (one write transaction at a time, across processes too), so the
+    // look-up and the insert cannot interleave with another upload of the same content.
+    if (!photo.content_sha256.empty()) {
+      Result<std::optional<PhotoAndJob>> existing =
+          photo_by_content(c, photo.event_id, photo.content_sha256);
+      if (!existing) return existing.error();
+      if (*existing) return std::move(**existing);
+    }
     Result<Statement> stmt = c.prepare(kInsert);
     if (!stmt) return stmt.error();
     stmt->bind_all(photo.event_id, photo.filename, photo.storage_key, photo.thumbnail_key,
-                   photo.content_type, photo.byte_size, photo.width, photo.height, now);
+                   photo.content_type, photo.byte_size, photo.width, photo.height, now,
+                   photo.content_sha256);
     Result<std::optional<Photo>> row = read_one<Photo>(*stmt, read_photo);
     if (!row) {
       if (stmt->last_rc() == SQLITE_CONSTRAINT_FOREIGNKEY) return gone("the event");

@@ -92,6 +92,11 @@ Result<PhotoAndJob> FailingStore::add_photo_and_enqueue(const NewPhoto& photo) {
   return call([&] { return inner_.add_photo_and_enqueue(photo); });
 }
 
+Result<std::optional<PhotoAndJob>> FailingStore::find_photo_by_content(
+    EventId event, std::string_view content_sha256) {
+  return call([&] { return inner_.find_photo_by_content(event, content_sha256); });
+}
+
 Result<std::optional<Photo>> FailingStore::find_photo(PhotoId id) {
   return call([&] { return inner_.find_photo(id); });
 }

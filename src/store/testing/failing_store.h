@@ -47,6 +47,8 @@ class FailingStore final : public Store {
   Result<bool> is_member(UserId user, EventId event) override;
   Result<std::vector<Event>> list_joined_events(UserId user) override;
   Result<PhotoAndJob> add_photo_and_enqueue(const NewPhoto& photo) override;
+  Result<std::optional<PhotoAndJob>> find_photo_by_content(
+      EventId event, std::string_view content_sha256) override;
   Result<std::optional<Photo>> find_photo(PhotoId id) override;
   Result<std::vector<Photo>> list_event_photos(EventId event) override;
   Result<std::vector<Face>> save_photo_index(PhotoId photo, const PhotoIndex& index) override;

@@ -1,5 +1,8 @@
 // Store contract: photos, faces, selfies, matches, visibility, statistics and cascading deletes.
 #include <algorithm>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "store/testing/store_contract.h"
 
@@ -38,6 +41,80 @@ TEST_P(StoreContract, PhotoForUnknownEventLeavesNoJob) {
   Result<JobCounts> counts = store().count_jobs();
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->queued, 0);
+}
+
+// Issue 12: an upload retried after a lost answer finds its photo instead of storing another.
+TEST_P(StoreContract, TheSameContentInAnEventIsOnePhoto) {
+  User org = add_user("org@example.org", Role::organizer);
+  Event event = add_event(org.id, "AAAAAA");
+  Event other = add_event(org.id, "BBBBBB");
+  const std::string sha(64, 'a');
+  Result<PhotoAndJob> first = store().add_photo_and_enqueue(
+      {.event_id = event.id, .uploaded_by = org.id, .storage_key = "k1", .content_sha256 = sha});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_FALSE(first->duplicate);
+  Result<PhotoAndJob> again = store().add_photo_and_enqueue(
+      {.event_id = event.id, .uploaded_by = org.id, .storage_key = "k2", .content_sha256 = sha});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->photo.id, first->photo.id);
+  EXPECT_EQ(again->photo.storage_key, "k1");
+  EXPECT_EQ(again->job.id, first->job.id);
+  Result<std::optional<PhotoAndJob>> found = store().find_photo_by_content(event.id, sha);
+  ASSERT_TRUE(found && *found);
+  EXPECT_TRUE((*found)->duplicate);
+  EXPECT_EQ((*found)->photo.id, first->photo.id);
+  EXPECT_EQ((*found)->job.kind, JobKind::index_photo);
+
+  // Another event, or no content hash: another photo.
+  Result<PhotoAndJob> elsewhere = store().add_photo_and_enqueue(
+      {.event_id = other.id, .uploaded_by = org.id, .storage_key = "k3", .content_sha256 = sha});
+  ASSERT_TRUE(elsewhere);
+  EXPECT_FALSE(elsewhere->duplicate);
+  EXPECT_NE(elsewhere->photo.id, first->photo.id);
+  PhotoAndJob unhashed1 = add_photo(event.id, org.id, "k4");
+  PhotoAndJob unhashed2 = add_photo(event.id, org.id, "k5");
+  EXPECT_NE(unhashed1.photo.id, unhashed2.photo.id);
+  Result<std::optional<PhotoAndJob>> none =
+      store().find_photo_by_content(event.id, std::string(64, 'b'));
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+
+  Result<std::optional<Event>> counted = store().find_event(event.id);
+  ASSERT_TRUE(counted && *counted);
+  EXPECT_EQ((*counted)->photo_count, 3);
+  Result<JobCounts> jobs = store().count_jobs();
+  ASSERT_TRUE(jobs);
+  EXPECT_EQ(jobs->queued, 4);
+}
+
+TEST_P(StoreContract, ConcurrentUploadsOfOneContentStoreOnePhoto) {
+  User org = add_user("org@example.org", Role::organizer);
+  Event event = add_event(org.id, "AAAAAA");
+  const std::string sha(64, 'c');
+  constexpr int kThreads = 6;
+  std::vector<Result<PhotoAndJob>> results(kThreads, make_error(Errc::internal, "not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      results[static_cast<std::size_t>(i)] =
+          store().add_photo_and_enqueue({.event_id = event.id,
+                                         .uploaded_by = org.id,
+                                         .storage_key = "k" + std::to_string(i),
+                                         .content_sha256 = sha});
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int stored = 0;
+  for (const Result<PhotoAndJob>& r : results) {
+    ASSERT_TRUE(r) << r.error().message;
+    stored += r->duplicate ? 0 : 1;
+    EXPECT_EQ(r->photo.id, results[0]->photo.id);
+  }
+  EXPECT_EQ(stored, 1);
+  Result<std::vector<Photo>> photos = store().list_event_photos(event.id);
+  ASSERT_TRUE(photos);
+  EXPECT_EQ(photos->size(), 1u);
 }
 
 TEST_P(StoreContract, SavingAnIndexTwiceReplacesFaces) {
