@@ -13,5 +13,6 @@ void add_compare_command(CLI::App& root, int& exit_code);
 void add_serve_command(CLI::App& root, int& exit_code);
 void add_import_command(CLI::App& root, int& exit_code);
 void add_accuracy_command(CLI::App& root, int& exit_code);
+void add_check_command(CLI::App& root, int& exit_code);
 
 }  // namespace findme::app

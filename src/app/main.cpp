@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   findme::app::add_serve_command(root, exit_code);
   findme::app::add_import_command(root, exit_code);
+  findme::app::add_check_command(root, exit_code);
   findme::app::add_faces_command(root, exit_code);
   findme::app::add_compare_command(root, exit_code);
   findme::app::add_accuracy_command(root, exit_code);

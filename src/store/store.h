@@ -30,6 +30,16 @@ struct PhotoAndJob {
   bool duplicate = false;
 };
 
+// A file a row refers to (storage checks: `findme check`).
+struct FileReference {
+  enum class Kind { photo, thumbnail, selfie };
+  Kind kind = Kind::photo;
+  std::int64_t row_id = 0;      // photo id (photo, thumbnail) or selfie id
+  std::string key;              // DATA_DIR-relative storage key, never empty
+  std::int64_t byte_size = -1;  // photos: the uploaded size; -1: unknown
+  std::string content_sha256;   // photos stored since migration 5; else empty
+};
+
 struct SelfieAndJob {
   Selfie selfie;
   Job job;
@@ -219,6 +229,14 @@ class Store {
   // Not is_me: the match becomes rejected, and a query face made from this face is deleted.
   // Answering again the same way changes nothing.
   virtual Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) = 0;
+
+  // ---- storage checks (`findme check`) ----------------------------------------------------
+  // Every file any row refers to: photo originals and thumbnails, selfie images (query faces
+  // without an image are left out). Ordered by kind, then row id.
+  virtual Result<std::vector<FileReference>> list_file_references() = 0;
+  // Photos still queued for indexing that have no queued or running index_photo job (nothing
+  // would ever index them), with their event. Ordered by id.
+  virtual Result<std::vector<Photo>> list_stranded_photos() = 0;
 
   // ---- jobs ------------------------------------------------------------------------------
   // A queued job runnable from now. Errc::not_found when a referenced row is unknown.

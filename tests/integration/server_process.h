@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -269,6 +272,26 @@ class TestServer {
     process_->kill();
     keep_output();
   }
+  // Runs `findme check ARGS` on this server's data (its database and DATA_DIR), as an operator
+  // would: the exit code (0: no problem left) and everything it printed.
+  std::pair<int, std::string> check(const std::string& args = "") const {
+    std::string command = "env -i";
+    Env env = base_environment(data_dir());
+    for (const auto& [k, v] : overrides_) env[k] = v;
+    for (const auto& [k, v] : env) {
+      command += " '" + k + "=" + v + "'";  // test paths and URLs hold no single quote
+    }
+    command += std::string(" '") + FINDME_BINARY + "' check " + args + " 2>&1";
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return {-1, "popen failed"};
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+      out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  }
+
   // The current process's stdout and stderr, or the last one's once stopped.
   std::string output() const { return process_ ? process_->output() : last_output_; }
   std::string log() const { return process_ ? process_->log() : last_log_; }

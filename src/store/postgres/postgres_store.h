@@ -97,6 +97,8 @@ class PostgresStore final : public Store {
   Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) override;
 
   // postgres_store_jobs.cpp
+  Result<std::vector<FileReference>> list_file_references() override;
+  Result<std::vector<Photo>> list_stranded_photos() override;
   Result<Job> enqueue_job(const NewJob& job) override;
   Result<std::optional<Job>> find_job(JobId id) override;
   Result<std::optional<Job>> claim_next_job(const ClaimRequest& request) override;

@@ -200,3 +200,37 @@ Result<FacesChanges> PostgresStore::event_faces_changed_since(EventId event, std
 }
 
 }  // namespace findme::store::postgres
+
+namespace findme::store::postgres {
+
+Result<std::vector<FileReference>> PostgresStore::list_file_references() {
+  // As SQLite's (kind 0 photo, 1 thumbnail, 2 selfie).
+  static constexpr const char* kSelect =
+      "SELECT 0, id, storage_key, byte_size, coalesce(content_sha256, '') FROM photos "
+      "UNION ALL SELECT 1, id, thumbnail_key, -1, '' FROM photos WHERE thumbnail_key <> '' "
+      "UNION ALL SELECT 2, id, storage_key, -1, '' FROM selfies WHERE storage_key <> '' "
+      "ORDER BY 1, 2";
+  return read([&](Session& s) -> Result<std::vector<FileReference>> {
+    std::vector<FileReference> out;
+    for (const pqxx::row& row : s.run(kSelect)) {
+      out.push_back({.kind = static_cast<FileReference::Kind>(row[0].as<int>()),
+                     .row_id = row[1].as<std::int64_t>(),
+                     .key = row[2].as<std::string>(),
+                     .byte_size = row[3].as<std::int64_t>(),
+                     .content_sha256 = row[4].as<std::string>()});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<Photo>> PostgresStore::list_stranded_photos() {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_PG_PHOTO_COLUMNS("p.") " FROM photos p WHERE p.status = 'queued' AND NOT "
+      "EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.kind = 'index_photo' AND "
+      "j.status IN ('queued', 'running')) ORDER BY p.id";
+  return read([&](Session& s) -> Result<std::vector<Photo>> {
+    return read_all<Photo>(s.run(kSelect), read_photo);
+  });
+}
+
+}  // namespace findme::store::postgres

@@ -191,3 +191,43 @@ Result<bool> SqliteStore::can_view_photo(UserId user, PhotoId photo) {
 }
 
 }  // namespace findme::store::sqlite
+
+namespace findme::store::sqlite {
+namespace {
+
+// Shared by both backends' list_file_references (kind 0 photo, 1 thumbnail, 2 selfie).
+constexpr const char* kFileReferences =
+    "SELECT 0, id, storage_key, byte_size, coalesce(content_sha256, '') FROM photos "
+    "UNION ALL SELECT 1, id, thumbnail_key, -1, '' FROM photos WHERE thumbnail_key <> '' "
+    "UNION ALL SELECT 2, id, storage_key, -1, '' FROM selfies WHERE storage_key <> '' "
+    "ORDER BY 1, 2";
+
+}  // namespace
+
+Result<std::vector<FileReference>> SqliteStore::list_file_references() {
+  return read([&](Connection& c) -> Result<std::vector<FileReference>> {
+    Result<Statement> stmt = c.prepare(kFileReferences);
+    if (!stmt) return stmt.error();
+    return read_all<FileReference>(*stmt, [](const Statement& row, int) {
+      return FileReference{.kind = static_cast<FileReference::Kind>(row.int32(0)),
+                           .row_id = row.int64(1),
+                           .key = row.text(2),
+                           .byte_size = row.int64(3),
+                           .content_sha256 = row.text(4)};
+    });
+  });
+}
+
+Result<std::vector<Photo>> SqliteStore::list_stranded_photos() {
+  static constexpr const char* kSelect =
+      "SELECT " FINDME_PHOTO_COLUMNS("p.") " FROM photos p WHERE p.status = 'queued' AND NOT "
+      "EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.kind = 'index_photo' AND "
+      "j.status IN ('queued', 'running')) ORDER BY p.id";
+  return read([&](Connection& c) -> Result<std::vector<Photo>> {
+    Result<Statement> stmt = c.prepare(kSelect);
+    if (!stmt) return stmt.error();
+    return read_all<Photo>(*stmt, read_photo);
+  });
+}
+
+}  // namespace findme::store::sqlite

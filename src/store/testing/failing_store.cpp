@@ -92,6 +92,14 @@ Result<PhotoAndJob> FailingStore::add_photo_and_enqueue(const NewPhoto& photo) {
   return call([&] { return inner_.add_photo_and_enqueue(photo); });
 }
 
+Result<std::vector<FileReference>> FailingStore::list_file_references() {
+  return call([&] { return inner_.list_file_references(); });
+}
+
+Result<std::vector<Photo>> FailingStore::list_stranded_photos() {
+  return call([&] { return inner_.list_stranded_photos(); });
+}
+
 Result<std::optional<PhotoAndJob>> FailingStore::find_photo_by_content(
     EventId event, std::string_view content_sha256) {
   return call([&] { return inner_.find_photo_by_content(event, content_sha256); });

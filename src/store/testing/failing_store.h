@@ -75,6 +75,8 @@ class FailingStore final : public Store {
   Result<std::int64_t> count_user_candidates(UserId user, std::optional<EventId> event) override;
   Result<std::optional<Match>> find_user_face_match(UserId user, FaceId face) override;
   Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) override;
+  Result<std::vector<FileReference>> list_file_references() override;
+  Result<std::vector<Photo>> list_stranded_photos() override;
   Result<Job> enqueue_job(const NewJob& job) override;
   Result<std::optional<Job>> find_job(JobId id) override;
   Result<std::optional<Job>> claim_next_job(const ClaimRequest& request) override;

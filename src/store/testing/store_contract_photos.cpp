@@ -117,6 +117,47 @@ TEST_P(StoreContract, ConcurrentUploadsOfOneContentStoreOnePhoto) {
   EXPECT_EQ(photos->size(), 1u);
 }
 
+// `findme check` reads every file reference and the photos nothing would index.
+TEST_P(StoreContract, FileReferencesAndStrandedPhotos) {
+  User org = add_user("org@example.org", Role::organizer);
+  User ann = add_user("ann@example.org");
+  Event event = add_event(org.id, "AAAAAA");
+  Result<PhotoAndJob> hashed = store().add_photo_and_enqueue({.event_id = event.id,
+                                                              .uploaded_by = org.id,
+                                                              .storage_key = "photos/aa/1.jpg",
+                                                              .byte_size = 1234,
+                                                              .content_sha256 = "abc"});
+  ASSERT_TRUE(hashed) << hashed.error().message;
+  PhotoAndJob indexed = add_photo(event.id, org.id, "photos/bb/2.jpg");
+  PhotoIndex index{.width = 10, .height = 10, .thumbnail_key = "thumbnails/cc/2.jpg"};
+  ASSERT_TRUE(store().save_photo_index(indexed.photo.id, index));
+  Result<SelfieAndJob> selfie = store().add_selfie_and_enqueue(
+      {.user_id = ann.id, .storage_key = "selfies/dd/3.jpg"}, {.priority = kPriorityInteractive});
+  ASSERT_TRUE(selfie) << selfie.error().message;
+
+  Result<std::vector<FileReference>> refs = store().list_file_references();
+  ASSERT_TRUE(refs) << refs.error().message;
+  ASSERT_EQ(refs->size(), 4u);
+  EXPECT_EQ((*refs)[0].kind, FileReference::Kind::photo);
+  EXPECT_EQ((*refs)[0].key, "photos/aa/1.jpg");
+  EXPECT_EQ((*refs)[0].byte_size, 1234);
+  EXPECT_EQ((*refs)[0].content_sha256, "abc");
+  EXPECT_EQ((*refs)[1].content_sha256, "");
+  EXPECT_EQ((*refs)[2].kind, FileReference::Kind::thumbnail);
+  EXPECT_EQ((*refs)[2].row_id, indexed.photo.id.value);
+  EXPECT_EQ((*refs)[3].kind, FileReference::Kind::selfie);
+  EXPECT_EQ((*refs)[3].key, "selfies/dd/3.jpg");
+
+  Result<std::vector<Photo>> stranded = store().list_stranded_photos();
+  ASSERT_TRUE(stranded);
+  EXPECT_TRUE(stranded->empty());  // queued with its job, or indexed
+  ASSERT_TRUE(store().complete_job(hashed->job.id, "{}"));
+  stranded = store().list_stranded_photos();
+  ASSERT_TRUE(stranded);
+  ASSERT_EQ(stranded->size(), 1u);
+  EXPECT_EQ((*stranded)[0].id, hashed->photo.id);
+}
+
 TEST_P(StoreContract, SavingAnIndexTwiceReplacesFaces) {
   User org = add_user("org@example.org", Role::organizer);
   Event event = add_event(org.id, "AAAAAA");
