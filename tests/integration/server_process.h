@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
