@@ -2,7 +2,9 @@
 // mapping and the Errc -> status table. http/ runs it on its blocking pool.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "api/handler.h"
 #include "api/router.h"
@@ -26,6 +28,8 @@ struct ApiContext {
   store::Store& store;
   metrics::Registry& metrics;
   std::function<bool()> models_ready;  // /readyz: face models loaded
+  // /readyz reports it (DATA_DIR's free bytes; empty or nullopt: not reported).
+  std::function<std::optional<std::uintmax_t>()> data_dir_free_bytes;
 };
 
 // Thread-safe: handle() is called concurrently from the blocking pool.

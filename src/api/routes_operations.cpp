@@ -16,7 +16,13 @@ void add_operation_routes(Router& router, const ApiContext& c) {
     if (Result<void> ping = c.store.ping(); !ping) {
       return Response::error(503, "unavailable", "the database is not reachable");
     }
-    return Response::json(200, {{"status", "ready"}});
+    nlohmann::json body{{"status", "ready"}};
+    if (c.data_dir_free_bytes) {
+      if (const std::optional<std::uintmax_t> free = c.data_dir_free_bytes()) {
+        body["data_dir_free_bytes"] = *free;
+      }
+    }
+    return Response::json(200, body);
   });
 
   router.add("GET /metrics", [&c](const Request&, const PathParams&) {

@@ -95,7 +95,17 @@ Result<void> build_http(Service::Parts& p) {
       .store = *p.store,
       .metrics = p.registry,
       .models_ready = [] { return true; },  // the service only starts once they are loaded
+      .data_dir_free_bytes = [files = p.files.get()]() -> std::optional<std::uintmax_t> {
+        Result<std::uintmax_t> free = files->free_bytes();
+        return free ? std::optional<std::uintmax_t>(*free) : std::nullopt;
+      },
   });
+  p.registry.callback_gauge("findme_data_dir_free_bytes",
+                            "Bytes free on DATA_DIR's file system (uploads stop when it is full)",
+                            {}, [files = p.files.get()] {
+                              Result<std::uintmax_t> free = files->free_bytes();
+                              return free ? static_cast<double>(*free) : -1.0;
+                            });
   http::ServerOptions options;
   options.host = s.host;
   options.port = static_cast<std::uint16_t>(s.port);

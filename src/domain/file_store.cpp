@@ -119,6 +119,13 @@ void FileStore::remove(std::string_view key) const {
   fs::remove(*path, ec);
 }
 
+Result<std::uintmax_t> FileStore::free_bytes() const {
+  std::error_code ec;
+  const fs::space_info space = fs::space(root_, ec);
+  if (ec) return make_error(Errc::unavailable, "DATA_DIR's free space is unknown: " + ec.message());
+  return space.available;
+}
+
 Result<void> FileStore::check_writable() const {
   std::error_code ec;
   fs::create_directories(root_, ec);

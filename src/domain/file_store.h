@@ -2,6 +2,7 @@
 // random bytes, never derived from user input, so no request can name a path.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -41,6 +42,10 @@ class FileStore {
   // Checks that the root exists or can be created and is writable (start-up). Errc::unavailable
   // with what to do otherwise.
   Result<void> check_writable() const;
+
+  // Bytes free for this process on DATA_DIR's file system (statvfs), for /readyz and /metrics.
+  // Errors: Errc::unavailable when the root cannot be queried.
+  Result<std::uintmax_t> free_bytes() const;
 
   const std::filesystem::path& root() const { return root_; }
 

@@ -18,11 +18,14 @@ TEST(LifecycleTest, ServesOperationsAndStopsCleanlyOnSigterm) {
   HttpResponse health = c.get("/healthz");
   EXPECT_EQ(health.status, 200) << health.describe();
   EXPECT_EQ(health.json_body()["status"], "ok");
-  EXPECT_EQ(c.get("/readyz").status, 200);
+  HttpResponse ready = c.get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.describe();
+  EXPECT_GT(ready.json_body()["data_dir_free_bytes"].get<double>(), 0) << ready.describe();
   HttpResponse metrics = c.get("/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.header("content-type").rfind("text/plain", 0), 0u) << metrics.describe();
   EXPECT_NE(metrics.body.find("http_requests_total"), std::string::npos);
+  EXPECT_NE(metrics.body.find("findme_data_dir_free_bytes "), std::string::npos) << metrics.body;
   EXPECT_FALSE(health.header("x-request-id").empty());
 
   const std::string port = std::to_string(server.port());
