@@ -25,13 +25,18 @@ struct CheckArgs {
 };
 
 int run_check(const CheckArgs& args) {
+  Result<config::Settings> settings = config::finalize(args.settings);  // pool sizes, defaults
+  if (!settings) {
+    std::fprintf(stderr, "findme: %s\n", settings.error().message.c_str());
+    return 1;
+  }
   SystemClock clock;
-  Result<std::unique_ptr<store::Store>> store = open_store(args.settings, clock);
+  Result<std::unique_ptr<store::Store>> store = open_store(*settings, clock);
   if (!store) {
     std::fprintf(stderr, "findme: %s\n", store.error().message.c_str());
     return 1;
   }
-  const domain::FileStore files(args.settings.data_dir);
+  const domain::FileStore files(settings->data_dir);
   Result<domain::StorageReport> report =
       domain::check_storage(**store, files,
                             {.hash = args.hash,
