@@ -83,6 +83,11 @@ bool is_handler_path(std::string_view path) {
 
 asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Request& req) {
   bool get = req.method == "GET" || req.method == "HEAD";
+  if (get && req.path == "/healthz") {
+    // Liveness touches nothing that blocks: answered on the I/O thread, without the hop to a
+    // handler thread, so that it stays fast while every handler thread is busy (issue #14).
+    co_return api::Response::json(200, {{"status", "ok"}}).with_route("/healthz");
+  }
   if (st.static_files && get && !is_handler_path(req.path)) {
     // Static lookups stat the disk, so they too run off the I/O threads.
     const StaticFiles& files = *st.static_files;

@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <thread>
 #include <vector>
@@ -231,6 +232,34 @@ TEST(ServerTest, GracefulShutdownFinishesTheInFlightRequest) {
   EXPECT_FALSE(reply.keep_alive());
   stopper.join();
   EXPECT_THROW(Client late(ts.server.port()), boost::system::system_error);
+}
+
+// /healthz is answered on the I/O thread: it stays fast when every handler thread is taken.
+TEST(ServerTest, HealthzAnswersWhileEveryHandlerThreadIsBusy) {
+  std::atomic<int> entered{0};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> healthz_reached_handler{false};
+  TestServer ts([&](const api::Request& r) {
+    if (r.path == "/healthz") healthz_reached_handler = true;
+    ++entered;
+    released.wait();
+    return api::Response::json(200, {{"ok", true}});
+  });
+  Client slow1(ts.server.port());
+  Client slow2(ts.server.port());
+  slow1.send(get("/api/slow"));  // quick_options: two read handler threads, both taken
+  slow2.send(get("/api/slow"));
+  while (entered.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Client probe(ts.server.port());
+  auto health = probe.request(get("/healthz"));
+  EXPECT_EQ(health.result_int(), 200u);
+  EXPECT_EQ(body_of(health)["status"], "ok");
+  EXPECT_FALSE(std::string(health["X-Request-Id"]).empty());
+  EXPECT_FALSE(healthz_reached_handler.load());
+  release.set_value();
+  EXPECT_EQ(slow1.read().result_int(), 200u);
+  EXPECT_EQ(slow2.read().result_int(), 200u);
 }
 
 TEST(ServerTest, PortInUseIsAClearStartupError) {

@@ -148,7 +148,7 @@ TEST_F(StaticFilesServerTest, ServesFilesWithTypesEtagsAndAppRouteFallback) {
   EXPECT_TRUE(cached.body().empty());
   EXPECT_EQ(client.request(get("/assets/missing.js")).result_int(), 404u);
   EXPECT_EQ(Json::parse(client.request(get("/api/anything")).body())["api"], true);
-  EXPECT_EQ(Json::parse(client.request(get("/healthz")).body())["api"], true);
+  EXPECT_EQ(Json::parse(client.request(get("/readyz")).body())["api"], true);
 }
 
 TEST_F(StaticFilesServerTest, TraversalNeverEscapesTheWebDir) {
