@@ -4,9 +4,7 @@
 namespace findme::api {
 
 void add_operation_routes(Router& router, const ApiContext& c) {
-  router.add("GET /healthz", [](const Request&, const PathParams&) {
-    return Response::json(200, {{"status", "ok"}});
-  });
+  // GET /healthz is answered by the HTTP layer itself, on the I/O thread (http/dispatch.cpp).
 
   // Ready when this process has its face models and its database answers (decision 18).
   router.add("GET /readyz", [&c](const Request&, const PathParams&) {

@@ -1,6 +1,5 @@
 #include "domain/storage_check.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <span>
@@ -29,19 +28,19 @@ void check_reference(const store::FileReference& ref, const FileStore& files,
   Result<fs::path> path = files.path_of(ref.key);
   std::error_code ec;
   if (!path || !fs::is_regular_file(*path, ec)) {
-    problems.push_back({Kind::missing_file, ref.key, ref.row_id});
+    problems.push_back({Kind::missing_file, ref.key, ref.row_id, ref.kind});
     return;
   }
   if (ref.kind != store::FileReference::Kind::photo) return;
   const std::uintmax_t size = fs::file_size(*path, ec);
   if (ec || (ref.byte_size >= 0 && size != static_cast<std::uintmax_t>(ref.byte_size))) {
-    problems.push_back({Kind::wrong_size, ref.key, ref.row_id});
+    problems.push_back({Kind::wrong_size, ref.key, ref.row_id, ref.kind});
     return;
   }
   if (options.hash && !ref.content_sha256.empty()) {
     Result<std::string> bytes = files.read(ref.key);
     if (!bytes || sha256_hex(std::as_bytes(std::span(*bytes))) != ref.content_sha256) {
-      problems.push_back({Kind::wrong_content, ref.key, ref.row_id});
+      problems.push_back({Kind::wrong_content, ref.key, ref.row_id, ref.kind});
     }
   }
 }
@@ -72,11 +71,22 @@ Result<std::size_t> find_unreferenced(const FileStore& files, const std::set<std
   return seen;
 }
 
+// Queues the photo for indexing again (which also rewrites its thumbnail); false when it is gone.
+Result<bool> reindex(store::Store& store, PhotoId id) {
+  Result<std::optional<Photo>> photo = store.find_photo(id);
+  if (!photo) return photo.error();
+  if (!*photo) return false;
+  Result<Job> queued = store.enqueue_job(
+      {.kind = JobKind::index_photo, .event_id = (*photo)->event_id, .photo_id = id});
+  if (!queued) return queued.error();
+  return true;
+}
+
 // Fixes `problem` when it can be fixed; true when it was.
-Result<bool> repair(StorageProblem& problem, store::Store& store, const FileStore& files,
-                    const StorageCheckOptions& options,
-                    const std::vector<store::FileReference>& refs) {
+Result<bool> repair(const StorageProblem& problem, store::Store& store, const FileStore& files,
+                    const StorageCheckOptions& options) {
   using Kind = StorageProblem::Kind;
+  using Ref = store::FileReference::Kind;
   switch (problem.kind) {
     case Kind::orphan_file:
     case Kind::partial_file: {
@@ -85,31 +95,16 @@ Result<bool> repair(StorageProblem& problem, store::Store& store, const FileStor
       std::error_code ec;
       return fs::remove(path, ec) && !ec;
     }
-    case Kind::missing_file: {
-      const auto ref = std::find_if(refs.begin(), refs.end(), [&](const auto& r) {
-        return r.key == problem.key && r.row_id == problem.row_id;
-      });
-      if (ref == refs.end() || ref->kind == store::FileReference::Kind::selfie) return false;
-      const PhotoId photo{problem.row_id};
-      if (ref->kind == store::FileReference::Kind::photo) {
-        Result<void> failed = store.mark_photo_failed(photo, "file_missing");
-        return failed ? Result<bool>(true) : Result<bool>(failed.error());
+    case Kind::missing_file:
+      if (problem.reference == Ref::photo) {
+        Result<void> failed = store.mark_photo_failed(PhotoId{problem.row_id}, "file_missing");
+        if (!failed) return failed.error();
+        return true;
       }
-      Result<std::optional<Photo>> found = store.find_photo(photo);
-      if (!found) return found.error();
-      if (!*found) return false;
-      Result<Job> queued = store.enqueue_job(
-          {.kind = JobKind::index_photo, .event_id = (*found)->event_id, .photo_id = photo});
-      return queued ? Result<bool>(true) : Result<bool>(queued.error());
-    }
-    case Kind::stranded_photo: {
-      Result<std::optional<Photo>> found = store.find_photo(PhotoId{problem.row_id});
-      if (!found) return found.error();
-      if (!*found) return false;
-      Result<Job> queued = store.enqueue_job(
-          {.kind = JobKind::index_photo, .event_id = (*found)->event_id, .photo_id = (*found)->id});
-      return queued ? Result<bool>(true) : Result<bool>(queued.error());
-    }
+      if (problem.reference == Ref::thumbnail) return reindex(store, PhotoId{problem.row_id});
+      return false;  // a selfie: the attendee sends another
+    case Kind::stranded_photo:
+      return reindex(store, PhotoId{problem.row_id});
     case Kind::wrong_size:
     case Kind::wrong_content:
       return false;  // the bytes are what they are: an operator decides
@@ -158,7 +153,7 @@ Result<StorageReport> check_storage(store::Store& store, const FileStore& files,
   }
   if (options.repair) {
     for (StorageProblem& problem : report.problems) {
-      Result<bool> fixed = repair(problem, store, files, options, *refs);
+      Result<bool> fixed = repair(problem, store, files, options);
       if (!fixed) return fixed.error();
       problem.repaired = *fixed;
     }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct StorageProblem {
   Kind kind = Kind::missing_file;
   std::string key;          // the storage key (DATA_DIR-relative path); empty for photos
   std::int64_t row_id = 0;  // photo or selfie id; 0 for files without a row
+  // What the row's reference is (missing_file, wrong_size, wrong_content); else nullopt.
+  std::optional<store::FileReference::Kind> reference;
   bool repaired = false;
 };
 

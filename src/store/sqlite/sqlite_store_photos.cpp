@@ -195,7 +195,7 @@ Result<bool> SqliteStore::can_view_photo(UserId user, PhotoId photo) {
 namespace findme::store::sqlite {
 namespace {
 
-// Shared by both backends' list_file_references (kind 0 photo, 1 thumbnail, 2 selfie).
+// Kinds as FileReference::Kind: 0 photo, 1 thumbnail, 2 selfie (PostgreSQL runs the same).
 constexpr const char* kFileReferences =
     "SELECT 0, id, storage_key, byte_size, coalesce(content_sha256, '') FROM photos "
     "UNION ALL SELECT 1, id, thumbnail_key, -1, '' FROM photos WHERE thumbnail_key <> '' "
