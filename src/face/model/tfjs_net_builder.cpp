@@ -24,15 +24,6 @@ Pads pads_of(const std::string& padding, int in, int kernel, int stride) {
   return {0, 0, (in - kernel) / stride + 1};
 }
 
-bool is_conv(const std::string& op) {
-  return op == "_FusedConv2D" || op == "DepthwiseConv2dNative" ||
-         op == "FusedDepthwiseConv2dNative";
-}
-
-bool has_fused_relu(const GraphNode& node) {
-  return node.fused_ops.size() == 2 && node.fused_ops[1] == "Relu";
-}
-
 // [h, w, in, 1] -> [in, 1, h, w]
 cv::Mat depthwise_filters_of(const WeightTensor& filter) {
   const std::vector<int>& s = filter.shape;
@@ -116,10 +107,10 @@ Result<BuiltNode> TfjsNetBuilder::make(const GraphNode& node) {
   if (node.op == "Placeholder") {
     return BuiltNode{0, input_.channels, input_.height, input_.width};
   }
-  if (is_conv(node.op)) {
-    return conv(node, has_fused_relu(node));
+  if (node.op == "_FusedConv2D" || node.op == "DepthwiseConv2dNative") {
+    return conv(node);
   }
-  if (node.op == "AddV2" || node.op == "Add") {
+  if (node.op == "AddV2") {
     return sum(node);
   }
   if (node.op == "Relu") {
@@ -138,9 +129,9 @@ Result<BuiltNode> TfjsNetBuilder::make(const GraphNode& node) {
   return bad(node.name, "unsupported op " + node.op);
 }
 
-Result<BuiltNode> TfjsNetBuilder::conv(const GraphNode& node, bool with_fused_relu) {
-  const bool depthwise = node.op != "_FusedConv2D";
-  const bool has_bias = node.op != "DepthwiseConv2dNative";
+Result<BuiltNode> TfjsNetBuilder::conv(const GraphNode& node) {
+  const bool depthwise = node.op == "DepthwiseConv2dNative";
+  const bool has_bias = !depthwise;  // _FusedConv2D: BiasAdd fused in
   Result<BuiltNode> in = input_of(node, has_bias ? 3 : 2);
   if (!in) {
     return in;
@@ -188,7 +179,7 @@ Result<BuiltNode> TfjsNetBuilder::conv(const GraphNode& node, bool with_fused_re
     params.blobs.push_back(row_of(**bias));
   }
   int id = add(params, node.name, "Convolution", input);
-  if (with_fused_relu) {
+  if (node.fused_ops.size() == 2) {  // checked above: BiasAdd, Relu
     id = add({}, node.name + "/relu", "ReLU", id);
   }
   return BuiltNode{id, out_channels, pads.out, pads_of(node.padding, in->width, s[1], stride).out};

@@ -1,8 +1,8 @@
 // Builds an OpenCV DNN net node by node from a TF.js graph model (tfjs_graph.h), for the
 // convolutional nets findme reads straight from their npm packages (BlazeFace).
 // Supported: Placeholder (the net's only input), _FusedConv2D (BiasAdd, optionally Relu),
-// DepthwiseConv2dNative, FusedDepthwiseConv2dNative (BiasAdd, optionally Relu), Add / AddV2 of two
-// tensors of one shape, Relu, Pad (channels or space, zeros) and MaxPool (no padding).
+// DepthwiseConv2dNative, AddV2 of two tensors of one shape, Relu, Pad (channels or space, zeros)
+// and MaxPool (no padding).
 #pragma once
 
 #include <map>
@@ -56,7 +56,7 @@ class TfjsNetBuilder {
   int add(cv::dnn::LayerParams params, const std::string& name, const char* type, int input);
   Result<BuiltNode> input_of(const GraphNode& node, std::size_t count);
   Result<BuiltNode> make(const GraphNode& node);
-  Result<BuiltNode> conv(const GraphNode& node, bool with_fused_relu);
+  Result<BuiltNode> conv(const GraphNode& node);
   Result<BuiltNode> sum(const GraphNode& node);
   Result<BuiltNode> pad(const GraphNode& node);
   Result<BuiltNode> max_pool(const GraphNode& node);
