@@ -34,16 +34,19 @@ struct AccuracyArgs {
   std::string landmarks = "net68";
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int answer_rounds = 2;
+  int selfies = 1;   // per attendee
+  int held_out = 0;  // photos per attendee kept out of the event; 0: as many as selfies
 };
 
 std::string pct(double v) { return fmt::format("{:.1f} %", 100.0 * v); }
 
-void print_event(const eval::EventSet& set) {
+void print_event(const eval::EventSet& set, eval::EventLayout layout) {
   std::cout << fmt::format(
-      "\nEvent: {} attendees (first photo as the selfie; {} selfies without a face left out), "
-      "{} event photos, {} of them without the labelled face found\n",
-      set.attendees.size(), set.selfies_without_face, set.event_photos,
-      set.event_photos_without_face);
+      "\nEvent: {} attendees (people with more than {} photos; the first {} as selfies; {} "
+      "without a face in any selfie left out), {} event photos, {} of them without the labelled "
+      "face found\n",
+      set.attendees.size(), layout.held_out, layout.selfies, set.selfies_without_face,
+      set.event_photos, set.event_photos_without_face);
   std::cout << "\n| policy | shown: precision | recall (per attendee) | strangers' photos per "
                "attendee | attendees shown a stranger | after \"Is this you?\": recall | crops "
                "asked per attendee (p95) | strangers' crops per attendee |\n"
@@ -58,8 +61,8 @@ void print_row(const std::string& label, const eval::EventScore& s) {
       s.stranger_crops_per_attendee);
 }
 
-void score_event(const eval::EventSet& set, int answer_rounds) {
-  print_event(set);
+void score_event(const eval::EventSet& set, eval::EventLayout layout, int answer_rounds) {
+  print_event(set, layout);
   // A raw threshold, as findme matched before the policy: no competition, normalisation,
   // expansion or band.
   for (const float t : {0.40f, 0.45f, 0.50f, 0.55f}) {
@@ -181,9 +184,11 @@ int run_accuracy(const AccuracyArgs& args) {
     std::cerr << "findme: " << samples.error().message << "\n";
     return 1;
   }
+  const eval::EventLayout layout{.selfies = args.selfies,
+                                 .held_out = std::max(args.held_out, args.selfies)};
   Result<std::vector<eval::PhotoSample>> selfies = eval::analyse_selfies(
       *photos, **decoder, [&models] { return models->make_engine(); }, options,
-      domain::JobRunnerOptions{}.selfie_long_side);
+      domain::JobRunnerOptions{}.selfie_long_side, layout);
   std::cerr << "\n";
   if (!selfies) {
     std::cerr << "findme: " << selfies.error().message << "\n";
@@ -200,7 +205,8 @@ int run_accuracy(const AccuracyArgs& args) {
       "{} photos ({})\n",
       args.folder, options.pipeline, args.face, found, samples->size(),
       pct(static_cast<double>(found) / static_cast<double>(samples->size())));
-  score_event(eval::make_event_set(*photos, *samples, pick, &*selfies), args.answer_rounds);
+  score_event(eval::make_event_set(*photos, *samples, pick, &*selfies, layout), layout,
+              args.answer_rounds);
   if (!args.pairs.empty()) {
     return score_pairs(args, *photos, *samples, pick);
   }
@@ -223,6 +229,14 @@ void add_accuracy_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--answer-rounds", args->answer_rounds,
                   "Rounds of \"Is this you?\" answers simulated")
       ->check(CLI::Range(0, 10));
+  cmd->add_option("--selfies", args->selfies,
+                  "Selfies per attendee: each attendee's first photos (people with fewer photos "
+                  "than selfies + 1 are strangers)")
+      ->check(CLI::Range(1, 5));
+  cmd->add_option("--held-out", args->held_out,
+                  "Photos of each attendee kept out of the event (at least --selfies): the same "
+                  "event for runs with different --selfies")
+      ->check(CLI::Range(0, 5));
   cmd->add_option("--model-dir", args->model_dir, "Fetched model package (MODEL_DIR)")
       ->envname("MODEL_DIR");
   cmd->add_option("--detector", args->detector, "Face detector (DETECTOR)")->envname("DETECTOR");

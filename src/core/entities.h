@@ -199,11 +199,12 @@ struct NewSelfie {
   std::string storage_key;
 };
 
-// One selfie embedding of one member of an event: matching new photos against every attendee.
+// One query embedding of one member of an event: matching new photos against every attendee.
 struct AttendeeFace {
   UserId user_id;
   SelfieId selfie_id;
   FaceVector embedding{};
+  bool confirmed_face = false;  // a face the attendee confirmed in this event, not a selfie
 };
 
 // How sure matching is. A sure match shows the photo; a maybe match only offers the face crop

@@ -22,6 +22,21 @@ int scaled(float value, double scale) {
   return static_cast<int>(std::lround(static_cast<double>(value) * scale));
 }
 
+// Each member's queries in the event (attendee_queries), from their listed selfies and faces.
+std::map<UserId, std::vector<FaceVector>> queries_by_member(
+    const std::vector<AttendeeFace>& faces) {
+  std::map<UserId, std::pair<std::vector<FaceVector>, std::vector<FaceVector>>> split;
+  for (const AttendeeFace& f : faces) {
+    auto& [selfies, confirmed] = split[f.user_id];
+    (f.confirmed_face ? confirmed : selfies).push_back(f.embedding);
+  }
+  std::map<UserId, std::vector<FaceVector>> queries;
+  for (const auto& [user, parts] : split) {
+    queries.emplace(user, attendee_queries(parts.first, parts.second));
+  }
+  return queries;
+}
+
 // Boxes come in the analysed (shrunk) image's pixels; the store keeps original pixels.
 std::vector<NewFace> to_new_faces(const face::FaceAnalysis& analysis,
                                   const image::DecodedImage& d) {
@@ -175,15 +190,18 @@ Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
   if (!attendees) {
     return attendees.error();
   }
+  const std::map<UserId, std::vector<FaceVector>> queries = queries_by_member(*attendees);
   std::set<UserId> offered;
   for (const Face& face : faces) {
     UserId nearest_user;
     float nearest = std::numeric_limits<float>::max();
-    for (const AttendeeFace& attendee : *attendees) {
-      const float d = face::distance(face.embedding, attendee.embedding);
-      if (d < nearest) {
-        nearest = d;
-        nearest_user = attendee.user_id;
+    for (const auto& [user, of_user] : queries) {
+      for (const FaceVector& query : of_user) {
+        const float d = face::distance(face.embedding, query);
+        if (d < nearest) {
+          nearest = d;
+          nearest_user = user;
+        }
       }
     }
     if (nearest < match_threshold_for(options_.policy.maybe_distance, face.usable)) {
@@ -203,19 +221,19 @@ Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
 
 // The attendee's queries against the event, the other attendees' queries as rivals.
 Result<std::size_t> JobRunner::match_selfies_in_event(UserId user, EventId event,
-                                                      const std::vector<FaceVector>& selfies) {
+                                                      const std::vector<FaceVector>& queries) {
   Result<std::vector<AttendeeFace>> attendees = context_.store.list_attendee_faces(event);
   if (!attendees) {
     return attendees.error();
   }
   std::vector<FaceVector> rivals;
-  for (const AttendeeFace& a : *attendees) {
-    if (a.user_id != user) {
-      rivals.push_back(a.embedding);
+  for (const auto& [member, of_member] : queries_by_member(*attendees)) {
+    if (member != user) {
+      rivals.insert(rivals.end(), of_member.begin(), of_member.end());
     }
   }
   Result<std::vector<BandedHit>> hits =
-      context_.index.match(event, selfies, rivals, options_.policy);
+      context_.index.match(event, queries, rivals, options_.policy);
   if (!hits) {
     return hits.error();
   }
@@ -230,7 +248,8 @@ Result<std::size_t> JobRunner::match_selfies_in_event(UserId user, EventId event
   return matches.size();
 }
 
-// Every selfie of the attendee counts: a photo matches when any of them is close enough.
+// The attendee's queries in each event: the mean of their selfies and the faces they confirmed
+// there (attendee_queries).
 Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_event) {
   Result<std::vector<Selfie>> selfies = context_.store.list_user_selfies(user);
   if (!selfies) {
@@ -255,13 +274,17 @@ Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_
   std::size_t matches = 0;
   for (EventId event : events) {
     // A face confirmed in one event is a query there only; a selfie serves every event.
-    std::vector<FaceVector> embeddings;
+    std::vector<FaceVector> photo_selfies;
+    std::vector<FaceVector> confirmed;
     for (const Selfie& s : *selfies) {
-      if (s.embedding && (!s.event_id || s.event_id == event)) {
-        embeddings.push_back(*s.embedding);
+      if (s.embedding && !s.event_id) {
+        photo_selfies.push_back(*s.embedding);
+      } else if (s.embedding && s.event_id == event) {
+        confirmed.push_back(*s.embedding);
       }
     }
-    Result<std::size_t> matched = match_selfies_in_event(user, event, embeddings);
+    Result<std::size_t> matched =
+        match_selfies_in_event(user, event, attendee_queries(photo_selfies, confirmed));
     if (!matched) {
       return matched.error();
     }

@@ -98,11 +98,12 @@ class JobRunner {
     std::size_t events = 0;
     std::size_t matches = 0;  // photos offered (sure or maybe) by this run
   };
-  // Matches every selfie embedding of `user` in `only_event`, or in every joined event when 0.
+  // Matches `user`'s queries (attendee_queries) in `only_event`, or in every joined event when 0.
   Result<MatchedScope> match_user(UserId user, EventId only_event);
-  // Returns how many photos the policy offered.
+  // `queries` against the event, the other members' queries as rivals. Returns how many photos
+  // the policy offered.
   Result<std::size_t> match_selfies_in_event(UserId user, EventId event,
-                                             const std::vector<FaceVector>& selfies);
+                                             const std::vector<FaceVector>& queries);
 
   const JobContext& context_;
   face::FaceEngine& engine_;

@@ -62,6 +62,27 @@ MatchPolicy scaled_match_policy(float match_threshold) {
   return p;
 }
 
+std::vector<FaceVector> attendee_queries(std::span<const FaceVector> selfies,
+                                         std::span<const FaceVector> confirmed_faces) {
+  std::vector<FaceVector> queries;
+  queries.reserve(1 + confirmed_faces.size());
+  if (!selfies.empty()) {
+    FaceVector mean{};
+    for (const FaceVector& selfie : selfies) {
+      for (std::size_t j = 0; j < kFaceVectorSize; ++j) {
+        mean[j] += selfie[j];
+      }
+    }
+    const auto n = static_cast<float>(selfies.size());
+    for (float& v : mean) {
+      v /= n;
+    }
+    queries.push_back(mean);
+  }
+  queries.insert(queries.end(), confirmed_faces.begin(), confirmed_faces.end());
+  return queries;
+}
+
 // Why expansion: on lfw-dev the photos of one person are nearer to each other than to the one
 // selfie, so sure faces used as further queries raise recall at the same share of attendees shown
 // a stranger (docs/accuracy.md). Competition is checked with the effective distance, so a face

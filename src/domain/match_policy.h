@@ -44,6 +44,14 @@ struct MatchPolicy {
 MatchPolicy default_match_policy();
 MatchPolicy scaled_match_policy(float match_threshold);
 
+// An attendee's queries in one event: the mean of their selfies' descriptors first (when they
+// have a selfie), then each face they confirmed in the event, as it is. Several selfies of one
+// person average out pose, light and expression; each selfie as a query of its own would widen
+// the net for strangers instead (lfw-dev, docs/accuracy.md "Several selfies": with 2 selfies, a
+// mean shows a stranger to fewer attendees than one selfie, at higher recall).
+std::vector<FaceVector> attendee_queries(std::span<const FaceVector> selfies,
+                                         std::span<const FaceVector> confirmed_faces);
+
 // The event's faces as one row-major matrix (faces x kFaceVectorSize) with a usable flag per
 // face. Views only: the caller keeps the storage alive during the call.
 struct FaceMatrixView {

@@ -106,6 +106,44 @@ TEST(MatchPolicyTest, NormalisationAppliesOnlyWithAFullCohort) {
   EXPECT_EQ(d[0].band, MatchBand::maybe);
 }
 
+TEST(MatchPolicyTest, SelfiesAreAveragedAndConfirmedFacesKeptAsTheyAre) {
+  const std::vector<FaceVector> selfies{at(0.2f, 0), at(0.2f, 1)};
+  const std::vector<FaceVector> confirmed{at(0.9f, 2)};
+  const std::vector<FaceVector> q = attendee_queries(selfies, confirmed);
+  ASSERT_EQ(q.size(), 2U);
+  FaceVector mean{};
+  mean[0] = 0.1f;
+  mean[1] = 0.1f;
+  EXPECT_EQ(q[0], mean);
+  EXPECT_EQ(q[1], confirmed[0]);
+  EXPECT_EQ(attendee_queries({}, confirmed), confirmed);  // no selfie described yet
+  EXPECT_EQ(attendee_queries(selfies, {}).size(), 1U);
+}
+
+TEST(MatchPolicyTest, TwoSelfiesMatchWhatTheyAgreeOnNotWhatEitherAloneIsNear) {
+  // Selfies A = (0.5, 0) and B = (0, 0.5); their mean M = (0.25, 0.25). A stranger's face lies
+  // 0.2 from A alone (0.41 from M); the attendee's own face lies 0.05 from M.
+  FaceVector stranger = at(0.5f, 0);
+  stranger[2] = 0.2f;
+  FaceVector own = at(0.25f, 0);
+  own[1] = 0.25f;
+  own[2] = 0.05f;
+  Event event;
+  event.add(stranger);
+  event.add(own);
+  const std::vector<FaceVector> selfies{at(0.5f, 0), at(0.5f, 1)};
+  MatchPolicy policy = raw_policy();
+  policy.expansion_rounds = 0;
+
+  const std::vector<FaceVector> queries = attendee_queries(selfies, {});
+  const std::vector<FaceDecision> d = decide_matches(queries, event.view(), {}, policy);
+  ASSERT_EQ(d.size(), 2U);
+  EXPECT_EQ(d[0].band, MatchBand::maybe);  // the stranger: asked about, never shown
+  EXPECT_EQ(d[1].band, MatchBand::sure);   // the attendee
+  // Each selfie as a query of its own would have shown the stranger's photo.
+  EXPECT_EQ(decide_matches(selfies, event.view(), {}, policy)[0].band, MatchBand::sure);
+}
+
 TEST(MatchPolicyTest, ScaledPolicyKeepsTheDefaultsAtTheDefaultThreshold) {
   const MatchPolicy scaled = scaled_match_policy(kDefaultMatchThreshold);
   const MatchPolicy base = default_match_policy();

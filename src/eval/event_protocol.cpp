@@ -26,13 +26,16 @@ std::map<std::string, std::vector<std::size_t>> photos_by_person(
 Result<std::vector<PhotoSample>> analyse_selfies(const std::vector<LabelledPhoto>& photos,
                                                  const image::ImageDecoder& decoder,
                                                  const EngineFactory& make_engine,
-                                                 AnalysisOptions options, int selfie_long_side) {
+                                                 AnalysisOptions options, int selfie_long_side,
+                                                 EventLayout layout) {
   std::vector<std::size_t> indices;
   std::vector<std::filesystem::path> files;
   for (const auto& [name, of_person] : photos_by_person(photos)) {
-    if (of_person.size() >= 2) {
-      indices.push_back(of_person[0]);
-      files.push_back(photos[of_person[0]].path);
+    if (of_person.size() > static_cast<std::size_t>(layout.held_out)) {
+      for (std::size_t k = 0; k < static_cast<std::size_t>(layout.selfies); ++k) {
+        indices.push_back(of_person[k]);
+        files.push_back(photos[of_person[k]].path);
+      }
     }
   }
   options.selfies = true;
@@ -54,8 +57,10 @@ Result<std::vector<PhotoSample>> analyse_selfies(const std::vector<LabelledPhoto
 
 EventSet make_event_set(const std::vector<LabelledPhoto>& photos,
                         const std::vector<PhotoSample>& samples, FacePick pick,
-                        const std::vector<PhotoSample>* selfies) {
+                        const std::vector<PhotoSample>* selfies, EventLayout layout) {
   EventSet set;
+  const auto selfie_count = static_cast<std::size_t>(layout.selfies);
+  const auto held_out = static_cast<std::size_t>(layout.held_out);
   std::size_t person = 0;
   const auto face_in = [&](const std::vector<PhotoSample>& from,
                            std::size_t photo) -> const FaceSample* {
@@ -65,12 +70,18 @@ EventSet make_event_set(const std::vector<LabelledPhoto>& photos,
   const auto face_of = [&](std::size_t photo) { return face_in(samples, photo); };
   for (const auto& [name, indices] : photos_by_person(photos)) {
     std::size_t first_event_photo = 0;
-    if (indices.size() >= 2) {
-      first_event_photo = 1;
-      if (const FaceSample* selfie = face_in(selfies ? *selfies : samples, indices[0])) {
-        set.attendees.push_back({person, selfie->embedding, indices.size() - 1});
-      } else {
+    if (indices.size() > held_out) {
+      first_event_photo = held_out;
+      EventSet::Attendee attendee{.person = person, .own_photos = indices.size() - held_out};
+      for (std::size_t k = 0; k < selfie_count; ++k) {
+        if (const FaceSample* selfie = face_in(selfies ? *selfies : samples, indices[k])) {
+          attendee.selfies.push_back(selfie->embedding);
+        }
+      }
+      if (attendee.selfies.empty()) {
         ++set.selfies_without_face;
+      } else {
+        set.attendees.push_back(std::move(attendee));
       }
     }
     for (std::size_t k = first_event_photo; k < indices.size(); ++k) {
@@ -93,9 +104,13 @@ EventScore score_event(const EventSet& set, const domain::MatchPolicy& policy, i
                        bool competition) {
   EventScore score;
   score.attendees = set.attendees.size();
-  std::vector<FaceVector> selfies;
-  for (const EventSet::Attendee& a : set.attendees) {
-    selfies.push_back(a.selfie);
+  std::vector<std::size_t> owner;   // attendee of each query
+  std::vector<FaceVector> selfies;  // every attendee's queries, as the service makes them
+  for (std::size_t a = 0; a < set.attendees.size(); ++a) {
+    for (const FaceVector& query : domain::attendee_queries(set.attendees[a].selfies, {})) {
+      owner.push_back(a);
+      selfies.push_back(query);
+    }
   }
   std::size_t own_total = 0;
   std::size_t true_after = 0;
@@ -111,11 +126,11 @@ EventScore score_event(const EventSet& set, const domain::MatchPolicy& policy, i
     std::vector<FaceVector> rivals;
     rivals.reserve(selfies.size() - 1);
     for (std::size_t r = 0; r < selfies.size() && competition; ++r) {
-      if (r != a) {
+      if (owner[r] != a) {
         rivals.push_back(selfies[r]);
       }
     }
-    std::vector<FaceVector> queries{attendee.selfie};
+    std::vector<FaceVector> queries = domain::attendee_queries(attendee.selfies, {});
     std::vector<float> values = set.faces;  // rejected faces are pushed far away
     std::set<std::size_t> confirmed;
     std::size_t sure_true = 0;

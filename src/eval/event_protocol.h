@@ -1,6 +1,7 @@
 // A labelled folder scored as one event, as an attendee would see it: every person with two or
-// more photos registers with their first photo as the selfie, and every other photo of the folder
-// is uploaded to the event. The service's own match policy decides what each attendee is shown.
+// more photos registers with their first photo as the selfie (or their first few, as several
+// selfies), and every other photo of the folder is uploaded to the event. The service's own match
+// policy decides what each attendee is shown.
 #pragma once
 
 #include <cstddef>
@@ -12,12 +13,22 @@
 
 namespace findme::eval {
 
+// Who registers and with how many selfies. A person with more than `held_out` photos is an
+// attendee: their first `selfies` photos are their selfies, the rest of the first `held_out` are
+// left out of the event (so that layouts with 1 and 2 selfies score the same event), and the
+// others are event photos. A person with fewer photos is a stranger: all their photos are event
+// photos. REQUIRES: 1 <= selfies <= held_out.
+struct EventLayout {
+  int selfies = 1;
+  int held_out = 1;
+};
+
 // The labelled face of each photo, the event layout and who is who.
 struct EventSet {
   struct Attendee {
     std::size_t person = 0;
-    FaceVector selfie{};
-    std::size_t own_photos = 0;  // event photos of this person, found by the detector or not
+    std::vector<FaceVector> selfies;  // those with a face found, at least one
+    std::size_t own_photos = 0;       // event photos of this person, found by the detector or not
   };
   std::vector<Attendee> attendees;       // people whose selfie has a face
   std::size_t selfies_without_face = 0;  // people left out: no face in their selfie
@@ -29,21 +40,22 @@ struct EventSet {
 };
 
 // `photos` and `samples` are parallel (read_labelled_folder order). `selfies`, when given, is
-// parallel too and holds the selfie path's analysis of each attendee's first photo (other
-// entries are not read); without it the selfie's face comes from `samples`.
+// parallel too and holds the selfie path's analysis of the attendees' selfie photos (other
+// entries are not read); without it the selfies' faces come from `samples`.
 EventSet make_event_set(const std::vector<LabelledPhoto>& photos,
                         const std::vector<PhotoSample>& samples, FacePick pick,
-                        const std::vector<PhotoSample>* selfies = nullptr);
+                        const std::vector<PhotoSample>* selfies = nullptr, EventLayout layout = {});
 
-// The selfies of make_event_set() (each person's first photo, for people with two or more)
-// analysed as the service analyses a selfie: FaceEngine::analyze_selfie, decoded to
-// `selfie_long_side`. The result is parallel to `photos`; other entries are empty. `options` are
-// the event photos' (threads, progress); the cache, if any, is options.cache + ".selfies".
-// Errors: as analyse_photos().
+// The selfies of make_event_set() (each person's first `layout.selfies` photos, for people with
+// more than `layout.held_out`) analysed as the service analyses a selfie:
+// FaceEngine::analyze_selfie, decoded to `selfie_long_side`. The result is parallel to `photos`;
+// other entries are empty. `options` are the event photos' (threads, progress); the cache, if
+// any, is options.cache + ".selfies". Errors: as analyse_photos().
 Result<std::vector<PhotoSample>> analyse_selfies(const std::vector<LabelledPhoto>& photos,
                                                  const image::ImageDecoder& decoder,
                                                  const EngineFactory& make_engine,
-                                                 AnalysisOptions options, int selfie_long_side);
+                                                 AnalysisOptions options, int selfie_long_side,
+                                                 EventLayout layout = {});
 
 struct EventScore {
   std::size_t attendees = 0;

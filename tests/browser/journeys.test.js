@@ -235,6 +235,15 @@ async function attendeeJourney({ viewport, email, screenshots, mobile }) {
   await page.locator('.gallery-head p').filter({ hasText: /photo/ }).waitFor();
   assert.equal(await page.locator('.gallery img').count(), matched - 1, 'still hidden after a reload');
 
+  // A second selfie joins the first (used together); the hidden photo stays hidden.
+  await page.getByRole('button', { name: 'Add a selfie' }).click();
+  await page.getByRole('heading', { name: 'Add another selfie' }).waitFor();
+  await page.locator('#selfie-file').setInputFiles({ name: 'selfie2.jpg', mimeType: 'image/jpeg', buffer: selfieJpeg });
+  await page.getByRole('button', { name: 'Use this photo' }).click();
+  await page.getByRole('heading', { name: 'Your photos' }).waitFor({ timeout: 120000 });
+  await page.locator('.gallery-head p').filter({ hasText: /photo/ }).waitFor();
+  assert.equal(await page.locator('.gallery img').count(), matched - 1, 'the same photos with two selfies');
+
   // Delete my data, with a confirmation.
   await page.getByRole('button', { name: 'Delete my data' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete all your data?' });

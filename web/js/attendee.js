@@ -158,9 +158,11 @@ function showSelfie(page, initialError) {
   const body = clear(page.body);
   const errors = h('div');
   if (initialError) errors.append(errorBox(initialError));
+  // Once matched, a further selfie joins the first ones (the server uses them together).
+  const more = Boolean(localStorage.getItem(matchedKey(page.code)));
   const card = h('section', { class: 'card stack', 'aria-labelledby': 'selfie-title' },
-    h('h2', { id: 'selfie-title' }, t('selfie.title')),
-    h('p', {}, t('selfie.lead')), errors);
+    h('h2', { id: 'selfie-title' }, t(more ? 'selfie.more.title' : 'selfie.title')),
+    h('p', {}, t(more ? 'selfie.more.lead' : 'selfie.lead')), errors);
   body.append(card);
   const picker = selfiePicker({
     onPicked: (blob) => {

@@ -23,6 +23,7 @@ AttendeeFace read_attendee_face(const pqxx::row& row, int c) {
   a.user_id = id<UserId>(row[c]);
   a.selfie_id = id<SelfieId>(row[c + 1]);
   embedding(row[c + 2], a.embedding);
+  a.confirmed_face = boolean(row[c + 3]);
   return a;
 }
 
@@ -76,7 +77,7 @@ Result<void> PostgresStore::set_selfie_embedding(SelfieId selfie, const FaceVect
 
 Result<std::vector<AttendeeFace>> PostgresStore::list_attendee_faces(EventId event) {
   static constexpr const char* kSelect =
-      "SELECT s.user_id, s.id, s.embedding FROM memberships AS m "
+      "SELECT s.user_id, s.id, s.embedding, s.event_id IS NOT NULL FROM memberships AS m "
       "JOIN selfies AS s ON s.user_id = m.user_id "
       "WHERE m.event_id = $1 AND s.embedding IS NOT NULL "
       "  AND (s.event_id IS NULL OR s.event_id = $1) ORDER BY s.id";

@@ -23,6 +23,7 @@ AttendeeFace read_attendee_face(const Statement& row, int c) {
   a.user_id = row.id<UserId>(c);
   a.selfie_id = row.id<SelfieId>(c + 1);
   row.embedding(c + 2, a.embedding);
+  a.confirmed_face = row.int64(c + 3) != 0;
   return a;
 }
 
@@ -87,7 +88,7 @@ Result<void> SqliteStore::set_selfie_embedding(SelfieId selfie, const FaceVector
 
 Result<std::vector<AttendeeFace>> SqliteStore::list_attendee_faces(EventId event) {
   static constexpr const char* kSelect =
-      "SELECT s.user_id, s.id, s.embedding FROM memberships AS m "
+      "SELECT s.user_id, s.id, s.embedding, s.event_id IS NOT NULL FROM memberships AS m "
       "JOIN selfies AS s ON s.user_id = m.user_id "
       "WHERE m.event_id = ?1 AND s.embedding IS NOT NULL "
       "  AND (s.event_id IS NULL OR s.event_id = ?1) ORDER BY s.id";

@@ -158,7 +158,7 @@ TEST_P(StoreContract, ConfirmingAddsAQueryFaceForThatEventOnce) {
     Result<std::vector<AttendeeFace>> listed = store().list_attendee_faces(e);
     EXPECT_TRUE(listed);
     return listed && std::any_of(listed->begin(), listed->end(), [&](const AttendeeFace& a) {
-             return a.selfie_id == yes->query->selfie.id;
+             return a.selfie_id == yes->query->selfie.id && a.confirmed_face;
            });
   };
   EXPECT_TRUE(has_query(event.id));

@@ -292,6 +292,7 @@ TEST_P(StoreContract, SelfieEmbeddingsOfMembersFeedMatching) {
   ASSERT_EQ(attendees->size(), 1u);  // bob is not a member
   EXPECT_EQ((*attendees)[0].user_id, ann.id);
   EXPECT_EQ((*attendees)[0].embedding, test_vector(3.0f));
+  EXPECT_FALSE((*attendees)[0].confirmed_face);  // a selfie
   Result<std::vector<Selfie>> selfies = store().list_user_selfies(ann.id);
   ASSERT_TRUE(selfies);
   ASSERT_EQ(selfies->size(), 1u);
