@@ -14,6 +14,7 @@ readonly packages=(
   libdlib-dev libdlib-data libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3
   clang-format clang-tidy
+  clang libclang-rt-14-dev
   nodejs npm
   chromium
   postgresql libpqxx-dev

@@ -128,7 +128,7 @@ bool ZipStream::needs_zip64_end() const {
 
 Result<void> ZipStream::start_entry() {
   const ZipEntry& e = entries_[index_];
-  auto changed = [&e] {
+  auto changed = [] {
     return make_error(Errc::unavailable,
                       "a photo changed or was deleted during the download; try again");
   };

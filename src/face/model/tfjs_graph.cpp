@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -92,7 +93,11 @@ Result<void> read_group(const nlohmann::json& group, const std::filesystem::path
                         std::vector<WeightTensor>& out) {
   std::string buffer;
   for (const nlohmann::json& shard : group.at("paths")) {
-    Result<std::string> bytes = read_bytes(model_json.parent_path() / shard.get<std::string>());
+    const std::string name = shard.get<std::string>();
+    if (!is_shard_file_name(name)) {
+      return fail(model_json, "shard path '" + name + "' is not a file name");
+    }
+    Result<std::string> bytes = read_bytes(model_json.parent_path() / name);
     if (!bytes) {
       return bytes.error();
     }
@@ -106,14 +111,13 @@ Result<void> read_group(const nlohmann::json& group, const std::filesystem::path
     if (entry.contains("quantization") || (dtype != "float32" && dtype != "int32")) {
       return fail(model_json, "tensor '" + tensor.name + "' is quantised or not float32/int32");
     }
-    std::size_t count = 1;
-    for (const int dim : tensor.shape) {
-      if (dim < 0) {
-        return fail(model_json, "tensor '" + tensor.name + "' has a negative dimension");
-      }
-      count *= static_cast<std::size_t>(dim);
+    const std::optional<std::size_t> values = tensor_value_count(tensor.shape);
+    if (!values) {
+      return fail(model_json,
+                  "tensor '" + tensor.name + "' has a negative dimension or more than 2^28 values");
     }
-    if (offset + 4 * count > buffer.size()) {
+    const std::size_t count = *values;
+    if (4 * count > buffer.size() - offset) {
       return fail(model_json, "weights end before tensor '" + tensor.name + "'; re-fetch it");
     }
     tensor.values.resize(count);

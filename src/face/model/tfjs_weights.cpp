@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -66,19 +67,14 @@ Result<Encoding> encoding_of(const nlohmann::json& entry, const std::filesystem:
   return encoding;
 }
 
-std::size_t element_count(const std::vector<int>& shape) {
-  std::size_t count = 1;
-  for (int dim : shape) {
-    count *= static_cast<std::size_t>(dim);
-  }
-  return count;
-}
-
 // Decodes `count` values at `data`. Dequantisation runs in double and rounds once to float, as
 // TF.js does (JavaScript numbers are doubles, stored into a Float32Array); int32 tensors hold
 // small integers, exact in a float, and quantised ones round to the nearest as TF.js does.
 std::vector<float> decode(const std::uint8_t* data, std::size_t count, const Encoding& encoding) {
   std::vector<float> values(count);
+  if (count == 0) {
+    return values;
+  }
   if (!encoding.quantised && encoding.integer) {
     std::vector<std::int32_t> integers(count);
     std::memcpy(integers.data(), data, count * sizeof(std::int32_t));
@@ -106,7 +102,12 @@ Result<std::vector<std::uint8_t>> read_group_shards(const nlohmann::json& group,
                                                     const std::filesystem::path& dir) {
   std::vector<std::uint8_t> buffer;
   for (const nlohmann::json& shard : group.at("paths")) {
-    Result<std::vector<std::uint8_t>> bytes = read_file(dir / shard.get<std::string>());
+    const std::string name = shard.get<std::string>();
+    if (!is_shard_file_name(name)) {
+      return make_error(Errc::internal, "face model: shard path '" + name + "' in " + dir.string() +
+                                            " is not a file name");
+    }
+    Result<std::vector<std::uint8_t>> bytes = read_file(dir / name);
     if (!bytes) {
       return bytes.error();
     }
@@ -129,19 +130,18 @@ Result<void> read_group(const nlohmann::json& group, const std::filesystem::path
     }
     WeightTensor tensor{
         entry.at("name").get<std::string>(), entry.at("shape").get<std::vector<int>>(), {}};
-    for (int dim : tensor.shape) {
-      if (dim < 0) {
-        return fail(manifest, "tensor '" + tensor.name + "' has a negative dimension");
-      }
+    const std::optional<std::size_t> count = tensor_value_count(tensor.shape);
+    if (!count) {
+      return fail(manifest,
+                  "tensor '" + tensor.name + "' has a negative dimension or more than 2^28 values");
     }
-    const std::size_t count = element_count(tensor.shape);
-    const std::size_t bytes = count * encoding->bytes_per_value;
-    if (offset + bytes > buffer->size()) {
+    const std::size_t bytes = *count * encoding->bytes_per_value;
+    if (bytes > buffer->size() - offset) {
       return fail(manifest, "weights end before tensor '" + tensor.name + "' (" +
                                 std::to_string(buffer->size()) +
                                 " bytes in the .bin); re-fetch it");
     }
-    tensor.values = decode(buffer->data() + offset, count, *encoding);
+    tensor.values = decode(buffer->data() + offset, *count, *encoding);
     offset += bytes;
     out.push_back(std::move(tensor));
   }
@@ -153,6 +153,26 @@ Result<void> read_group(const nlohmann::json& group, const std::filesystem::path
 }
 
 }  // namespace
+
+std::optional<std::size_t> tensor_value_count(const std::vector<int>& shape) {
+  std::size_t count = 1;
+  for (int dim : shape) {
+    if (dim < 0) {
+      return std::nullopt;
+    }
+    const auto d = static_cast<std::size_t>(dim);
+    if (d != 0 && count > kMaxTensorValues / d) {  // checked before multiplying: no overflow
+      return std::nullopt;
+    }
+    count *= d;
+  }
+  return count;
+}
+
+bool is_shard_file_name(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of("/\\") == std::string_view::npos;
+}
 
 Result<std::vector<WeightTensor>> read_tfjs_weights(const std::filesystem::path& manifest) {
   Result<std::vector<std::uint8_t>> text = read_file(manifest);

@@ -3,7 +3,9 @@
 // onto layers.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,18 @@ struct WeightTensor {
   std::vector<float> values;  // row-major over `shape`
 };
 
+// More values than any network of the packages holds by far (the largest tensor has ~600,000):
+// a manifest asking for more is corrupt, not a bigger model.
+inline constexpr std::size_t kMaxTensorValues = std::size_t{1} << 28;
+
+// The number of values of a tensor of `shape`, or nullopt when a dimension is negative or the
+// product is over kMaxTensorValues (never overflows). Pure.
+std::optional<std::size_t> tensor_value_count(const std::vector<int>& shape);
+
+// True for a shard path a manifest may name: a plain file name beside the manifest (TF.js writes
+// nothing else), never a path that leaves the package's folder or names a device. Pure.
+bool is_shard_file_name(std::string_view name);
+
 // Reads `manifest` (weights_manifest.json) and the .bin shards it names (paths relative to the
 // manifest's folder). Tensors come back in manifest order. uint8-quantised tensors are dequantised
 // as q * scale + min (1 byte per value), uint16 likewise (2 bytes), float32 ones are 4 bytes per
@@ -27,8 +41,8 @@ struct WeightTensor {
 // per value, quantised ones round q * scale + min to the nearest integer, as TF.js does. Each
 // group's shards must hold exactly the bytes its tensors need.
 // Errors (all Errc::internal, message naming the file and the problem): missing or unreadable
-// file, malformed JSON, unsupported dtype or quantisation, shard size not equal to what the
-// manifest describes.
+// file, malformed JSON, unsupported dtype or quantisation, a shard path that is not a file name,
+// a tensor over kMaxTensorValues, shard size not equal to what the manifest describes.
 // Thread-safe (no shared state).
 Result<std::vector<WeightTensor>> read_tfjs_weights(const std::filesystem::path& manifest);
 

@@ -137,6 +137,48 @@ TEST_F(TfjsWeightsTest, UnsupportedDtypeIsRefused) {
       << tensors.error().message;
 }
 
+// Found by fuzz/tfjs_weights_fuzzer: a shape whose product overflows size_t asked for zero
+// bytes of the shard and then for 2^62 values.
+TEST_F(TfjsWeightsTest, ShapesOverTheValueLimitAreRefusedWithoutOverflow) {
+  write("m.json", R"([{"paths": ["w.bin"], "weights": [
+      {"name": "big", "shape": [65536, 65536, 65536, 16384], "dtype": "float32"}]}])");
+  write("w.bin", "");
+
+  Result<std::vector<WeightTensor>> tensors = read_tfjs_weights(dir_ / "m.json");
+
+  ASSERT_FALSE(tensors);
+  EXPECT_NE(tensors.error().message.find("more than 2^28 values"), std::string::npos)
+      << tensors.error().message;
+  EXPECT_EQ(tensor_value_count({1 << 14, 1 << 14}), std::size_t{1} << 28);
+  EXPECT_FALSE(tensor_value_count({1 << 14, (1 << 14) + 1}));
+  EXPECT_FALSE(tensor_value_count({4, -1}));
+  EXPECT_EQ(tensor_value_count({}), 1u);  // a scalar
+  EXPECT_EQ(tensor_value_count({0, 1 << 30}), 0u);
+}
+
+TEST_F(TfjsWeightsTest, EmptyTensorsReadAsEmpty) {
+  write("m.json", R"([{"paths": ["w.bin"], "weights": [
+      {"name": "none", "shape": [0, 3], "dtype": "float32"}]}])");
+  write("w.bin", "");
+
+  Result<std::vector<WeightTensor>> tensors = read_tfjs_weights(dir_ / "m.json");
+
+  ASSERT_TRUE(tensors) << tensors.error().message;
+  ASSERT_EQ(tensors->size(), 1u);
+  EXPECT_TRUE((*tensors)[0].values.empty());
+}
+
+TEST_F(TfjsWeightsTest, ShardPathsMustStayBesideTheManifest) {
+  for (const char* path : {"../w.bin", "/dev/zero", "sub/w.bin", "..", ""}) {
+    write("m.json", std::string(R"([{"paths": [")") + path + R"("], "weights": []}])");
+    Result<std::vector<WeightTensor>> tensors = read_tfjs_weights(dir_ / "m.json");
+    ASSERT_FALSE(tensors) << path;
+    EXPECT_NE(tensors.error().message.find("is not a file name"), std::string::npos)
+        << tensors.error().message;
+  }
+  EXPECT_TRUE(is_shard_file_name("face_recognition_model.bin"));
+}
+
 TEST_F(TfjsWeightsTest, Sha256MatchesKnownDigestAndMismatchNamesTheFetchCommand) {
   write("abc", "abc");
   Result<std::string> digest = sha256_file_hex(dir_ / "abc");
