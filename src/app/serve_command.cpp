@@ -1,4 +1,5 @@
 // `findme serve`: the HTTP service on the settings from the environment and flags.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "app/commands.h"
 #include "app/service.h"
@@ -28,6 +30,30 @@ sigset_t block_stop_signals() {
   return set;
 }
 
+// Each open connection holds a socket, and one with a large upload a spool file too: the process
+// must be allowed that many descriptors, so that a crowd of clients meets the connection cap (an
+// explicit 503) before the descriptor limit (accepts failing). Raises the soft open-file limit,
+// up to the hard one, and warns when even that is short.
+void fit_descriptor_limit(int max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) * 2 + 256;
+  if (limit.rlim_cur >= wanted) return;
+  const rlim_t raised = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (raised > limit.rlim_cur) {
+    rlimit updated = limit;
+    updated.rlim_cur = raised;
+    if (setrlimit(RLIMIT_NOFILE, &updated) == 0) limit = updated;
+  }
+  if (limit.rlim_cur < wanted) {
+    spdlog::warn(
+        "the open-file limit is {}, under the {} that MAX_CONNECTIONS={} needs: beyond ~{} "
+        "connections accepts fail instead of answering 503; raise the hard limit (ulimit -Hn, "
+        "LimitNOFILE=) or lower MAX_CONNECTIONS",
+        limit.rlim_cur, wanted, max_connections, (limit.rlim_cur - 256) / 2);
+  }
+}
+
 int run_serve(config::Settings settings) {
   Result<config::Settings> final_settings = config::finalize(std::move(settings));
   if (!final_settings) {
@@ -37,6 +63,7 @@ int run_serve(config::Settings settings) {
   // Logs go to stderr; stdout carries only the one "serving on" line that scripts wait for.
   spdlog::set_default_logger(spdlog::stderr_color_mt("findme"));
   spdlog::set_level(spdlog::level::from_str(final_settings->log_level));
+  fit_descriptor_limit(final_settings->max_connections);
   const sigset_t stop_signals = block_stop_signals();
   Stopwatch startup;
   Result<std::unique_ptr<Service>> service = Service::start(*final_settings);

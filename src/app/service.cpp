@@ -110,6 +110,7 @@ Result<void> build_http(Service::Parts& p) {
   options.host = s.host;
   options.port = static_cast<std::uint16_t>(s.port);
   options.io_threads = static_cast<std::size_t>(s.http_threads);
+  options.max_connections = static_cast<std::size_t>(s.max_connections);
   options.max_upload_mb = static_cast<std::size_t>(s.max_upload_mb);
   options.spool_dir = std::filesystem::path(s.data_dir) / "spool";
   if (std::filesystem::exists(s.web_dir)) options.web_dir = s.web_dir;

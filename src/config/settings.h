@@ -20,7 +20,9 @@ struct Settings {
   int port = 8080;
   std::string database_url = "sqlite:./data/findme.db";
   std::string data_dir = "./data";
-  int http_threads = 0;      // 0: number of cores
+  int http_threads = 0;  // 0: number of cores
+  // Open connections at most; more are answered 503 with Retry-After and closed at once.
+  int max_connections = 2048;
   int matching_threads = 0;  // 0: number of cores
   int db_pool_size = 0;      // 0: sized from the threads
   int db_max_overflow = -1;  // -1: sized from the threads

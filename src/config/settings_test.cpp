@@ -66,9 +66,13 @@ TEST(SettingsTest, DetectorComesFromEnvironmentOrFlagAndMustBeKnown) {
 }
 
 TEST(SettingsTest, EnvironmentOverridesDefaults) {
-  Result<Settings> s = settings_from_environment(fake_environment(
-      {{"PORT", "9090"}, {"HOST", "0.0.0.0"}, {"MATCH_THRESHOLD", "0.55"}, {"HTTP_THREADS", "3"}}));
+  Result<Settings> s = settings_from_environment(fake_environment({{"PORT", "9090"},
+                                                                   {"HOST", "0.0.0.0"},
+                                                                   {"MATCH_THRESHOLD", "0.55"},
+                                                                   {"HTTP_THREADS", "3"},
+                                                                   {"MAX_CONNECTIONS", "500"}}));
   ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->max_connections, 500);
   EXPECT_EQ(s->port, 9090);
   EXPECT_EQ(s->host, "0.0.0.0");
   EXPECT_EQ(s->http_threads, 3);
@@ -99,6 +103,12 @@ TEST(SettingsTest, FinalizeFillsCoreCountsAndRejectsNonsense) {
   EXPECT_GE(s->http_threads, 1);
   EXPECT_GE(s->matching_threads, 1);
   EXPECT_GE(s->db_pool_size, 1);
+
+  Settings few;
+  few.max_connections = 3;  // under 16: the cap would refuse the operator's own checks
+  Result<Settings> too_few = finalize(few);
+  ASSERT_FALSE(too_few);
+  EXPECT_NE(too_few.error().message.find("MAX_CONNECTIONS"), std::string::npos);
 
   Settings bad;
   bad.port = 70000;

@@ -28,7 +28,11 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 * 1024;          // request line + headers; more -> 431
   std::size_t spool_threshold_bytes = 1 << 20;       // larger (or chunked) bodies go to spool_dir
   std::chrono::milliseconds header_timeout{10'000};  // whole header, also keep-alive idle
-  std::chrono::milliseconds body_idle_timeout{15'000};   // max gap between body bytes
+  std::chrono::milliseconds body_idle_timeout{15'000};  // max gap between body bytes
+  // After the first body_idle_timeout, a body must keep arriving at this average rate at least:
+  // a client trickling a byte a second (slowloris on the body) is cut off, a phone uploading at
+  // a few kB/s on venue Wi-Fi is not.
+  std::size_t min_body_bytes_per_second = 1024;
   std::chrono::milliseconds write_idle_timeout{15'000};  // max gap while the client reads
   std::chrono::milliseconds max_wait{30'000};            // cap on a handler's async wait
   std::size_t max_connections = 2048;  // more are answered 503 unavailable and closed

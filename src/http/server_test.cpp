@@ -172,6 +172,52 @@ TEST(ServerTest, StalledSpooledBodyIsDisconnected) {
   EXPECT_EQ(calls.load(), 0);
 }
 
+// A byte every 20 ms never leaves a gap over body_idle_timeout, but 50 B/s is under the
+// minimum rate: the server cuts the client off soon after the first idle period.
+TEST(ServerTest, BodyTrickledUnderTheMinimumRateIsDisconnected) {
+  for (const std::size_t spool_threshold : {std::size_t{1} << 20, std::size_t{16}}) {
+    auto options = TestServer::quick_options();
+    options.body_idle_timeout = std::chrono::milliseconds(300);
+    options.min_body_bytes_per_second = 1000;
+    options.spool_threshold_bytes = spool_threshold;  // in memory, then spooled to disk
+    std::atomic<int> calls{0};
+    TestServer ts(
+        [&](const api::Request& r) {
+          ++calls;
+          return echo(r);
+        },
+        options);
+    Client client(ts.server.port());
+    ASSERT_TRUE(client.send("POST /api/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 200\r\n\r\n"));
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t sent = 0;
+    for (; sent < 200; ++sent) {  // 4 s at this pace
+      if (!client.send("a")) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_LT(sent, 200U) << "spool threshold " << spool_threshold;
+    EXPECT_TRUE(client.closed_by_server());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+    EXPECT_EQ(calls.load(), 0);
+  }
+}
+
+// A slow but steady body (2 kB/s, over the 1 kB/s minimum) is read to the end.
+TEST(ServerTest, SlowButSteadyBodyIsAccepted) {
+  auto options = TestServer::quick_options();
+  options.body_idle_timeout = std::chrono::milliseconds(300);
+  options.min_body_bytes_per_second = 1000;
+  TestServer ts(echo, options);
+  Client client(ts.server.port());
+  ASSERT_TRUE(client.send("POST /api/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n"));
+  for (int i = 0; i < 20; ++i) {  // 100 bytes every 50 ms: 1 s in all
+    ASSERT_TRUE(client.send(std::string(100, 'b')));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto reply = client.read();
+  EXPECT_EQ(reply.result_int(), 200u);
+}
+
 TEST(ServerTest, TwoHundredConcurrentRequestsAreAllAnswered) {
   TestServer ts(echo);
   std::vector<std::unique_ptr<Client>> clients;

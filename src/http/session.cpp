@@ -86,13 +86,37 @@ BodyRead spool_failure(const Error& error) {
   return out;
 }
 
+// The deadline of each read of a body: a gap of more than `idle` between chunks times out (a
+// stalled body), and so does a body whose average rate falls under `min_rate` once the first
+// `idle` has passed (a body trickled a byte at a time, which no gap limit catches).
+class BodyPace {
+ public:
+  BodyPace(std::chrono::milliseconds idle, std::size_t min_rate)
+      : idle_(idle), min_rate_(std::max<std::size_t>(min_rate, 1)) {}
+
+  void received(std::size_t bytes) { received_ += bytes; }
+
+  std::chrono::steady_clock::time_point next_deadline() const {
+    const auto now = std::chrono::steady_clock::now();
+    const auto earned = std::chrono::milliseconds(received_ * 1000 / min_rate_);
+    return std::min(now + idle_, start_ + idle_ + earned);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::milliseconds idle_;
+  std::size_t min_rate_;
+  std::size_t received_ = 0;
+};
+
 template <class Parser>
 asio::awaitable<beast::error_code> read_rest(Connection& c, beast::flat_buffer& buffer, Parser& p,
-                                             std::chrono::milliseconds idle) {
+                                             BodyPace& pace) {
   beast::error_code ec;
   while (!p.is_done()) {
-    c.stream.expires_after(idle);  // per chunk: a stalled body times out, a slow one does not
-    co_await bhttp::async_read_some(c.stream, buffer, p, asio::redirect_error(kUse, ec));
+    c.stream.expires_at(pace.next_deadline());
+    pace.received(
+        co_await bhttp::async_read_some(c.stream, buffer, p, asio::redirect_error(kUse, ec)));
     if (ec) break;
   }
   co_return ec;
@@ -112,10 +136,11 @@ asio::awaitable<BodyRead> read_body(Server::State& st, Connection& c, beast::fla
     co_await asio::async_write(c.stream, asio::buffer(kContinue), asio::redirect_error(kUse, ec));
     if (ec) co_return fail(ec);
   }
+  BodyPace pace(st.options.body_idle_timeout, st.options.min_body_bytes_per_second);
   if (length && *length <= st.options.spool_threshold_bytes) {
     bhttp::request_parser<bhttp::string_body> p(std::move(hp));
     p.body_limit(st.max_body);
-    beast::error_code ec = co_await read_rest(c, buffer, p, st.options.body_idle_timeout);
+    beast::error_code ec = co_await read_rest(c, buffer, p, pace);
     if (ec) co_return fail(ec);
     out.storage.memory = std::move(p.get().body());
     co_return out;
@@ -136,8 +161,9 @@ asio::awaitable<BodyRead> read_body(Server::State& st, Connection& c, beast::fla
     while (!p.is_done() && filled < chunk.size()) {
       p.get().body().data = chunk.data() + filled;
       p.get().body().size = chunk.size() - filled;
-      c.stream.expires_after(st.options.body_idle_timeout);  // a stalled body times out
-      co_await bhttp::async_read_some(c.stream, buffer, p, asio::redirect_error(kUse, ec));
+      c.stream.expires_at(pace.next_deadline());  // a stalled or trickled body times out
+      pace.received(
+          co_await bhttp::async_read_some(c.stream, buffer, p, asio::redirect_error(kUse, ec)));
       filled = chunk.size() - p.get().body().size;
       if (ec == bhttp::error::need_buffer) ec = {};  // the chunk is full
       if (ec) co_return fail(ec);
