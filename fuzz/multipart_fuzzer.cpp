@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   std::size_t files = 0;
   for (const findme::api::Part& part : *parts) {
-    files += part.is_file() ? 1 : 0;
+    files += part.is_file() ? 1U : 0U;
     const bool inside =
         part.data.empty() || (part.data.data() >= body.data() &&
                               part.data.data() + part.data.size() <= body.data() + body.size());

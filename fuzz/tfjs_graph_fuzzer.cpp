@@ -16,16 +16,25 @@
 
 namespace {
 
+// A private temporary folder for the process, removed when it exits.
 const std::filesystem::path& folder() {
-  static const std::filesystem::path dir = [] {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "findme-fuzz-graph-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      std::abort();
+  struct Folder {
+    Folder() {
+      std::string pattern =
+          (std::filesystem::temp_directory_path() / "findme-fuzz-graph-XXXXXX").string();
+      if (mkdtemp(pattern.data()) == nullptr) {
+        std::abort();
+      }
+      path = pattern;
     }
-    return std::filesystem::path(pattern);
-  }();
-  return dir;
+    ~Folder() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+    std::filesystem::path path;
+  };
+  static const Folder dir;
+  return dir.path;
 }
 
 void write(const std::filesystem::path& file, std::string_view bytes) {

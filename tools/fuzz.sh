@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (fuzz/, clang with ASan + UBSan) and runs each for a while.
 #
-#   tools/fuzz.sh                  # every harness, 20 s each (what CI runs)
+#   tools/fuzz.sh                  # every harness, 20 s each (CI: tools/test.sh, 10 s each)
 #   tools/fuzz.sh --seconds 3600 --jobs 2 api image   # long runs of some (docs/reliability.md)
 #
 # Each harness starts from its seed corpus in fuzz/corpus/NAME (kept in the repository, never

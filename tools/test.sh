@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite: the release build, then the ASan+UBSan build.
+# Sets everything up and runs the whole test suite: the release build, the ASan+UBSan build, then a
+# short run of every fuzzing harness (clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh release dev
@@ -9,3 +10,5 @@ echo "test: release build"
 ctest --preset release -j2
 echo "test: ASan + UBSan build"
 ctest --preset dev -j2
+echo "test: fuzzing, a short run of every harness (long runs: docs/reliability.md)"
+tools/fuzz.sh --seconds 10

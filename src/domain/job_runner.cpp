@@ -409,8 +409,10 @@ store::JobFailure job_failure(const Job& job, const Error& error) {
   using std::chrono::seconds;
   store::JobFailure failure{.code = std::string(to_string(error.code)),
                             .message = error.message,
-                            .permanent = is_permanent(error.code)};
-  // Backoff grows with the attempt so a database restart or a full disk has time to clear.
+                            .permanent = is_permanent(error.code),
+                            .keep_trying = error.code == Errc::unavailable};
+  // Backoff grows with the attempt so a database restart or a full disk has time to clear; an
+  // unavailable environment is waited out at the longest backoff, never counted against the job.
   const seconds delay = job.attempts <= 1   ? seconds(1)
                         : job.attempts == 2 ? seconds(5)
                                             : seconds(30);

@@ -134,6 +134,9 @@ TEST_F(JobRunnerTest, BackoffGrowsAndPermanentErrorsAreNotRetried) {
   job.attempts = 3;
   EXPECT_EQ(job_failure(job, {Errc::internal, ""}).retry_delay, std::chrono::seconds(30));
   EXPECT_FALSE(job_failure(job, {Errc::internal, ""}).permanent);
+  EXPECT_FALSE(job_failure(job, {Errc::internal, ""}).keep_trying);
+  EXPECT_TRUE(job_failure(job, {Errc::unavailable, ""}).keep_trying);  // disk full, database away
+  EXPECT_EQ(job_failure(job, {Errc::unavailable, ""}).retry_delay, std::chrono::seconds(30));
   EXPECT_TRUE(job_failure(job, {Errc::no_face_found, "x"}).permanent);
   EXPECT_EQ(job_failure(job, {Errc::no_face_found, "x"}).code, "no_face_found");
   EXPECT_EQ(job_notify_key(JobId{42}), "job:42");

@@ -71,6 +71,10 @@ struct JobFailure {
   std::string message;                       // shown to the job's owner
   bool permanent = false;                    // true: fail now (retrying cannot help)
   std::chrono::milliseconds retry_delay{0};  // backoff before the next attempt
+  // true: the environment failed, not the job (a full disk, the database away): it is retried
+  // after retry_delay however many attempts it has had, so the work resumes by itself once the
+  // environment recovers instead of ending failed after max_attempts.
+  bool keep_trying = false;
 };
 
 // Thread-safe: one instance serves every request and worker thread.

@@ -124,12 +124,12 @@ Result<bool> PostgresStore::complete_job(JobId job, std::string_view result) {
 Result<std::optional<Job>> PostgresStore::fail_job(JobId job, const JobFailure& failure) {
   static constexpr const char* kUpdate =
       "UPDATE jobs SET "
-      "  status = CASE WHEN $2::boolean OR attempts >= max_attempts THEN 'failed' "
-      "                ELSE 'queued' END, "
-      "  run_after = CASE WHEN $2::boolean OR attempts >= max_attempts THEN run_after "
-      "                   ELSE $3::bigint END, "
-      "  finished_at = CASE WHEN $2::boolean OR attempts >= max_attempts THEN $4::bigint "
-      "                     ELSE NULL END, "
+      "  status = CASE WHEN $2::boolean OR (attempts >= max_attempts AND NOT $7::boolean) "
+      "                THEN 'failed' ELSE 'queued' END, "
+      "  run_after = CASE WHEN $2::boolean OR (attempts >= max_attempts AND NOT $7::boolean) "
+      "                   THEN run_after ELSE $3::bigint END, "
+      "  finished_at = CASE WHEN $2::boolean OR (attempts >= max_attempts AND NOT $7::boolean) "
+      "                     THEN $4::bigint ELSE NULL END, "
       "  lease_owner = '', lease_until = NULL, error_code = $5, error_message = $6 "
       "WHERE id = $1 AND status IN ('queued', 'running') "
       "RETURNING " FINDME_PG_JOB_COLUMNS("");
@@ -137,7 +137,7 @@ Result<std::optional<Job>> PostgresStore::fail_job(JobId job, const JobFailure& 
   return write([&](Session& s) -> Result<std::optional<Job>> {
     std::optional<Job> updated =
         read_one<Job>(s.run(kUpdate, job, failure.permanent, now + failure.retry_delay, now,
-                            failure.code, failure.message),
+                            failure.code, failure.message, failure.keep_trying),
                       read_job);
     if (!updated) return select_job(s, job);  // already ended, or gone
     notify_job(s, updated->status == JobStatus::queued ? kJobQueuedChannel : kJobEndedChannel, job);

@@ -168,9 +168,12 @@ Result<bool> SqliteStore::complete_job(JobId job, std::string_view result) {
 Result<std::optional<Job>> SqliteStore::fail_job(JobId job, const JobFailure& failure) {
   static constexpr const char* kUpdate =
       "UPDATE jobs SET "
-      "  status = CASE WHEN ?2 OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END, "
-      "  run_after = CASE WHEN ?2 OR attempts >= max_attempts THEN run_after ELSE ?3 END, "
-      "  finished_at = CASE WHEN ?2 OR attempts >= max_attempts THEN ?4 ELSE NULL END, "
+      "  status = CASE WHEN ?2 OR (attempts >= max_attempts AND NOT ?7) THEN 'failed' "
+      "                ELSE 'queued' END, "
+      "  run_after = CASE WHEN ?2 OR (attempts >= max_attempts AND NOT ?7) THEN run_after "
+      "                   ELSE ?3 END, "
+      "  finished_at = CASE WHEN ?2 OR (attempts >= max_attempts AND NOT ?7) THEN ?4 "
+      "                     ELSE NULL END, "
       "  lease_owner = '', lease_until = NULL, error_code = ?5, error_message = ?6 "
       "WHERE id = ?1 AND status IN ('queued', 'running') "
       "RETURNING " FINDME_JOB_COLUMNS("");
@@ -179,7 +182,7 @@ Result<std::optional<Job>> SqliteStore::fail_job(JobId job, const JobFailure& fa
     Result<Statement> stmt = c.prepare(kUpdate);
     if (!stmt) return stmt.error();
     stmt->bind_all(job, failure.permanent, now + failure.retry_delay, now, failure.code,
-                   failure.message);
+                   failure.message, failure.keep_trying);
     Result<std::optional<Job>> updated = read_one<Job>(*stmt, read_job);
     if (!updated) return updated;
     if (Result<void> done = stmt->run(); !done) return done.error();

@@ -72,6 +72,34 @@ TEST_P(StoreContract, ExpiredLeaseIsClaimedAgain) {
   EXPECT_TRUE(*extended);
 }
 
+// A full disk or a database away for an hour must not end a photo's indexing failed: such
+// failures are retried past max_attempts, and a later ordinary failure still ends the job.
+TEST_P(StoreContract, EnvironmentFailuresAreRetriedPastMaxAttempts) {
+  User org = add_user("org@example.org", Role::organizer);
+  Event event = add_event(org.id, "AAAAAA");
+  PhotoAndJob p = add_photo(event.id, org.id, "k1");
+  const JobFailure disk_full{.code = "unavailable",
+                             .message = "disk full",
+                             .retry_delay = seconds(30),
+                             .keep_trying = true};
+  for (int attempt = 1; attempt <= kDefaultMaxAttempts + 2; ++attempt) {
+    ASSERT_TRUE(claim(store(), "w")) << attempt;
+    Result<std::optional<Job>> failed = store().fail_job(p.job.id, disk_full);
+    ASSERT_TRUE(failed && *failed);
+    EXPECT_EQ((*failed)->status, JobStatus::queued) << attempt;
+    EXPECT_EQ((*failed)->run_after, clock_.now() + seconds(30));
+    clock_.advance(seconds(30));
+  }
+  Result<std::optional<Photo>> photo = store().find_photo(p.photo.id);
+  ASSERT_TRUE(photo && *photo);
+  EXPECT_EQ((*photo)->status, PhotoStatus::queued);
+
+  ASSERT_TRUE(claim(store(), "w"));
+  Result<std::optional<Job>> last = store().fail_job(p.job.id, {.code = "internal"});
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ((*last)->status, JobStatus::failed);
+}
+
 TEST_P(StoreContract, FailuresRetryWithBackoffThenFail) {
   User org = add_user("org@example.org", Role::organizer);
   Event event = add_event(org.id, "AAAAAA");
