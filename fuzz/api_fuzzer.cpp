@@ -83,7 +83,6 @@ struct World {
                                                      .gallery = *gallery,
                                                      .store = *store,
                                                      .metrics = registry,
-                                                     .models_ready = [] { return true; },
                                                      .data_dir_free_bytes = {}});
     seed();
   }

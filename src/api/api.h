@@ -27,7 +27,6 @@ struct ApiContext {
   domain::Gallery& gallery;
   store::Store& store;
   metrics::Registry& metrics;
-  std::function<bool()> models_ready;  // /readyz: face models loaded
   // /readyz reports it (DATA_DIR's free bytes; empty or nullopt: not reported).
   std::function<std::optional<std::uintmax_t>()> data_dir_free_bytes;
 };

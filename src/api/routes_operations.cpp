@@ -6,11 +6,9 @@ namespace findme::api {
 void add_operation_routes(Router& router, const ApiContext& c) {
   // GET /healthz is answered by the HTTP layer itself, on the I/O thread (http/dispatch.cpp).
 
-  // Ready when this process has its face models and its database answers (decision 18).
+  // Ready when this process has its face models and its database answers (decision 18). The
+  // models are loaded before the server listens, so only the database is left to ask.
   router.add("GET /readyz", [&c](const Request&, const PathParams&) {
-    if (c.models_ready && !c.models_ready()) {
-      return Response::error(503, "unavailable", "the face models are still loading");
-    }
     if (Result<void> ping = c.store.ping(); !ping) {
       return Response::error(503, "unavailable", "the database is not reachable");
     }

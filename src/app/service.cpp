@@ -94,7 +94,6 @@ Result<void> build_http(Service::Parts& p) {
       .gallery = *p.gallery,
       .store = *p.store,
       .metrics = p.registry,
-      .models_ready = [] { return true; },  // the service only starts once they are loaded
       .data_dir_free_bytes = [files = p.files.get()]() -> std::optional<std::uintmax_t> {
         Result<std::uintmax_t> free = files->free_bytes();
         return free ? std::optional<std::uintmax_t>(*free) : std::nullopt;

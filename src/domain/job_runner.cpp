@@ -383,17 +383,6 @@ Result<std::string> JobRunner::match_new_faces(const Job& job) {
   return matches_json(*matched);
 }
 
-void JobRunner::on_failed(const Job& job, std::string_view error_code) {
-  if (job.kind != JobKind::index_photo || !job.photo_id) {
-    return;
-  }
-  Result<void> marked = context_.store.mark_photo_failed(job.photo_id, error_code);
-  if (!marked && marked.error().code != Errc::not_found) {
-    spdlog::warn("job={} could not mark photo={} failed: {}", job.id.value, job.photo_id.value,
-                 marked.error().message);
-  }
-}
-
 bool is_permanent(Errc code) {
   switch (code) {
     case Errc::internal:

@@ -70,10 +70,6 @@ class JobRunner {
   // Errc::unavailable / internal (store, disk or engine). is_permanent() says which to retry.
   Result<std::string> run(const Job& job);
 
-  // After the store ended `job` as failed: an index_photo job's photo is marked failed with
-  // `error_code`. Best effort (logged); other kinds need nothing.
-  void on_failed(const Job& job, std::string_view error_code);
-
   // Stage timings of the last run(), and its one-line log summary (e.g.
   // "index photo=12 decode=31ms detect=212ms landmarks=3ms embed=4x14ms faces=4").
   const JobTimings& last_timings() const { return timings_; }

@@ -28,11 +28,7 @@ class JobRunnerTest : public ::testing::Test {
     if (result) {
       must(world_.store.complete_job(claimed->id, *result));
     } else {
-      std::optional<Job> after =
-          must(world_.store.fail_job(claimed->id, job_failure(*claimed, result.error())));
-      if (after && after->status == JobStatus::failed) {
-        runner_.on_failed(*after, after->error_code);
-      }
+      must(world_.store.fail_job(claimed->id, job_failure(*claimed, result.error())));
     }
     return result;
   }

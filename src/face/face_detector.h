@@ -1,4 +1,4 @@
-// Finds face boxes in an image. Implementations: dlib/ (HOG); a CNN detector later.
+// Finds face boxes in an image, with keypoints when the detector has them.
 #pragma once
 
 #include <vector>

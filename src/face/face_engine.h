@@ -1,5 +1,7 @@
-// Photo -> faces -> descriptors: the face pipeline every feature of findme rests on.
-// Implementation: local/ (dlib HOG + 68 landmarks + dlib's ResNet run in OpenCV DNN).
+// Photo -> faces -> descriptors: the face pipeline every feature of findme rests on. An
+// implementation finds the faces, places 68 landmarks on each, cuts an aligned chip and describes
+// it with a 128-value descriptor; which detector, landmarker and network it uses is its own
+// business (docs/detection.md and docs/alignment.md say what the service runs and why).
 #pragma once
 
 #include <vector>

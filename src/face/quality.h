@@ -9,7 +9,8 @@ namespace findme::face {
 
 // When a face stops being usable for matching. Measured on the package's six sample photos (22
 // faces, 1920 px) by degrading them and comparing each face's descriptor with the original's
-// (for scale: different people are >= 0.59 apart, the match threshold is 0.6):
+// (for scale: different people are >= 0.59 apart; the match threshold was 0.6 then, 0.55 now,
+// domain/similarity.h):
 //   - size: photos shrunk so that faces are 62-90 px drift 0.06-0.30 (median ~0.10); 52 px:
 //     0.10-0.24; 36-44 px: 0.14-0.34 (median ~0.23). Below 48 px the drift eats too much margin.
 //   - sharpness: unblurred faces score 33-542; a blur of ~1 px (sharpness 13-125) drifts

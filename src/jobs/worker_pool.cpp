@@ -187,7 +187,7 @@ void WorkerPool::process(Worker& worker, const Job& job) {
     metrics_->kinds[kind_index(job.kind)].duration->observe(total_ms / 1000.0);
   }
   if (!result) {
-    settle_failure(worker, job, result.error(), total_ms);
+    settle_failure(job, result.error(), total_ms);
   } else {
     Result<bool> completed = context_.store.complete_job(job.id, *result);
     if (!completed) {
@@ -207,8 +207,7 @@ void WorkerPool::process(Worker& worker, const Job& job) {
   refresh_queue_gauges(false);
 }
 
-void WorkerPool::settle_failure(Worker& worker, const Job& job, const Error& error,
-                                double total_ms) {
+void WorkerPool::settle_failure(const Job& job, const Error& error, double total_ms) {
   const store::JobFailure failure = domain::job_failure(job, error);
   Result<std::optional<Job>> after = context_.store.fail_job(job.id, failure);
   if (!after) {
@@ -217,8 +216,7 @@ void WorkerPool::settle_failure(Worker& worker, const Job& job, const Error& err
     return;
   }
   const bool ended = *after && (*after)->status == JobStatus::failed;
-  if (ended) {
-    worker.runner->on_failed(**after, (*after)->error_code);
+  if (ended) {  // the store marked an index_photo job's photo failed in the same transaction
     notifier_.notify(domain::job_notify_key(job.id));
   }
   if (metrics_) {

@@ -77,7 +77,7 @@ class WorkerPool {
 
   void run(Worker& worker);
   void process(Worker& worker, const Job& job);
-  void settle_failure(Worker& worker, const Job& job, const Error& error, double total_ms);
+  void settle_failure(const Job& job, const Error& error, double total_ms);
   void refresh_queue_gauges(bool force);
 
   const domain::JobContext& context_;

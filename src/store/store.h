@@ -161,7 +161,9 @@ class Store {
   // lose their face id). Returns the stored faces in input order. Errc::not_found when the photo
   // is gone (e.g. its event was deleted meanwhile).
   virtual Result<std::vector<Face>> save_photo_index(PhotoId photo, const PhotoIndex& index) = 0;
-  // Status failed with the reason (an Errc wire code). Errc::not_found when the photo is gone.
+  // Status failed with the reason (an Errc wire code), e.g. by `findme check --repair` for a photo
+  // whose file is gone (fail_job marks a failed index job's photo itself). Errc::not_found when the
+  // photo is gone.
   virtual Result<void> mark_photo_failed(PhotoId photo, std::string_view error_code) = 0;
   // Every face of the event's photos with embeddings, ordered by id: loads the matching matrix.
   virtual Result<std::vector<Face>> list_event_faces(EventId event) = 0;

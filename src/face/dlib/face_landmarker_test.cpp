@@ -16,7 +16,7 @@ namespace {
 
 class FaceLandmarkerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {  // the model takes ~0.5 s to read: once for the suite
+  static void SetUpTestSuite() {  // once per process: CTest runs each test in its own
     Result<FaceLandmarker> loaded = FaceLandmarker::load(kDefaultLandmarkModel);
     ASSERT_TRUE(loaded) << loaded.error().message;
     landmarker_.emplace(std::move(loaded).value());

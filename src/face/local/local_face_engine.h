@@ -14,8 +14,9 @@
 
 namespace findme::face::local {
 
-// How a detector's box becomes the box given to the 68-point predictor, which was trained on
-// dlib HOG's square boxes. The default is the identity (for HOG itself).
+// How a detector's box becomes the box given to the 68-point landmarker. dlib's predictor was
+// trained on HOG's square boxes, and the chip's quality size is measured on the same square; a
+// detector with taller boxes (the SSD) is fitted to it. The default is the identity (HOG).
 struct LandmarkBoxFit {
   bool square = false;   // replace the box by a square around its (shifted) centre
   float side_scale = 1;  // square side = side_scale * sqrt(width * height)

@@ -42,7 +42,7 @@ image::RgbImage blur(const image::RgbImage& in, int r) {
 
 class LocalFaceEngineTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {  // models take ~0.6 s to load: once for the suite
+  static void SetUpTestSuite() {  // once per process: CTest runs each test in its own
     Result<FaceModels> loaded = FaceModels::load(testing::default_model_options());
     ASSERT_TRUE(loaded) << loaded.error().message;
     models_.emplace(std::move(loaded).value());
