@@ -12,6 +12,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "app/commands.h"
+#include "core/limits.h"
 #include "domain/job_runner.h"
 #include "domain/match_policy.h"
 #include "eval/event_protocol.h"
@@ -169,7 +170,7 @@ int run_accuracy(const AccuracyArgs& args) {
   }
   const eval::AnalysisOptions options{
       .threads = args.threads,
-      .decode = {.max_pixels = 50'000'000, .max_long_side = 1920},
+      .decode = {.max_pixels = kDefaultMaxImagePixels, .max_long_side = 1920},
       .cache = args.cache,
       .pipeline = fmt::format("detector={} landmarks={}", args.detector, args.landmarks),
       .progress = [](std::size_t done, std::size_t total) {

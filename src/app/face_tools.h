@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "core/limits.h"
 #include "core/result.h"
 #include "face/face_engine.h"
 #include "face/local/face_models.h"
@@ -13,7 +14,7 @@ namespace findme::app {
 
 struct FaceToolOptions {
   std::string model_dir = "./models/face-api-1.7.15";
-  std::int64_t max_image_pixels = 50'000'000;
+  std::int64_t max_image_pixels = kDefaultMaxImagePixels;
   std::string detector = "ssd";  // "ssd" or "hog"
 };
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/limits.h"
 #include "core/result.h"
 
 namespace CLI {
@@ -26,8 +27,8 @@ struct Settings {
   int matching_threads = 0;  // 0: number of cores
   int db_pool_size = 0;      // 0: sized from the threads
   int db_max_overflow = -1;  // -1: sized from the threads
-  int max_upload_mb = 25;
-  std::int64_t max_image_pixels = 50'000'000;
+  int max_upload_mb = kDefaultMaxUploadMb;
+  std::int64_t max_image_pixels = kDefaultMaxImagePixels;
   std::optional<float> match_threshold;  // unset: the model's calibrated value
   std::string model_dir = "./models/face-api-1.7.15";
   std::string landmark_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";

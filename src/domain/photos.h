@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/entities.h"
+#include "core/limits.h"
 #include "core/result.h"
 #include "domain/events.h"
 #include "domain/file_store.h"
@@ -20,9 +21,9 @@
 namespace findme::domain {
 
 struct UploadLimits {
-  std::int64_t max_file_bytes = 25LL * 1024 * 1024;  // MAX_UPLOAD_MB
-  std::int64_t max_image_pixels = 50'000'000;        // MAX_IMAGE_PIXELS
-  std::int64_t max_queued_jobs = 100'000;            // beyond it: 429 busy (API.md decision 16)
+  std::int64_t max_file_bytes = std::int64_t{kDefaultMaxUploadMb} * 1024 * 1024;
+  std::int64_t max_image_pixels = kDefaultMaxImagePixels;
+  std::int64_t max_queued_jobs = 100'000;  // beyond it: 429 busy (API.md decision 16)
 };
 
 // One uploaded file; `bytes` must stay valid during the call.

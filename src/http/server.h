@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/handler.h"
+#include "core/limits.h"
 #include "core/notifier.h"
 #include "core/result.h"
 #include "metrics/registry.h"
@@ -18,12 +19,12 @@ namespace findme::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;          // 0 picks a free port; Server::port() tells which
-  std::size_t io_threads = 0;         // threads running the io_context; 0 = hardware threads
-  std::size_t blocking_threads = 0;   // GET/HEAD handler threads; 0 = 2 x hardware threads
-  std::size_t write_threads = 0;      // other methods' handler threads; 0 = hardware threads
-  std::size_t max_upload_mb = 25;     // per file (MAX_UPLOAD_MB); handlers enforce it per part
-  std::size_t max_files = 100;        // file parts per request; more -> 413
+  std::uint16_t port = 8080;         // 0 picks a free port; Server::port() tells which
+  std::size_t io_threads = 0;        // threads running the io_context; 0 = hardware threads
+  std::size_t blocking_threads = 0;  // GET/HEAD handler threads; 0 = 2 x hardware threads
+  std::size_t write_threads = 0;     // other methods' handler threads; 0 = hardware threads
+  std::size_t max_upload_mb = kDefaultMaxUploadMb;  // per file; handlers enforce it per part
+  std::size_t max_files = 100;                      // file parts per request; more -> 413
   std::size_t max_request_bytes = 0;  // whole body; 0 = max_upload_mb MiB x max_files + 1 MiB
   std::size_t max_header_bytes = 16 * 1024;          // request line + headers; more -> 431
   std::size_t spool_threshold_bytes = 1 << 20;       // larger (or chunked) bodies go to spool_dir

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "core/limits.h"
 #include "core/result.h"
 #include "image/image.h"
 
@@ -27,7 +28,7 @@ struct DecodeOptions {
   // Decoded images larger than this many pixels (width x height of the stored image, before any
   // shrinking) are refused with Errc::invalid_image before the full decode. API.md's
   // MAX_IMAGE_PIXELS.
-  std::int64_t max_pixels = 50'000'000;
+  std::int64_t max_pixels = kDefaultMaxImagePixels;
   // When > 0, the result's longer side is at most this many pixels; JPEG and WebP shrink while
   // loading, so a large photo never exists at full size in memory. 0 keeps full size.
   int max_long_side = 0;
