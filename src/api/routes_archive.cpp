@@ -1,7 +1,7 @@
 // GET /api/my-photos.zip: every photo of "my photos" as one ZIP, streamed (docs/api.md).
-#include <cctype>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -9,6 +9,7 @@
 #include "api/json_mapping.h"
 #include "api/request_helpers.h"
 #include "api/routes.h"
+#include "domain/validation.h"
 #include "domain/zip_archive.h"
 
 namespace findme::api {
@@ -82,14 +83,10 @@ Response my_photos_zip(const ApiContext& c, const Request& req) {
   auto stream = std::make_shared<domain::ZipStream>(std::move(*zip));
   std::string filename = "findme-photos.zip";
   if (code) {
-    // Input codes may carry spaces, dashes and lower case (docs/api.md): keep the letters only.
-    std::string letters;
-    for (char ch : *code) {
-      if (std::isalnum(static_cast<unsigned char>(ch))) {
-        letters.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
-      }
+    // Input codes may carry spaces, dashes and lower case (docs/api.md): the canonical form.
+    if (const std::optional<std::string> canonical = domain::normalize_event_code(*code)) {
+      filename = "findme-" + *canonical + ".zip";
     }
-    filename = "findme-" + letters + ".zip";
   }
   Response response =
       Response::send_stream({.content_type = "application/zip",

@@ -1,5 +1,10 @@
 #include "domain/gallery.h"
 
+#include <optional>
+#include <string>
+
+#include "domain/validation.h"
+
 namespace findme::domain {
 
 Gallery::Gallery(store::Store& store, float threshold) : store_(store), threshold_(threshold) {}
@@ -13,7 +18,10 @@ Result<Gallery::Scope> Gallery::scope_of(const User& user,
   if (!event_code) {
     return scope;
   }
-  Result<std::optional<Event>> event = store_.find_event_by_code(*event_code);
+  // Codes are typed by people: case, spaces and dashes do not matter (docs/api.md).
+  const std::optional<std::string> canonical = normalize_event_code(*event_code);
+  Result<std::optional<Event>> event =
+      canonical ? store_.find_event_by_code(*canonical) : std::optional<Event>();
   if (!event) {
     return event.error();
   }

@@ -1,5 +1,6 @@
 // GET /api/my-photos.zip on the real binary: the attendee's matched photos as one streamed ZIP,
 // byte-identical to the originals, and the errors around it.
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -67,7 +68,10 @@ TEST(ArchiveTest, MyPhotosZipHoldsExactlyTheMatchedOriginals) {
   const json match = wait_for_job(her.client, her.registration["match_job"]["id"]);
   ASSERT_EQ(match["status"], "done") << match.dump();
 
-  HttpResponse zip = her.client.get("/api/my-photos.zip?event_code=" + code);
+  // As typed by a person: lower case, a dash; the file is named by the canonical code.
+  std::string typed = code.substr(0, 3) + "-" + code.substr(3);
+  for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  HttpResponse zip = her.client.get("/api/my-photos.zip?event_code=" + typed);
 
   ASSERT_EQ(zip.status, 200) << zip.describe();
   EXPECT_EQ(zip.header("content-type"), "application/zip");
