@@ -38,6 +38,7 @@ cmake --build build/fuzz -j2 --target "${targets[@]}"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp"  # third-party leaks, each explained there
 status=0
 for name in "${names[@]}"; do
   corpus="build/fuzz/corpus/$name"
