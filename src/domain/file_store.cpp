@@ -66,7 +66,18 @@ bool fsync_path(const fs::path& path, int flags) {
 FileStore::FileStore(fs::path root) : root_(std::move(root)) {}
 
 std::string FileStore::new_key(FileKind kind, std::string_view extension) const {
-  const std::string id = random_hex(16);
+  return key_named(kind, random_hex(16), extension);
+}
+
+std::string FileStore::derived_key(FileKind kind, std::string_view from,
+                                   std::string_view extension) const {
+  return key_named(kind,
+                   sha256_hex(std::as_bytes(std::span(from.data(), from.size()))).substr(0, 32),
+                   extension);
+}
+
+std::string FileStore::key_named(FileKind kind, const std::string& id,
+                                 std::string_view extension) const {
   std::string key(folder_of(kind));
   key += '/';
   key += id.substr(0, 2);

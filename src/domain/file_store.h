@@ -24,6 +24,11 @@ class FileStore {
   // the decoded format ("jpg", "png", ...), never from a file name.
   std::string new_key(FileKind kind, std::string_view extension) const;
 
+  // The key of a file derived from another key (a photo's thumbnail from the photo's key): the
+  // same layout, named by a hash of `from`, so the same input always gives the same key. A retried
+  // job then overwrites its own earlier file instead of leaving an orphan behind.
+  std::string derived_key(FileKind kind, std::string_view from, std::string_view extension) const;
+
   // Writes atomically and durably: temp file in the same folder, fsync, rename, fsync of the
   // folder. On return the bytes survive a crash. Errc::unavailable when the disk refuses (full,
   // read-only); Errc::invalid_request for a malformed key.
@@ -50,6 +55,8 @@ class FileStore {
   const std::filesystem::path& root() const { return root_; }
 
  private:
+  std::string key_named(FileKind kind, const std::string& id, std::string_view extension) const;
+
   std::filesystem::path root_;
 };
 

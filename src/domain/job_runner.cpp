@@ -117,9 +117,11 @@ Result<std::string> JobRunner::write_thumbnail(const Photo& photo, const std::st
   if (!jpeg) {
     return jpeg.error();
   }
-  // Reusing the photo's key keeps a re-run from leaving an orphaned thumbnail behind.
-  std::string key = photo.thumbnail_key.empty() ? context_.files.new_key(FileKind::thumbnail, "jpg")
-                                                : photo.thumbnail_key;
+  // The photo's own thumbnail key, or one derived from its original's: a re-run, or a retry
+  // after the save below failed, overwrites the same file instead of orphaning it.
+  std::string key = photo.thumbnail_key.empty()
+                        ? context_.files.derived_key(FileKind::thumbnail, photo.storage_key, "jpg")
+                        : photo.thumbnail_key;
   if (Result<void> written = context_.files.write(key, as_bytes(*jpeg)); !written) {
     return written.error();
   }
