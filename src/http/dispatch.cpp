@@ -12,6 +12,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/errors.h"
+
 namespace findme::http {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
@@ -19,8 +21,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 api::Response internal_error() {
-  return api::Response::error(500, "internal",
-                              "the server failed to handle this request; try again later");
+  return api::error_response(
+      make_error(Errc::internal, "the server failed to handle this request; try again later"));
 }
 
 // Runs the handler in its lane's blocking pool, keeping the lane's gauges current.
@@ -93,7 +95,7 @@ asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Re
     const StaticFiles& files = *st.static_files;
     auto found = co_await run_blocking(*st.reads.pool, [&] { return files.lookup(req.path); });
     if (found) co_return std::move(*found);
-    co_return api::Response::error(404, "not_found", "not found").with_route("static");
+    co_return api::error_response(make_error(Errc::not_found, "not found")).with_route("static");
   }
   for (;;) {
     // Read the epoch before the handler looks at the state it may wait on: a notify in between

@@ -17,6 +17,7 @@
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/errors.h"
 #include "http/static_files.h"
 
 namespace findme::http {
@@ -104,7 +105,7 @@ asio::awaitable<WriteOutcome> write_file(Connection& conn, const api::Response& 
   beast::error_code ec;
   res.body().open(file.path.c_str(), beast::file_mode::scan, ec);
   if (ec) {
-    api::Response missing = api::Response::error(404, "not_found", "not found");
+    api::Response missing = api::error_response(make_error(Errc::not_found, "not found"));
     co_return co_await write_string(conn, missing, request, keep_alive, idle);
   }
   res.version(11);
@@ -140,7 +141,8 @@ asio::awaitable<WriteOutcome> write_stream(Connection& conn, const api::Response
   const api::StreamBody& stream = *response.stream;
   if (!pool) {
     spdlog::error("rid={} a streamed body needs the blocking pool", request.request_id);
-    api::Response failed = api::Response::error(500, "internal", "the download failed; try again");
+    api::Response failed =
+        api::error_response(make_error(Errc::internal, "the download failed; try again"));
     co_return co_await write_string(conn, failed, request, false, idle);
   }
   bhttp::response<bhttp::empty_body> res;

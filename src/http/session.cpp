@@ -20,6 +20,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/errors.h"
 #include "core/stopwatch.h"
 #include "http/dispatch.h"
 #include "http/multipart.h"
@@ -66,14 +67,15 @@ struct BodyRead {
 BodyRead fail(beast::error_code ec) {
   BodyRead out;
   if (ec == bhttp::error::body_limit) {
-    out.reply = api::Response::error(413, "payload_too_large",
-                                     "request body too large; send fewer or smaller files");
+    out.reply = api::error_response(
+        make_error(Errc::payload_too_large, "request body too large; send fewer or smaller files"));
   } else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
              ec == bhttp::error::partial_message || ec == asio::error::eof ||
              ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
     out.close_silently = true;
   } else {
-    out.reply = api::Response::error(400, "invalid_request", "malformed HTTP request body");
+    out.reply =
+        api::error_response(make_error(Errc::invalid_request, "malformed HTTP request body"));
   }
   return out;
 }
@@ -82,7 +84,8 @@ BodyRead fail(beast::error_code ec) {
 BodyRead spool_failure(const Error& error) {
   spdlog::error("http: {}", error.message);
   BodyRead out;
-  out.reply = api::Response::error(503, "unavailable", "cannot store the upload; try again later");
+  out.reply = api::error_response(  // with the Retry-After every 503 carries
+      make_error(Errc::unavailable, "cannot store the upload; try again later"));
   return out;
 }
 
@@ -191,7 +194,9 @@ std::optional<api::Response> fill_request(const HeaderParser::value_type& h, Con
     if (field.name() == bhttp::field::cookie) parse_cookies(sv(field.value()), req.cookies);
   }
   auto target = parse_target(sv(h.target()));
-  if (!target) return api::Response::error(400, "invalid_request", "malformed request target");
+  if (!target) {
+    return api::error_response(make_error(Errc::invalid_request, "malformed request target"));
+  }
   req.path = std::move(target->path);
   req.query = std::move(target->query);
   return std::nullopt;
@@ -209,9 +214,7 @@ std::optional<api::Response> parse_parts(const Server::State& st, api::Request& 
     req.parts = std::move(*parts);
     return std::nullopt;
   }
-  bool too_large = parts.error().code == Errc::payload_too_large;
-  return api::Response::error(too_large ? 413 : 400, to_string(parts.error().code),
-                              parts.error().message);
+  return api::error_response(parts.error());  // 413 for too many files, else 400
 }
 
 // After refusing a body: stop sending, swallow a little of what the client still sends so that
@@ -289,13 +292,14 @@ asio::awaitable<bool> serve_one(Server::State& st, Connection& c, beast::flat_bu
 
 // A header that cannot be read: say why when it is our limit or their syntax, then close.
 asio::awaitable<void> reject_header(Server::State& st, Connection& c, beast::error_code ec) {
+  // 431 is HTTP's own status for this, outside the Errc table (which maps invalid_request to 400).
   api::Response reply =
       ec == bhttp::error::header_limit
           ? api::Response::error(431, "invalid_request", "request headers too large")
       : ec == bhttp::error::body_limit  // Content-Length over the cap: refused before the body
-          ? api::Response::error(413, "payload_too_large",
-                                 "request body too large; send fewer or smaller files")
-          : api::Response::error(400, "invalid_request", "malformed HTTP request");
+          ? api::error_response(make_error(Errc::payload_too_large,
+                                           "request body too large; send fewer or smaller files"))
+          : api::error_response(make_error(Errc::invalid_request, "malformed HTTP request"));
   api::Request req;
   req.request_id = new_request_id();
   req.remote_address = c.remote;
