@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/store_factory.h"
+#include "app/upload_limits.h"
 #include "domain/events.h"
 #include "domain/file_store.h"
 #include "domain/photos.h"
@@ -37,13 +38,8 @@ Result<std::unique_ptr<ImportSession>> ImportSession::open(const config::Setting
   if (!decoder) return decoder.error();
   p->decoder = std::move(*decoder);
   p->events = std::make_unique<domain::Events>(*p->store, *p->files);
-  p->photos = std::make_unique<domain::Photos>(
-      *p->store, *p->files, *p->events, *p->decoder,
-      domain::UploadLimits{
-          .max_file_bytes = static_cast<std::int64_t>(s.max_upload_mb) * 1024 * 1024,
-          .max_image_pixels = s.max_image_pixels,
-          .max_queued_jobs = s.max_queued_jobs,
-      });
+  p->photos = std::make_unique<domain::Photos>(*p->store, *p->files, *p->events, *p->decoder,
+                                               upload_limits(s));
   return std::unique_ptr<ImportSession>(new ImportSession(std::move(p)));
 }
 

@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "app/store_factory.h"
+#include "app/upload_limits.h"
 #include "core/clock.h"
 #include "core/notifier.h"
 #include "domain/accounts.h"
@@ -54,11 +55,7 @@ namespace {
 Result<void> build_domain(Service::Parts& p) {
   const config::Settings& s = p.settings;
   const float threshold = s.match_threshold.value_or(domain::kDefaultMatchThreshold);
-  const domain::UploadLimits limits{
-      .max_file_bytes = static_cast<std::int64_t>(s.max_upload_mb) * 1024 * 1024,
-      .max_image_pixels = s.max_image_pixels,
-      .max_queued_jobs = s.max_queued_jobs,
-  };
+  const domain::UploadLimits limits = upload_limits(s);
   auto wake = [&signal = p.signal] { signal.wake(); };
   p.index = std::make_unique<domain::EmbeddingIndex>(*p.store);
   p.accounts = std::make_unique<domain::Accounts>(*p.store, *p.files, p.clock);
