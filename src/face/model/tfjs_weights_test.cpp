@@ -137,8 +137,8 @@ TEST_F(TfjsWeightsTest, UnsupportedDtypeIsRefused) {
       << tensors.error().message;
 }
 
-// Found by fuzz/tfjs_weights_fuzzer: a shape whose product overflows size_t asked for zero
-// bytes of the shard and then for 2^62 values.
+// Found with fuzz/tfjs_weights_fuzzer (a crafted seed, fuzz/corpus/tfjs_weights/shape_overflow):
+// a shape whose product overflows size_t asked for zero bytes of the shard, then for 2^62 values.
 TEST_F(TfjsWeightsTest, ShapesOverTheValueLimitAreRefusedWithoutOverflow) {
   write("m.json", R"([{"paths": ["w.bin"], "weights": [
       {"name": "big", "shape": [65536, 65536, 65536, 16384], "dtype": "float32"}]}])");
