@@ -11,10 +11,9 @@ namespace findme::face {
 struct Detection {
   Box box;
   float score = 0;  // detector confidence; the scale depends on the detector
-  // Face keypoints in image pixels, empty for detectors without them (SSD, HOG). BlazeFace gives
-  // six, in MediaPipe's order: right eye, left eye, nose tip, mouth centre, right ear tragion,
-  // left ear tragion ("right" is the person's: on the image's left for a frontal face); see
-  // model/blazeface_face_detector.h.
+  // Face keypoints in image pixels, empty for detectors without them. When present: six, in
+  // MediaPipe's order: right eye, left eye, nose tip, mouth centre, right ear tragion, left ear
+  // tragion ("right" is the person's: on the image's left for a frontal face).
   std::vector<Point> keypoints;
 };
 

@@ -1,5 +1,4 @@
-// Aligned face chip -> 128-number descriptor. Implementation: model/ (dlib's ResNet, run by
-// OpenCV DNN from face-api's TF.js weights).
+// Aligned face chip -> 128-number descriptor, comparable by euclidean distance.
 #pragma once
 
 #include <span>

@@ -41,8 +41,8 @@ struct FaceAnalysis {
   StageTimings timings;
 };
 
-// One per worker thread (dlib detectors and OpenCV nets are not shareable). Construct all of a
-// process's engines from one loaded model set so that weights are read from disk once.
+// One per worker thread: implementations hold per-call network and detector state. Construct all
+// of a process's engines from one loaded model set so that weights are read from disk once.
 class FaceEngine {
  public:
   virtual ~FaceEngine() = default;

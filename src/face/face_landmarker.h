@@ -1,7 +1,5 @@
 // Face box -> 68 landmarks (iBUG 300-W / dlib order), which the aligner turns into the chip the
-// descriptor reads. Implementations: model/ (face-api's landmark_68 net, MIT, the default) and
-// dlib/ (dlib's shape predictor: its model is licensed for non-commercial use only, so it is kept
-// for comparison and never on the default path).
+// descriptor reads. Which models may run by default, and their licences: docs/models.md.
 #pragma once
 
 #include <vector>

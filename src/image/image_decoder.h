@@ -1,5 +1,5 @@
 // Turns untrusted bytes into pixels: format sniffing, limits, EXIF orientation, shrink-on-load,
-// thumbnails. Backend: vips/ (libvips).
+// thumbnails.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
-// Durable state of findme: accounts, events, photos, faces, matches and jobs.
-// Backends: sqlite/ (embedded default) and postgres/ (scale-out); testing/ holds the contract
-// suite every backend passes. Files themselves live in the file store; rows hold storage keys.
+// Durable state of findme: accounts, events, photos, faces, matches and jobs. Every backend
+// passes the contract suite in testing/. Files themselves live in the file store; rows hold
+// storage keys.
 #pragma once
 
 #include <chrono>
