@@ -222,15 +222,17 @@ Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
 }
 
 // The attendee's queries against the event, the other attendees' queries as rivals.
-Result<std::size_t> JobRunner::match_selfies_in_event(UserId user, EventId event,
-                                                      const std::vector<FaceVector>& queries) {
+Result<std::size_t> JobRunner::match_in_event(UserId user, EventId event) {
   Result<std::vector<AttendeeFace>> attendees = context_.store.list_attendee_faces(event);
   if (!attendees) {
     return attendees.error();
   }
+  std::vector<FaceVector> queries;
   std::vector<FaceVector> rivals;
-  for (const auto& [member, of_member] : queries_by_member(*attendees)) {
-    if (member != user) {
+  for (auto& [member, of_member] : queries_by_member(*attendees)) {
+    if (member == user) {
+      queries = std::move(of_member);
+    } else {
       rivals.insert(rivals.end(), of_member.begin(), of_member.end());
     }
   }
@@ -250,8 +252,7 @@ Result<std::size_t> JobRunner::match_selfies_in_event(UserId user, EventId event
   return matches.size();
 }
 
-// The attendee's queries in each event: the mean of their selfies and the faces they confirmed
-// there (attendee_queries).
+// The attendee matched again in `only_event`, or in every event they joined.
 Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_event) {
   Result<std::vector<Selfie>> selfies = context_.store.list_user_selfies(user);
   if (!selfies) {
@@ -275,18 +276,7 @@ Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_
   }
   std::size_t matches = 0;
   for (EventId event : events) {
-    // A face confirmed in one event is a query there only; a selfie serves every event.
-    std::vector<FaceVector> photo_selfies;
-    std::vector<FaceVector> confirmed;
-    for (const Selfie& s : *selfies) {
-      if (s.embedding && !s.event_id) {
-        photo_selfies.push_back(*s.embedding);
-      } else if (s.embedding && s.event_id == event) {
-        confirmed.push_back(*s.embedding);
-      }
-    }
-    Result<std::size_t> matched =
-        match_selfies_in_event(user, event, attendee_queries(photo_selfies, confirmed));
+    Result<std::size_t> matched = match_in_event(user, event);
     if (!matched) {
       return matched.error();
     }

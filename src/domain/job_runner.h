@@ -94,12 +94,12 @@ class JobRunner {
     std::size_t events = 0;
     std::size_t matches = 0;  // photos offered (sure or maybe) by this run
   };
-  // Matches `user`'s queries (attendee_queries) in `only_event`, or in every joined event when 0.
+  // Matches `user` in `only_event`, or in every joined event when 0.
   Result<MatchedScope> match_user(UserId user, EventId only_event);
-  // `queries` against the event, the other members' queries as rivals. Returns how many photos
-  // the policy offered.
-  Result<std::size_t> match_selfies_in_event(UserId user, EventId event,
-                                             const std::vector<FaceVector>& queries);
+  // `user`'s queries in the event (attendee_queries: their selfies' mean, the faces they
+  // confirmed there) against its faces, the other members' queries as rivals. Returns how many
+  // photos the policy offered.
+  Result<std::size_t> match_in_event(UserId user, EventId event);
 
   const JobContext& context_;
   face::FaceEngine& engine_;
