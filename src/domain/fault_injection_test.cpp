@@ -23,7 +23,7 @@ using testing::fake_image;
 using testing::JobWorld;
 using testing::must;
 
-std::span<const std::byte> bytes_of(const std::string& s) { return std::as_bytes(std::span(s)); }
+using testing::bytes_of;
 
 // Every file of DATA_DIR's folders has its row and every row its file (young files included:
 // nothing else is writing).

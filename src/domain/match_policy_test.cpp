@@ -16,7 +16,7 @@ FaceVector at(float x, std::size_t axis = 0) {
   return v;
 }
 
-struct Event {
+struct EventFaces {
   std::vector<float> values;
   std::vector<std::uint8_t> usable;
   void add(const FaceVector& v, bool is_usable = true) {
@@ -33,7 +33,7 @@ MatchPolicy raw_policy() {
 }
 
 TEST(MatchPolicyTest, BandsFollowTheDistances) {
-  Event event;
+  EventFaces event;
   event.add(at(0.30f));  // sure (< 0.40)
   event.add(at(0.50f));  // maybe (< 0.60)
   event.add(at(0.70f));  // not offered
@@ -50,7 +50,7 @@ TEST(MatchPolicyTest, BandsFollowTheDistances) {
 }
 
 TEST(MatchPolicyTest, AFaceNearerToAnotherAttendeeIsNotOffered) {
-  Event event;
+  EventFaces event;
   event.add(at(0.30f));
   const FaceVector selfie = at(0.0f);
   const FaceVector rival = at(0.25f);  // 0.05 from the face
@@ -60,7 +60,7 @@ TEST(MatchPolicyTest, AFaceNearerToAnotherAttendeeIsNotOffered) {
 }
 
 TEST(MatchPolicyTest, UnusableFacesNeedSmallerDistances) {
-  Event event;
+  EventFaces event;
   event.add(at(0.35f), /*is_usable=*/false);  // over 0.8 x 0.40: maybe, not sure
   const FaceVector selfie = at(0.0f);
   const std::vector<FaceDecision> d = decide_matches({&selfie, 1}, event.view(), {}, raw_policy());
@@ -69,7 +69,7 @@ TEST(MatchPolicyTest, UnusableFacesNeedSmallerDistances) {
 }
 
 TEST(MatchPolicyTest, SureFacesExpandToTheirNearNeighboursOnly) {
-  Event event;
+  EventFaces event;
   event.add(at(0.30f));  // sure from the selfie
   FaceVector chained = at(0.30f);
   chained[1] = 0.35f;  // 0.35 from the sure face (< 0.37), 0.46 from the selfie
@@ -88,7 +88,7 @@ TEST(MatchPolicyTest, SureFacesExpandToTheirNearNeighboursOnly) {
 }
 
 TEST(MatchPolicyTest, NormalisationAppliesOnlyWithAFullCohort) {
-  Event event;
+  EventFaces event;
   event.add(at(0.42f));  // over the raw sure distance
   const FaceVector selfie = at(0.0f);
   // Rivals all far away on other axes: the face stands out against the cohort.
@@ -128,7 +128,7 @@ TEST(MatchPolicyTest, TwoSelfiesMatchWhatTheyAgreeOnNotWhatEitherAloneIsNear) {
   FaceVector own = at(0.25f, 0);
   own[1] = 0.25f;
   own[2] = 0.05f;
-  Event event;
+  EventFaces event;
   event.add(stranger);
   event.add(own);
   const std::vector<FaceVector> selfies{at(0.5f, 0), at(0.5f, 1)};

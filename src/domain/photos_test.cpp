@@ -14,7 +14,7 @@ using testing::fake_image;
 using testing::JobWorld;
 using testing::must;
 
-std::span<const std::byte> bytes_of(const std::string& s) { return std::as_bytes(std::span(s)); }
+using testing::bytes_of;
 
 class PhotosTest : public ::testing::Test {
  protected:

@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "http/text.h"
+
 namespace findme::http {
 namespace {
 
@@ -20,12 +22,6 @@ bool iequals(std::string_view a, std::string_view b) {
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // A header value "type; a=b; c="d"" split into its type and parameters (names lower-cased).
@@ -57,13 +53,13 @@ std::optional<std::string> read_quoted(std::string_view s, std::size_t& i) {
 std::optional<HeaderValue> parse_header_value(std::string_view s) {
   HeaderValue out;
   std::size_t i = s.find(';');
-  out.type = std::string(trim(s.substr(0, i)));
+  out.type = std::string(trim_ows(s.substr(0, i)));
   for (char& c : out.type) c = lower(c);
   while (i < s.size()) {
     ++i;  // past ';'
     std::size_t eq = s.find('=', i);
     if (eq == std::string_view::npos) break;  // a bare flag: ignored
-    std::string name(trim(s.substr(i, eq - i)));
+    std::string name(trim_ows(s.substr(i, eq - i)));
     for (char& c : name) c = lower(c);
     i = eq + 1;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
@@ -76,19 +72,12 @@ std::optional<HeaderValue> parse_header_value(std::string_view s) {
       i = s.find(';', i);
     } else {
       std::size_t end = s.find(';', i);
-      value = std::string(trim(s.substr(i, end == std::string_view::npos ? end : end - i)));
+      value = std::string(trim_ows(s.substr(i, end == std::string_view::npos ? end : end - i)));
       i = end;
     }
     out.params.emplace_back(std::move(name), std::move(value));
   }
   return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // RFC 5987 ext-value: charset'lang'percent-encoded. Only UTF-8 (and ASCII) are accepted.
@@ -104,10 +93,10 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
       out += v[i];
       continue;
     }
-    if (i + 2 >= v.size() || hex_value(v[i + 1]) < 0 || hex_value(v[i + 2]) < 0) {
+    if (i + 2 >= v.size() || hex_digit_value(v[i + 1]) < 0 || hex_digit_value(v[i + 2]) < 0) {
       return std::nullopt;
     }
-    out += static_cast<char>(hex_value(v[i + 1]) * 16 + hex_value(v[i + 2]));
+    out += static_cast<char>(hex_digit_value(v[i + 1]) * 16 + hex_digit_value(v[i + 2]));
     i += 2;
   }
   return out;
@@ -124,7 +113,7 @@ Result<void> parse_part_headers(std::string_view block, api::Part& part) {
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return malformed("invalid part header line");
     std::string_view name = line.substr(0, colon);
-    std::string_view value = trim(line.substr(colon + 1));
+    std::string_view value = trim_ows(line.substr(colon + 1));
     if (iequals(name, "content-disposition")) {
       disposition = parse_header_value(value);
       if (!disposition) return malformed("unterminated quoted string in Content-Disposition");
@@ -171,7 +160,7 @@ After classify_delimiter_end(std::string_view rest, std::size_t& consumed) {
 
 bool is_multipart_form_data(std::string_view content_type) {
   std::size_t semi = content_type.find(';');
-  return iequals(trim(content_type.substr(0, semi)), "multipart/form-data");
+  return iequals(trim_ows(content_type.substr(0, semi)), "multipart/form-data");
 }
 
 Result<std::string> multipart_boundary(std::string_view content_type) {

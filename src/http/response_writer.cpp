@@ -19,6 +19,7 @@
 
 #include "api/errors.h"
 #include "http/static_files.h"
+#include "http/text.h"
 
 namespace findme::http {
 namespace asio = boost::asio;
@@ -27,12 +28,6 @@ namespace bhttp = boost::beast::http;
 using std::chrono::milliseconds;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string_view strip_weak(std::string_view tag) {
   return tag.starts_with("W/") ? tag.substr(2) : tag;
@@ -205,7 +200,7 @@ asio::awaitable<WriteOutcome> write_stream(Connection& conn, const api::Response
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   while (!if_none_match.empty()) {
     std::size_t comma = if_none_match.find(',');
-    std::string_view tag = trim(if_none_match.substr(0, comma));
+    std::string_view tag = trim_ows(if_none_match.substr(0, comma));
     if_none_match =
         comma == std::string_view::npos ? std::string_view{} : if_none_match.substr(comma + 1);
     if (tag == "*" || strip_weak(tag) == strip_weak(etag)) return true;

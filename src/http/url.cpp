@@ -1,22 +1,8 @@
 #include "http/url.h"
 
+#include "http/text.h"
+
 namespace findme::http {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<std::string> percent_decode(std::string_view in, bool plus_is_space) {
   std::string out;
@@ -29,8 +15,8 @@ std::optional<std::string> percent_decode(std::string_view in, bool plus_is_spac
       out += c;
     } else {
       if (i + 2 >= in.size()) return std::nullopt;
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
+      int hi = hex_digit_value(in[i + 1]);
+      int lo = hex_digit_value(in[i + 2]);
       if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
@@ -73,15 +59,15 @@ std::optional<Target> parse_target(std::string_view target) {
 void parse_cookies(std::string_view header, Fields& out) {
   while (!header.empty()) {
     std::size_t semi = header.find(';');
-    std::string_view pair = trim(header.substr(0, semi));
+    std::string_view pair = trim_ows(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
     std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos || eq == 0) continue;
-    std::string_view value = trim(pair.substr(eq + 1));
+    std::string_view value = trim_ows(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    out.emplace_back(std::string(trim(pair.substr(0, eq))), std::string(value));
+    out.emplace_back(std::string(trim_ows(pair.substr(0, eq))), std::string(value));
   }
 }
 

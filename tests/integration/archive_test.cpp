@@ -17,12 +17,6 @@
 namespace findme::integration {
 namespace {
 
-// The woman on the right of sample6 (see journey_test.cpp): a selfie of her face, and an event
-// photo that is the right part of sample6, where only she appears (small, so sanitizer builds
-// index it quickly).
-constexpr Region kSelfieRegion{1324, 203, 452, 452};
-constexpr Region kHerPhotoRegion{1390, 0, 530, 1537};
-
 // Python's zipfile reads the archive (testzip checks every CRC) and prints each entry's name and
 // whether its bytes equal the file given for it.
 std::string inspect_zip(const std::string& zip_bytes, const std::string& expected_bytes) {
@@ -56,7 +50,7 @@ TEST(ArchiveTest, MyPhotosZipHoldsExactlyTheMatchedOriginals) {
   TestServer server;
   HttpClient organizer = sign_up_organizer(server.port(), unique_email("olga"));
   const std::string code = create_event(organizer, "Harbour Run");
-  const std::string her_photo = cut_jpeg(sample_bytes(6), kHerPhotoRegion, 90, false);
+  const std::string her_photo = photo_of_her();
   json uploaded = upload_photos(organizer, code,
                                 {{"her photo.jpg", her_photo}, {"nobody.jpg", faceless_jpeg()}});
   for (const json& p : uploaded["photos"]) {
@@ -64,7 +58,7 @@ TEST(ArchiveTest, MyPhotosZipHoldsExactlyTheMatchedOriginals) {
   }
 
   Attendee her = register_attendee(server.port(), code, unique_email("her"),
-                                   cut_jpeg(sample_bytes(6), kSelfieRegion, 90, false));
+                                   cut_jpeg(sample_bytes(6), kHerFaceRegion, 90, false));
   const json match = wait_for_job(her.client, her.registration["match_job"]["id"]);
   ASSERT_EQ(match["status"], "done") << match.dump();
 

@@ -16,18 +16,13 @@
 namespace findme::integration {
 namespace {
 
-// The woman on the right of sample6; see journey_test.cpp for why her matches are unambiguous.
-constexpr Region kSelfieRegion{1324, 203, 452, 452};
-constexpr Region kHerRegion{1390, 0, 530, 1537};  // the right part of sample6: only her
-
-std::string selfie() { return cut_jpeg(sample_bytes(6), kSelfieRegion, 70, true); }
-// Small photos keep the suite fast in sanitizer builds: one showing her, one without her.
-std::string photo_of_her() { return cut_jpeg(sample_bytes(6), kHerRegion, 90, false); }
+// The woman on the right of sample6 (test_images.h). Small photos keep the suite fast in
+// sanitizer builds: one showing her, one without her.
 std::string photo_without_her() { return scaled_jpeg(sample_bytes(2), 0.5); }
 
 // Everything the suite's tests share; built once, read-only afterwards.
-struct World {
-  explicit World(std::uint16_t p)
+struct AuthorizationWorld {
+  explicit AuthorizationWorld(std::uint16_t p)
       : port(p),
         anonymous(p),
         bad_token(p),
@@ -46,7 +41,7 @@ struct World {
         index_job = photo["job_id"].get<std::string>();
       }
     }
-    a = std::make_unique<Attendee>(register_attendee(p, code, unique_email("a"), selfie()));
+    a = std::make_unique<Attendee>(register_attendee(p, code, unique_email("a"), her_selfie()));
     match_job = a->registration["match_job"]["id"].get<std::string>();
     if (wait_for_job(a->client, match_job)["status"] != "done") {
       throw std::runtime_error("attendee A's match job failed");
@@ -72,7 +67,7 @@ class AuthorizationTest : public ::testing::Test {
       suite_server = std::make_unique<TestServer>();
     }
     if (!suite_world) {
-      suite_world = std::make_unique<World>(suite_server->port());
+      suite_world = std::make_unique<AuthorizationWorld>(suite_server->port());
     }
   }
   static void TearDownTestSuite() {
@@ -82,13 +77,13 @@ class AuthorizationTest : public ::testing::Test {
     }
     suite_server.reset();
   }
-  static const World& w() { return *suite_world; }
+  static const AuthorizationWorld& w() { return *suite_world; }
 
   static std::unique_ptr<TestServer> suite_server;
-  static std::unique_ptr<World> suite_world;
+  static std::unique_ptr<AuthorizationWorld> suite_world;
 };
 std::unique_ptr<TestServer> AuthorizationTest::suite_server;
-std::unique_ptr<World> AuthorizationTest::suite_world;
+std::unique_ptr<AuthorizationWorld> AuthorizationTest::suite_world;
 
 struct Case {
   const char* caller;
@@ -216,7 +211,7 @@ TEST_F(AuthorizationTest, SelfiesAreForAttendeesOfJoinedEvents) {
     if (!code.empty()) {
       form.field("event_code", code);
     }
-    form.file("selfie", "me.jpg", selfie());
+    form.file("selfie", "me.jpg", her_selfie());
     return c.post_multipart("/api/upload-selfie", form);
   };
   EXPECT_TRUE(is_error(upload(w().anonymous, w().code), 401, "unauthorized"));
@@ -231,7 +226,7 @@ TEST_F(AuthorizationTest, SelfiesAreForAttendeesOfJoinedEvents) {
 }
 
 TEST_F(AuthorizationTest, NotMeHidesAMatchForTheCallerOnly) {
-  Attendee d = register_attendee(w().port, w().code, unique_email("d"), selfie());
+  Attendee d = register_attendee(w().port, w().code, unique_email("d"), her_selfie());
   ASSERT_EQ(wait_for_job(d.client, d.registration["match_job"]["id"])["status"], "done");
   const std::string target = "/api/photos/" + w().matched_photo + "/not-me";
   EXPECT_TRUE(is_error(w().anonymous.post_text(target, "", ""), 401, "unauthorized"));
@@ -270,7 +265,7 @@ TEST_F(AuthorizationTest, DeletingAnEventErasesItForEveryone) {
   const json up = upload_photos(w().organizer, code, {{"her.jpg", photo_of_her()}});
   wait_for_job(w().organizer, up["photos"][0]["job_id"]);
   const std::string photo = "/api/photos/" + up["photos"][0]["id"].get<std::string>();
-  Attendee c = register_attendee(w().port, code, unique_email("c"), selfie());
+  Attendee c = register_attendee(w().port, code, unique_email("c"), her_selfie());
   ASSERT_EQ(wait_for_job(c.client, c.registration["match_job"]["id"])["status"], "done");
   ASSERT_EQ(c.client.get(photo + "/thumbnail").status, 200);
 
@@ -287,7 +282,7 @@ TEST_F(AuthorizationTest, DeletingAnEventErasesItForEveryone) {
 TEST_F(AuthorizationTest, DeletingAnAccountErasesItsSessionsAndMatches) {
   EXPECT_TRUE(is_error(w().anonymous.del("/api/me"), 401, "unauthorized"));
   const std::string email = unique_email("leaving");
-  Attendee e = register_attendee(w().port, w().code, email, selfie());
+  Attendee e = register_attendee(w().port, w().code, email, her_selfie());
   ASSERT_EQ(wait_for_job(e.client, e.registration["match_job"]["id"])["status"], "done");
   const std::string photo = "/api/photos/" + w().matched_photo + "/thumbnail";
   ASSERT_EQ(e.client.get(photo).status, 200);

@@ -19,12 +19,7 @@
 namespace findme::integration {
 namespace {
 
-// As authorization_test.cpp: the woman on the right of sample6, alone in `her.jpg`.
-constexpr Region kSelfieRegion{1324, 203, 452, 452};
-constexpr Region kHerRegion{1390, 0, 530, 1537};
-
-std::string selfie() { return cut_jpeg(sample_bytes(6), kSelfieRegion, 70, true); }
-std::string photo_of_her() { return cut_jpeg(sample_bytes(6), kHerRegion, 90, false); }
+// The woman on the right of sample6 (test_images.h), alone in `her.jpg`.
 
 std::int64_t id_of(const json& value) { return std::stoll(value.get<std::string>()); }
 
@@ -38,8 +33,8 @@ auto on_database(const std::filesystem::path& data_dir, Work work) {
   return work(**s);
 }
 
-struct World {
-  World(std::uint16_t p, std::filesystem::path data)
+struct BandsWorld {
+  BandsWorld(std::uint16_t p, std::filesystem::path data)
       : port(p),
         data_dir(std::move(data)),
         anonymous(p),
@@ -55,7 +50,7 @@ struct World {
     }
     her_photo = photo["id"].get<std::string>();
     // A: a selfie, so a sure match on her.jpg (and its face).
-    a = std::make_unique<Attendee>(register_attendee(p, code, unique_email("a"), selfie()));
+    a = std::make_unique<Attendee>(register_attendee(p, code, unique_email("a"), her_selfie()));
     if (wait_for_job(a->client, a->registration["match_job"]["id"].get<std::string>())["status"] !=
         "done") {
       throw std::runtime_error("attendee A's match job failed");
@@ -106,7 +101,7 @@ class BandsTest : public ::testing::Test {
   void SetUp() override {
     if (!suite_server) suite_server = std::make_unique<TestServer>();
     if (!suite_world) {
-      suite_world = std::make_unique<World>(suite_server->port(), suite_server->data_dir());
+      suite_world = std::make_unique<BandsWorld>(suite_server->port(), suite_server->data_dir());
     }
   }
   static void TearDownTestSuite() {
@@ -116,15 +111,15 @@ class BandsTest : public ::testing::Test {
     }
     suite_server.reset();
   }
-  static const World& w() { return *suite_world; }
+  static const BandsWorld& w() { return *suite_world; }
   static std::string crop_of(const std::string& face) { return "/api/faces/" + face + "/crop"; }
   static std::string answer_of(const std::string& face) { return "/api/faces/" + face + "/answer"; }
 
   static std::unique_ptr<TestServer> suite_server;
-  static std::unique_ptr<World> suite_world;
+  static std::unique_ptr<BandsWorld> suite_world;
 };
 std::unique_ptr<TestServer> BandsTest::suite_server;
-std::unique_ptr<World> BandsTest::suite_world;
+std::unique_ptr<BandsWorld> BandsTest::suite_world;
 
 TEST_F(BandsTest, MaybeMatchOffersTheFaceNeverThePhoto) {
   Attendee c = w().attendee_asked_about_her("c");
@@ -158,19 +153,19 @@ TEST_F(BandsTest, MaybeMatchOffersTheFaceNeverThePhoto) {
 TEST_F(BandsTest, CropIsTheFaceOnlyForTheMatchedAttendeesAndTheOrganizer) {
   Attendee c = w().attendee_asked_about_her("c");
   const std::string crop = crop_of(w().her_face);
-  struct Case {
+  struct CropCase {
     const char* caller;
     const HttpClient* client;
     int status;
   };
-  const std::vector<Case> cases = {{"anonymous", &w().anonymous, 404},
-                                   {"bad token", &w().bad_token, 404},
-                                   {"C (maybe)", &c.client, 200},
-                                   {"A (sure)", &w().a->client, 200},
-                                   {"B (no match)", &w().b->client, 404},
-                                   {"organizer", &w().organizer, 200},
-                                   {"other organizer", &w().other_organizer, 404}};
-  for (const Case& k : cases) {
+  const std::vector<CropCase> cases = {{"anonymous", &w().anonymous, 404},
+                                       {"bad token", &w().bad_token, 404},
+                                       {"C (maybe)", &c.client, 200},
+                                       {"A (sure)", &w().a->client, 200},
+                                       {"B (no match)", &w().b->client, 404},
+                                       {"organizer", &w().organizer, 200},
+                                       {"other organizer", &w().other_organizer, 404}};
+  for (const CropCase& k : cases) {
     HttpResponse r = k.client->get(crop);
     if (k.status == 404) {
       EXPECT_TRUE(is_error(r, 404, "not_found")) << k.caller;

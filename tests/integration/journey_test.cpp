@@ -18,7 +18,7 @@
 namespace findme::integration {
 namespace {
 
-// The attendee is the woman on the right of sample6 (green top, face box x=1437 y=316 225 px
+// The attendee is the woman on the right of sample6 (test_images.h; face box x=1437 y=316 225 px
 // at 1920 px, from `findme faces --no-embedding`). Looking at the six photos, every one shows a
 // different group, and she appears only in sample6. Measured with `findme faces` on the same
 // selfie as below: her own face is 0.154 away, the nearest face in any other photo 0.655
@@ -26,9 +26,6 @@ namespace {
 // and the middle one of sample3 are 0.41 apart and may be one person; sample3's middle and right
 // women are the 0.58 look-alikes FACE-NOTES.md warns about.)
 constexpr int kSample = 6;
-constexpr Region kSelfieRegion{1324, 203, 452, 452};  // her face with half a face of margin
-// The right part of sample6: only her (the next face ends at x=1387).
-constexpr Region kLaterPhotoRegion{1390, 0, 530, 1537};
 
 class JourneyTest : public ::testing::Test {
  protected:
@@ -131,7 +128,7 @@ TEST_F(JourneyTest, OrganizerUploadsAttendeeFindsExactlyTheirPhotos) {
   // The selfie: her face cut from the photo, mirrored, re-compressed at quality 70.
   const std::string photo = sample_bytes(kSample);
   Attendee attendee = register_attendee(port, code, unique_email("attendee"),
-                                        cut_jpeg(photo, kSelfieRegion, 70, true));
+                                        cut_jpeg(photo, kHerFaceRegion, 70, true));
   EXPECT_EQ(attendee.registration["user"]["role"], "attendee");
   EXPECT_EQ(attendee.registration["event"]["code"], code);
   ASSERT_TRUE(attendee.registration["match_job"].is_object()) << attendee.registration.dump();
@@ -168,8 +165,8 @@ TEST_F(JourneyTest, OrganizerUploadsAttendeeFindsExactlyTheirPhotos) {
       << "the original is served byte for byte";
 
   // A new file showing her, uploaded after she was matched: it joins her gallery by itself.
-  const json later = upload_photos(organizer, code,
-                                   {{"later.jpg", cut_jpeg(photo, kLaterPhotoRegion, 85, false)}});
+  const json later =
+      upload_photos(organizer, code, {{"later.jpg", cut_jpeg(photo, kOnlyHerRegion, 85, false)}});
   ASSERT_EQ(later["photos"].size(), 1u) << later.dump();
   const std::string later_id = later["photos"][0]["id"].get<std::string>();
   EXPECT_EQ(wait_for_job(organizer, later["photos"][0]["job_id"].get<std::string>())["status"],

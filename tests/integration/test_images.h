@@ -36,6 +36,14 @@ struct Region {
   int x, y, width, height;
 };
 
+// The woman on the right of sample6 (green top, face box x=1437 y=316 225 px at 1920 px): she
+// appears in no other sample photo; journey_test.cpp explains why her matches are unambiguous.
+// Her face with half a face of margin, the attendee's selfie:
+constexpr Region kHerFaceRegion{1324, 203, 452, 452};
+// The right part of sample6, where only she appears (the next face ends at x=1387): an event
+// photo of her, small so that sanitizer builds index it quickly.
+constexpr Region kOnlyHerRegion{1390, 0, 530, 1537};
+
 inline ImagePtr load_jpeg(const std::string& bytes) {
   if (!image::vips::start_vips()) {
     throw std::runtime_error("libvips did not start");
@@ -152,5 +160,9 @@ inline std::string png_bomb(std::uint32_t width, std::uint32_t height) {
   put32(29, crc32(reinterpret_cast<const unsigned char*>(png.data()) + kType, 17));
   return png;
 }
+
+// Her selfie (mirrored, as a front camera takes it) and an event photo showing only her.
+inline std::string her_selfie() { return cut_jpeg(sample_bytes(6), kHerFaceRegion, 70, true); }
+inline std::string photo_of_her() { return cut_jpeg(sample_bytes(6), kOnlyHerRegion, 90, false); }
 
 }  // namespace findme::integration

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -57,6 +58,11 @@ T must(Result<T> result) {
     std::abort();
   }
   return std::move(*result);
+}
+
+// The bytes of a string, as uploads carry them.
+inline std::span<const std::byte> bytes_of(const std::string& s) {
+  return std::as_bytes(std::span(s));
 }
 
 inline void must(Result<void> result) {

@@ -13,7 +13,7 @@
 namespace findme::face::model {
 namespace {
 
-constexpr int kSide = BlazeFaceWeights::kInputSize;
+constexpr int kBlazeSide = BlazeFaceWeights::kInputSize;
 constexpr int kKeypoints = static_cast<int>(blazeface::kKeypointCount);
 
 // MediaPipe's short-range SSD anchor options (human's facemeshutil.ts generateAnchors): strides
@@ -23,7 +23,7 @@ std::vector<std::array<float, 2>> make_anchors() {
   std::vector<std::array<float, 2>> anchors;
   const std::array<std::array<int, 2>, 2> maps{{{8, 2}, {16, 6}}};
   for (const auto& [stride, per_cell] : maps) {
-    const int cells = (kSide + stride - 1) / stride;
+    const int cells = (kBlazeSide + stride - 1) / stride;
     for (int y = 0; y < cells; ++y) {
       for (int x = 0; x < cells; ++x) {
         for (int k = 0; k < per_cell; ++k) {
@@ -41,22 +41,22 @@ std::vector<std::array<float, 2>> make_anchors() {
 BlazeFaceInput make_blazeface_input(const image::RgbImage& image) {
   BlazeFaceInput input;
   const int long_side = std::max(image.width, image.height);
-  if (long_side <= kSide) {
-    const float scale = static_cast<float>(long_side) / kSide;
-    input.blob = make_ssd_input(image, {0, 0, image.width, image.height}, kSide);
+  if (long_side <= kBlazeSide) {
+    const float scale = static_cast<float>(long_side) / kBlazeSide;
+    input.blob = make_ssd_input(image, {0, 0, image.width, image.height}, kBlazeSide);
     input.scale_x = input.scale_y = scale;
     return input;
   }
-  const double ratio = static_cast<double>(kSide) / long_side;
-  const int width = std::clamp(static_cast<int>(std::lround(image.width * ratio)), 1, kSide);
-  const int height = std::clamp(static_cast<int>(std::lround(image.height * ratio)), 1, kSide);
+  const double ratio = static_cast<double>(kBlazeSide) / long_side;
+  const int width = std::clamp(static_cast<int>(std::lround(image.width * ratio)), 1, kBlazeSide);
+  const int height = std::clamp(static_cast<int>(std::lround(image.height * ratio)), 1, kBlazeSide);
   const cv::Mat src(image.height, image.width, CV_8UC3,
                     const_cast<std::uint8_t*>(image.pixels.data()));
   image::RgbImage small{width, height,
                         std::vector<std::uint8_t>(static_cast<std::size_t>(width * height * 3))};
   cv::Mat dst(height, width, CV_8UC3, small.pixels.data());
   cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_AREA);
-  input.blob = make_ssd_input(small, {0, 0, width, height}, kSide);
+  input.blob = make_ssd_input(small, {0, 0, width, height}, kBlazeSide);
   input.scale_x = static_cast<float>(image.width) / static_cast<float>(width);
   input.scale_y = static_cast<float>(image.height) / static_cast<float>(height);
   return input;

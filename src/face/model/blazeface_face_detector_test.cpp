@@ -10,35 +10,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "face/model/test_files.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::face::model {
 namespace {
 
-std::filesystem::path package_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "human-models-3.0.4";
-}
-std::filesystem::path data_dir() {
-  return std::filesystem::path(FINDME_SOURCE_DIR) / "tests" / "data" / "blazeface";
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-image::RgbImage decode(const std::filesystem::path& path) {
-  static const image::vips::VipsImageDecoder decoder;
-  const std::string bytes = read_file(path);
-  Result<image::DecodedImage> decoded =
-      decoder.decode(std::as_bytes(std::span(bytes.data(), bytes.size())), {});
-  return decoded ? std::move(decoded->image) : image::RgbImage{};
-}
-
 // One detector for the binary, at the reference's policy (MediaPipe's defaults).
-BlazeFaceDetector& detector() {
+BlazeFaceDetector& blazeface_detector() {
   static const std::unique_ptr<BlazeFaceDetector> instance = [] {
-    Result<BlazeFaceWeights> weights = BlazeFaceWeights::load(package_dir());
+    Result<BlazeFaceWeights> weights = BlazeFaceWeights::load(testing::human_models_dir());
     EXPECT_TRUE(weights) << weights.error().message;
     if (!weights) {
       return std::unique_ptr<BlazeFaceDetector>();
@@ -51,7 +32,8 @@ BlazeFaceDetector& detector() {
 }
 
 nlohmann::json reference() {
-  return nlohmann::json::parse(read_file(data_dir() / "reference.json"));
+  return nlohmann::json::parse(
+      testing::read_file(testing::reference_dir("blazeface") / "reference.json"));
 }
 
 // |a - b| / max(1, |b|): logits of far-off anchors reach -3e4, where a float keeps ~2e-3.
@@ -66,9 +48,9 @@ TEST(BlazeFaceDetectorTest, RawOutputsAgreeWithTfjs) {
   const nlohmann::json all = reference();  // a named value: range-for would drop a temporary
   for (const nlohmann::json& ref : all.at("images")) {
     const std::string file = ref.at("file").get<std::string>();
-    const image::RgbImage image = decode(data_dir() / file);
+    const image::RgbImage image = testing::decode_file(testing::reference_dir("blazeface") / file);
     ASSERT_EQ(image.width, ref.at("width").get<int>()) << file;
-    Result<cv::Mat> raw = detector().raw_output(image);
+    Result<cv::Mat> raw = blazeface_detector().raw_output(image);
     ASSERT_TRUE(raw) << raw.error().message;
     ASSERT_EQ(raw->rows, BlazeFaceWeights::kAnchorCount);
     ASSERT_EQ(raw->cols, BlazeFaceWeights::kValues);
@@ -96,7 +78,8 @@ TEST(BlazeFaceDetectorTest, FacesAgreeWithTfjs) {
   const nlohmann::json all = reference();  // a named value: range-for would drop a temporary
   for (const nlohmann::json& ref : all.at("images")) {
     const std::string file = ref.at("file").get<std::string>();
-    const std::vector<Detection> found = detector().detect(decode(data_dir() / file));
+    const std::vector<Detection> found = blazeface_detector().detect(
+        testing::decode_file(testing::reference_dir("blazeface") / file));
     const nlohmann::json& expected = ref.at("faces");
     ASSERT_EQ(found.size(), expected.size()) << file;
     for (std::size_t i = 0; i < found.size(); ++i) {
@@ -129,7 +112,8 @@ TEST(BlazeFaceDetectorTest, FacesAgreeWithTfjs) {
 // The documented order on an upright face: the person's right eye and ear on the image's left,
 // eyes above the nose tip above the mouth.
 TEST(BlazeFaceDetectorTest, KeypointsComeInMediaPipeOrder) {
-  const std::vector<Detection> found = detector().detect(decode(data_dir() / "face_close.png"));
+  const std::vector<Detection> found = blazeface_detector().detect(
+      testing::decode_file(testing::reference_dir("blazeface") / "face_close.png"));
   ASSERT_EQ(found.size(), 1u);
   const std::vector<Point>& k = found[0].keypoints;
   ASSERT_EQ(k.size(), 6u);
@@ -148,7 +132,8 @@ TEST(BlazeFaceDetectorTest, KeypointsComeInMediaPipeOrder) {
 // A large photo goes through the area-averaging shrink: the same face, cropped from a 1920 px
 // sample at 320 px and found in it at its full size, lands where the 128 px crop puts it.
 TEST(BlazeFaceDetectorTest, LargeImagesAreShrunkNotStretched) {
-  const image::RgbImage close = decode(data_dir() / "face_close.png");
+  const image::RgbImage close =
+      testing::decode_file(testing::reference_dir("blazeface") / "face_close.png");
   image::RgbImage wide{close.width * 4, close.height * 2,
                        std::vector<std::uint8_t>(close.pixels.size() * 8, 0)};
   const auto src_w = static_cast<std::size_t>(close.width);
@@ -160,8 +145,9 @@ TEST(BlazeFaceDetectorTest, LargeImagesAreShrunkNotStretched) {
       }
     }
   }
-  const std::vector<Detection> small = detector().detect(close);
-  const std::vector<Detection> big = detector().detect(wide);  // 512x256: face ~1/3 of the side
+  const std::vector<Detection> small = blazeface_detector().detect(close);
+  const std::vector<Detection> big =
+      blazeface_detector().detect(wide);  // 512x256: face ~1/3 of the side
   ASSERT_EQ(small.size(), 1u);
   ASSERT_EQ(big.size(), 1u);
   EXPECT_NEAR(big[0].box.x, small[0].box.x * 2, 8);
@@ -171,12 +157,12 @@ TEST(BlazeFaceDetectorTest, LargeImagesAreShrunkNotStretched) {
 }
 
 TEST(BlazeFaceDetectorTest, EmptyImageHasNoFace) {
-  EXPECT_TRUE(detector().detect(image::RgbImage{}).empty());
-  EXPECT_FALSE(detector().raw_output(image::RgbImage{}));
+  EXPECT_TRUE(blazeface_detector().detect(image::RgbImage{}).empty());
+  EXPECT_FALSE(blazeface_detector().raw_output(image::RgbImage{}));
 }
 
 TEST(BlazeFaceDetectorTest, PolicyOutOfRangeIsRefused) {
-  Result<BlazeFaceWeights> weights = BlazeFaceWeights::load(package_dir());
+  Result<BlazeFaceWeights> weights = BlazeFaceWeights::load(testing::human_models_dir());
   ASSERT_TRUE(weights) << weights.error().message;
   for (const BlazeFacePolicy& policy :
        {BlazeFacePolicy{.min_confidence = 0}, BlazeFacePolicy{.max_iou = 1.5f},
@@ -196,8 +182,9 @@ class AlteredModelTest : public ::testing::Test {
         ("findme_blazeface_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
          "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
-    json_ = nlohmann::json::parse(read_file(package_dir() / "models" / "blazeface-front.json"));
-    bin_ = read_file(package_dir() / "models" / "blazeface-front.bin");
+    json_ = nlohmann::json::parse(
+        testing::read_file(testing::human_models_dir() / "models" / "blazeface-front.json"));
+    bin_ = testing::read_file(testing::human_models_dir() / "models" / "blazeface-front.bin");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

@@ -9,8 +9,9 @@
 namespace findme::face::model {
 namespace {
 
-constexpr int kSide = LandmarkNetWeights::kInputSize;
-constexpr std::array<double, 3> kMeanRgb{122.782, 117.001, 104.298};  // FaceFeatureExtractor.ts
+constexpr int kLandmarkSide = LandmarkNetWeights::kInputSize;
+constexpr std::array<double, 3> kLandmarkMeanRgb{122.782, 117.001,
+                                                 104.298};  // FaceFeatureExtractor.ts
 
 cv::dnn::LayerParams named(const std::string& name, const char* type) {
   cv::dnn::LayerParams params;
@@ -121,19 +122,19 @@ cv::Mat make_landmark_input(const image::RgbImage& image, const LandmarkCrop& cr
              static_cast<std::size_t>(crop.x + ix));
     return image.pixels[offset + static_cast<std::size_t>(c)];
   };
-  const std::array<int, 4> dims{1, 3, kSide, kSide};
+  const std::array<int, 4> dims{1, 3, kLandmarkSide, kLandmarkSide};
   cv::Mat blob(4, dims.data(), CV_32F);
   float* out = blob.ptr<float>();
-  const auto plane = static_cast<std::size_t>(kSide) * kSide;
+  const auto plane = static_cast<std::size_t>(kLandmarkSide) * kLandmarkSide;
   // tf.image.resizeBilinear(alignCorners = false, halfPixelCenters = false), in double as the
   // tfjs cpu kernel computes, stored as float32.
-  const double scale = static_cast<double>(square) / kSide;
-  for (int r = 0; r < kSide; ++r) {
+  const double scale = static_cast<double>(square) / kLandmarkSide;
+  for (int r = 0; r < kLandmarkSide; ++r) {
     const double src_y = scale * r;
     const int top = static_cast<int>(std::floor(src_y));
     const int bottom = std::min(square - 1, static_cast<int>(std::ceil(src_y)));
     const double row_frac = src_y - top;
-    for (int col = 0; col < kSide; ++col) {
+    for (int col = 0; col < kLandmarkSide; ++col) {
       const double src_x = scale * col;
       const int left = static_cast<int>(std::floor(src_x));
       const int right = std::min(square - 1, static_cast<int>(std::ceil(src_x)));
@@ -143,8 +144,9 @@ cv::Mat make_landmark_input(const image::RgbImage& image, const LandmarkCrop& cr
         const double lower =
             at(left, bottom, c) + (at(right, bottom, c) - at(left, bottom, c)) * col_frac;
         const auto value = static_cast<float>(upper + (lower - upper) * row_frac);
-        out[static_cast<std::size_t>(c) * plane + static_cast<std::size_t>(r * kSide + col)] =
-            (value - static_cast<float>(kMeanRgb[static_cast<std::size_t>(c)])) / 255.0f;
+        out[static_cast<std::size_t>(c) * plane +
+            static_cast<std::size_t>(r * kLandmarkSide + col)] =
+            (value - static_cast<float>(kLandmarkMeanRgb[static_cast<std::size_t>(c)])) / 255.0f;
       }
     }
   }
@@ -186,7 +188,7 @@ Result<std::unique_ptr<LandmarkNet>> LandmarkNet::create(const LandmarkNetWeight
     add(net, fc, {id});
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    const std::array<int, 4> dims{1, 3, kSide, kSide};
+    const std::array<int, 4> dims{1, 3, kLandmarkSide, kLandmarkSide};
     Result<std::array<float, 136>> warm =
         landmarks->run(cv::Mat(4, dims.data(), CV_32F, cv::Scalar(0)));
     if (!warm) {

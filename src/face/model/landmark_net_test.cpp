@@ -8,47 +8,18 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sodium.h>
 #include <unistd.h>
 
+#include "face/model/test_files.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::face::model {
 namespace {
 
-std::filesystem::path package_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-}
-
-std::filesystem::path data_dir() {
-  return std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/landmarks";
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-image::RgbImage decode(const std::filesystem::path& path) {
-  static const image::vips::VipsImageDecoder decoder;
-  const std::string bytes = read_file(path);
-  Result<image::DecodedImage> decoded =
-      decoder.decode(std::as_bytes(std::span(bytes.data(), bytes.size())), {});
-  return decoded ? std::move(decoded->image) : image::RgbImage{};
-}
-
-std::string sha256_hex(const std::vector<std::uint8_t>& bytes) {
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-  std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return hex.data();
-}
-
 // One net for the binary.
 LandmarkNet& net() {
   static const std::unique_ptr<LandmarkNet> instance = [] {
-    Result<LandmarkNetWeights> weights = LandmarkNetWeights::load(package_dir());
+    Result<LandmarkNetWeights> weights = LandmarkNetWeights::load(testing::face_api_dir());
     EXPECT_TRUE(weights) << weights.error().message;
     if (!weights) {
       return std::unique_ptr<LandmarkNet>();
@@ -63,15 +34,16 @@ LandmarkNet& net() {
 // tests/data/landmarks: PNG face crops and the points face-api.js's faceLandmark68Net gives for
 // each whole crop (tools/reference/landmarks.js).
 TEST(LandmarkNetTest, AgreesWithFaceApiJsOnEveryReferenceCrop) {
-  std::ifstream json_file(data_dir() / "reference.json");
+  std::ifstream json_file(testing::reference_dir("landmarks") / "reference.json");
   const nlohmann::json reference = nlohmann::json::parse(json_file);
   ASSERT_GE(reference.at("crops").size(), 8u);
   double worst = 0;
   for (const nlohmann::json& crop : reference.at("crops")) {
     const std::string name = crop.at("name").get<std::string>();
-    const image::RgbImage image = decode(data_dir() / (name + ".png"));
+    const image::RgbImage image =
+        testing::decode_file(testing::reference_dir("landmarks") / (name + ".png"));
     ASSERT_FALSE(image.empty()) << name;
-    ASSERT_EQ(sha256_hex(image.pixels), crop.at("rgb_sha256").get<std::string>()) << name;
+    ASSERT_EQ(testing::sha256_hex(image.pixels), crop.at("rgb_sha256").get<std::string>()) << name;
     Result<std::vector<Point>> points = net().locate(
         image, Box{0, 0, static_cast<float>(image.width), static_cast<float>(image.height)});
     ASSERT_TRUE(points) << points.error().message;
@@ -90,7 +62,8 @@ TEST(LandmarkNetTest, AgreesWithFaceApiJsOnEveryReferenceCrop) {
 
 // The same crop inside a larger image, boxed where it lies, gives the same points shifted.
 TEST(LandmarkNetTest, BoxInALargerImageGivesTheCropsPointsShifted) {
-  const image::RgbImage crop = decode(data_dir() / "sample1_face0.png");
+  const image::RgbImage crop =
+      testing::decode_file(testing::reference_dir("landmarks") / "sample1_face0.png");
   ASSERT_FALSE(crop.empty());
   image::RgbImage canvas{crop.width + 200, crop.height + 100, {}};
   canvas.pixels.assign(canvas.byte_size(), 90);
@@ -145,7 +118,7 @@ TEST(LandmarkCropTest, OutputsMapFromThePaddedSquare) {
 }
 
 TEST(LandmarkNetWeightsTest, EveryTensorIsTakenAndTheSizesAreFaceApis) {
-  Result<LandmarkNetWeights> weights = LandmarkNetWeights::load(package_dir());
+  Result<LandmarkNetWeights> weights = LandmarkNetWeights::load(testing::face_api_dir());
   ASSERT_TRUE(weights) << weights.error().message;
   EXPECT_FALSE(weights->blocks()[0].convs[0].separable());
   EXPECT_TRUE(weights->blocks()[0].convs[1].separable());
@@ -162,7 +135,7 @@ TEST(LandmarkNetWeightsTest, AlteredFileIsRefusedAtLoad) {
   std::filesystem::create_directories(dir / "model");
   for (const char* file :
        {"face_landmark_68_model-weights_manifest.json", "face_landmark_68_model.bin"}) {
-    std::filesystem::copy_file(package_dir() / "model" / file, dir / "model" / file);
+    std::filesystem::copy_file(testing::face_api_dir() / "model" / file, dir / "model" / file);
   }
   {
     std::fstream bin(dir / "model/face_landmark_68_model.bin",

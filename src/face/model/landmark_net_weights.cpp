@@ -10,7 +10,7 @@ namespace findme::face::model {
 namespace {
 
 // tools/model-assets.sha256: the files tools/fetch_models.sh pins.
-constexpr PinnedModel kModel{
+constexpr PinnedModel kLandmarkModel{
     .name = "face_landmark_68_model",
     .manifest_sha256 = "ca4886639f86e99b39fed0c155f81b63317225773bd9616716e887b0153389c9",
     .bin_sha256 = "4611ef65c87d836d03d684b30eec4d195d8b219fa1dd58fc58945831c6b9299b",
@@ -75,7 +75,7 @@ std::int64_t conv_multiply_adds(int output_side, const LandmarkConv& conv) {
 }  // namespace
 
 Result<LandmarkNetWeights> LandmarkNetWeights::load(const std::filesystem::path& package_dir) {
-  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kModel);
+  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kLandmarkModel);
   if (!manifest) return manifest.error();
   return from_manifest(*manifest);
 }

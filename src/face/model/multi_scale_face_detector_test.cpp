@@ -1,6 +1,5 @@
 #include "face/model/multi_scale_face_detector.h"
 
-#include <fstream>
 #include <iterator>
 #include <string>
 
@@ -8,25 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "face/model/test_files.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::face::model {
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-image::RgbImage decode(const std::filesystem::path& path) {
-  static const image::vips::VipsImageDecoder decoder;
-  const std::string bytes = read_file(path);
-  Result<image::DecodedImage> decoded =
-      decoder.decode(std::as_bytes(std::span(bytes.data(), bytes.size())), {});
-  return decoded ? std::move(decoded->image) : image::RgbImage{};
-}
-
-std::filesystem::path models() { return FINDME_MODEL_DIR; }
 
 float iou(const Box& a, const Box& b) {
   const float w = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
@@ -39,8 +24,8 @@ struct Weights {
   BlazeFaceWeights blazeface;
 };
 const Weights& weights() {
-  static const Weights instance{SsdWeights::load(models() / "face-api-1.7.15").value(),
-                                BlazeFaceWeights::load(models() / "human-models-3.0.4").value()};
+  static const Weights instance{SsdWeights::load(testing::face_api_dir()).value(),
+                                BlazeFaceWeights::load(testing::human_models_dir()).value()};
   return instance;
 }
 
@@ -52,7 +37,7 @@ std::unique_ptr<MultiScaleFaceDetector> make(const MultiScalePolicy& policy) {
 }
 
 // The default policy's detector, shared by the tests of this binary.
-MultiScaleFaceDetector& detector() {
+MultiScaleFaceDetector& multi_scale_detector() {
   static const std::unique_ptr<MultiScaleFaceDetector> instance = make({});
   return *instance;
 }
@@ -72,13 +57,13 @@ image::RgbImage crop(const image::RgbImage& image, const cv::Rect& r, int long_s
 // Issue 10: a tight crop of a face (the SSD's own box of the first face of sample1, no margin)
 // at 150 px is missed by the SSD alone and found exactly once here, where the face is.
 TEST(MultiScaleFaceDetectorTest, TightHeadCropIsFoundExactlyOnce) {
-  const image::RgbImage sample = decode(models() / "face-api-1.7.15/demo/sample1.jpg");
+  const image::RgbImage sample = testing::decode_file(testing::face_api_dir() / "demo/sample1.jpg");
   ASSERT_FALSE(sample.empty());
   const image::RgbImage head = crop(sample, cv::Rect(414, 355, 177, 240), 150);
   Result<std::unique_ptr<SsdFaceDetector>> ssd = SsdFaceDetector::create(weights().ssd, {});
   ASSERT_TRUE(ssd) << ssd.error().message;
   EXPECT_TRUE((*ssd)->detect(head).empty());  // what issue 10 reports
-  const std::vector<Detection> found = detector().detect(head);
+  const std::vector<Detection> found = multi_scale_detector().detect(head);
   ASSERT_EQ(found.size(), 1u);
   const Box whole{0, 0, static_cast<float>(head.width), static_cast<float>(head.height)};
   EXPECT_GE(iou(found[0].box, whole), 0.5f);
@@ -88,13 +73,13 @@ TEST(MultiScaleFaceDetectorTest, TightHeadCropIsFoundExactlyOnce) {
 // The six samples keep the faces face-api's SSD finds in them (tests/data/ssd/reference.json:
 // 22 faces), each exactly once, and gain no other box.
 TEST(MultiScaleFaceDetectorTest, SamplesKeepTheirFaces) {
-  const nlohmann::json reference = nlohmann::json::parse(
-      read_file(std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/ssd/reference.json"));
+  const nlohmann::json reference =
+      nlohmann::json::parse(testing::read_file(testing::reference_dir("ssd") / "reference.json"));
   int faces = 0;
   for (const nlohmann::json& sample : reference.at("samples")) {
     const std::string file = sample.at("file").get<std::string>();
-    const std::vector<Detection> found =
-        detector().detect(decode(models() / "face-api-1.7.15/demo" / file));
+    const std::vector<Detection> found = multi_scale_detector().detect(
+        testing::decode_file(testing::face_api_dir() / "demo" / file));
     EXPECT_EQ(found.size(), sample.at("detections").size()) << file;
     for (const nlohmann::json& d : sample.at("detections")) {
       const Box expected{d.at("x").get<float>(), d.at("y").get<float>(), d.at("width").get<float>(),
@@ -112,7 +97,7 @@ TEST(MultiScaleFaceDetectorTest, SamplesKeepTheirFaces) {
 TEST(MultiScaleFaceDetectorTest, SelfiePolicyFindsTheHeadCropToo) {
   const std::unique_ptr<MultiScaleFaceDetector> first = make(selfie_policy());
   ASSERT_NE(first, nullptr);
-  const image::RgbImage sample = decode(models() / "face-api-1.7.15/demo/sample3.jpg");
+  const image::RgbImage sample = testing::decode_file(testing::face_api_dir() / "demo/sample3.jpg");
   const image::RgbImage head = crop(sample, cv::Rect(1075, 215, 220, 299), 400);
   EXPECT_EQ(first->detect(head).size(), 1u);
   EXPECT_TRUE(first->detect(image::RgbImage{}).empty());
@@ -122,19 +107,19 @@ TEST(MultiScaleFaceDetectorTest, SelfiePolicyFindsTheHeadCropToo) {
 // keypoints prove which pass found it), the SSD when BlazeFace finds nothing (the small faces of
 // a group photo), without changing what detect() does.
 TEST(MultiScaleFaceDetectorTest, DetectSelfieTakesTheCloseFacePathPerCall) {
-  const image::RgbImage sample = decode(models() / "face-api-1.7.15/demo/sample3.jpg");
+  const image::RgbImage sample = testing::decode_file(testing::face_api_dir() / "demo/sample3.jpg");
   ASSERT_FALSE(sample.empty());
   const image::RgbImage head = crop(sample, cv::Rect(1075, 215, 220, 299), 400);
-  const std::vector<Detection> selfie = detector().detect_selfie(head);
+  const std::vector<Detection> selfie = multi_scale_detector().detect_selfie(head);
   ASSERT_EQ(selfie.size(), 1u);
   EXPECT_EQ(selfie[0].keypoints.size(), 6u);
 
-  const image::RgbImage group = decode(models() / "face-api-1.7.15/demo/sample1.jpg");
-  const std::vector<Detection> whole = detector().detect(group);
-  const std::vector<Detection> as_selfie = detector().detect_selfie(group);
+  const image::RgbImage group = testing::decode_file(testing::face_api_dir() / "demo/sample1.jpg");
+  const std::vector<Detection> whole = multi_scale_detector().detect(group);
+  const std::vector<Detection> as_selfie = multi_scale_detector().detect_selfie(group);
   EXPECT_FALSE(as_selfie.empty());
-  EXPECT_EQ(detector().detect(group).size(), whole.size());
-  EXPECT_TRUE(detector().detect_selfie(image::RgbImage{}).empty());
+  EXPECT_EQ(multi_scale_detector().detect(group).size(), whole.size());
+  EXPECT_TRUE(multi_scale_detector().detect_selfie(image::RgbImage{}).empty());
 }
 
 TEST(MergeDetectionPassesTest, LaterPassesAddOnlyNewFacesAndLendKeypoints) {

@@ -13,9 +13,9 @@ namespace findme::face::model {
 namespace {
 
 // dlib's input_rgb_image_sized<150>: subtract the mean of its training chips, divide by 256.
-constexpr std::array<float, 3> kMeanRgb{122.782f, 117.001f, 104.298f};
+constexpr std::array<float, 3> kChipMeanRgb{122.782f, 117.001f, 104.298f};
 constexpr float kPixelScale = 1.0f / 256.0f;
-constexpr int kSide = RecognitionWeights::kInputSize;
+constexpr int kChipSide = RecognitionWeights::kInputSize;
 
 // Adds layers to a cv::dnn::Net and tracks the spatial size of what it has built so far.
 class NetBuilder {
@@ -125,7 +125,7 @@ cv::dnn::Net build_net(const RecognitionWeights& weights) {
   NetBuilder builder;
   int id = builder.conv_affine(weights.stem(), 0, true);
   id = builder.pool("stem/max_pool", "max", 3, id);
-  int size = (conv_size(kSide, weights.stem()) - 3) / 2 + 1;
+  int size = (conv_size(kChipSide, weights.stem()) - 3) / 2 + 1;
   for (const ResidualBlock& block : weights.blocks()) {
     id = add_block(builder, block, id, size);
   }
@@ -144,14 +144,14 @@ bool is_chip(const image::RgbImage& chip) {
 
 // NCHW float blob of normalised chips.
 cv::Mat to_blob(std::span<const image::RgbImage> chips) {
-  const std::array<int, 4> dims{static_cast<int>(chips.size()), 3, kSide, kSide};
+  const std::array<int, 4> dims{static_cast<int>(chips.size()), 3, kChipSide, kChipSide};
   cv::Mat blob(4, dims.data(), CV_32F);
-  constexpr std::size_t kPlane = std::size_t{kSide} * kSide;
+  constexpr std::size_t kPlane = std::size_t{kChipSide} * kChipSide;
   float* out = blob.ptr<float>();
   for (const image::RgbImage& chip : chips) {
     for (std::size_t c = 0; c < 3; ++c) {
       for (std::size_t i = 0; i < kPlane; ++i) {
-        out[i] = (static_cast<float>(chip.pixels[3 * i + c]) - kMeanRgb[c]) * kPixelScale;
+        out[i] = (static_cast<float>(chip.pixels[3 * i + c]) - kChipMeanRgb[c]) * kPixelScale;
       }
       out += kPlane;
     }
@@ -175,8 +175,8 @@ Result<std::unique_ptr<OpenCvFaceEmbedder>> OpenCvFaceEmbedder::create(
   }
   std::unique_ptr<OpenCvFaceEmbedder> embedder(new OpenCvFaceEmbedder());
   embedder->net_batch_ = static_cast<std::size_t>(options.net_batch);
-  const image::RgbImage grey{kChipSize, kChipSize,
-                             std::vector<std::uint8_t>(std::size_t{kSide} * kSide * 3, 128)};
+  const image::RgbImage grey{
+      kChipSize, kChipSize, std::vector<std::uint8_t>(std::size_t{kChipSide} * kChipSide * 3, 128)};
   try {
     embedder->single_ = build_net(weights);
     std::vector<Embedding> warm(embedder->net_batch_);

@@ -11,7 +11,7 @@ namespace findme::face::model {
 namespace {
 
 // tools/model-assets.sha256: the files tools/fetch_models.sh pins.
-constexpr PinnedModel kModel{
+constexpr PinnedModel kRecognitionModel{
     .name = "face_recognition_model",
     .manifest_sha256 = "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
     .bin_sha256 = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
@@ -91,7 +91,7 @@ std::int64_t conv_multiply_adds(int output_size, const ConvAffine& conv) {
 }  // namespace
 
 Result<RecognitionWeights> RecognitionWeights::load(const std::filesystem::path& package_dir) {
-  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kModel);
+  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kRecognitionModel);
   if (!manifest) return manifest.error();
   return from_manifest(*manifest);
 }

@@ -9,18 +9,18 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "face/model/test_files.h"
 #include "face/model/tfjs_weights.h"
 
 namespace findme::face::model {
 namespace {
 
-std::filesystem::path package_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-}
 std::filesystem::path manifest_path() {
-  return package_dir() / "model" / "face_recognition_model-weights_manifest.json";
+  return testing::face_api_dir() / "model" / "face_recognition_model-weights_manifest.json";
 }
-std::filesystem::path bin_path() { return package_dir() / "model" / "face_recognition_model.bin"; }
+std::filesystem::path bin_path() {
+  return testing::face_api_dir() / "model" / "face_recognition_model.bin";
+}
 
 std::string read_bytes(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -90,7 +90,7 @@ class RecognitionWeightsTest : public ::testing::Test {
   EXPECT_NE((result).error().message.find(text), std::string::npos) << (result).error().message
 
 TEST_F(RecognitionWeightsTest, PinnedPackageMapsOntoDlibsResNet) {
-  Result<RecognitionWeights> weights = RecognitionWeights::load(package_dir());
+  Result<RecognitionWeights> weights = RecognitionWeights::load(testing::face_api_dir());
   ASSERT_TRUE(weights) << weights.error().message;
 
   EXPECT_EQ(weights->blocks().size(), 14u);  // 1 + 14 * 2 = dlib's 29 con_ layers

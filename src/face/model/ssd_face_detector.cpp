@@ -31,7 +31,7 @@ Result<void> check_ssd_policy(const SsdPolicy& p) {
 
 namespace {
 
-constexpr int kSide = SsdWeights::kInputSize;
+constexpr int kSsdSide = SsdWeights::kInputSize;
 
 // Evenly spread starts of `count` windows of `window` over `length`, the first at 0 and the
 // last flush with the end.
@@ -53,7 +53,8 @@ std::vector<int> starts(int length, int window, float overlap) {
 // the overlap puts that face whole into a neighbour tile or the whole-image pass, so it is
 // dropped rather than merged (a cut box overlaps the whole one too little for NMS).
 bool cut_by_tile(const Box& b, const PixelRegion& tile, const image::RgbImage& image) {
-  const float margin = static_cast<float>(std::max(tile.width, tile.height)) / kSide;  // 1 net px
+  const float margin =
+      static_cast<float>(std::max(tile.width, tile.height)) / kSsdSide;  // 1 net px
   const bool left = tile.x > 0 && b.x <= static_cast<float>(tile.x) + margin;
   const bool top = tile.y > 0 && b.y <= static_cast<float>(tile.y) + margin;
   const bool right = tile.x + tile.width < image.width &&
@@ -138,7 +139,7 @@ Result<std::unique_ptr<SsdFaceDetector>> SsdFaceDetector::create(const SsdWeight
 
 Result<std::vector<SsdBox>> SsdFaceDetector::detect_in_input_square(const image::RgbImage& image) {
   Result<std::vector<SsdBox>> boxes =
-      net_.run(make_ssd_input(image, {0, 0, image.width, image.height}, kSide));
+      net_.run(make_ssd_input(image, {0, 0, image.width, image.height}, kSsdSide));
   if (!boxes) {
     return boxes.error();
   }
@@ -146,10 +147,10 @@ Result<std::vector<SsdBox>> SsdFaceDetector::detect_in_input_square(const image:
   for (const std::size_t i : non_max_suppression(*boxes, policy_.max_iou, policy_.min_confidence,
                                                  static_cast<std::size_t>(policy_.max_results))) {
     SsdBox b = (*boxes)[i];
-    b.ymin *= kSide;
-    b.xmin *= kSide;
-    b.ymax *= kSide;
-    b.xmax *= kSide;
+    b.ymin *= kSsdSide;
+    b.xmin *= kSsdSide;
+    b.ymax *= kSsdSide;
+    b.xmax *= kSsdSide;
     kept.push_back(b);
   }
   return kept;
@@ -157,7 +158,7 @@ Result<std::vector<SsdBox>> SsdFaceDetector::detect_in_input_square(const image:
 
 Result<std::vector<Detection>> SsdFaceDetector::detect_region(const image::RgbImage& image,
                                                               const PixelRegion& region) {
-  Result<std::vector<SsdBox>> boxes = net_.run(make_ssd_input(image, region, kSide));
+  Result<std::vector<SsdBox>> boxes = net_.run(make_ssd_input(image, region, kSsdSide));
   if (!boxes) {
     return boxes.error();
   }

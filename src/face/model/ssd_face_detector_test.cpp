@@ -3,7 +3,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <string>
 
@@ -11,40 +10,16 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include "face/model/test_files.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::face::model {
 namespace {
 
-std::filesystem::path package_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-image::RgbImage decode(const std::filesystem::path& path) {
-  static const image::vips::VipsImageDecoder decoder;
-  const std::string bytes = read_file(path);
-  Result<image::DecodedImage> decoded =
-      decoder.decode(std::as_bytes(std::span(bytes.data(), bytes.size())), {});
-  return decoded ? std::move(decoded->image) : image::RgbImage{};
-}
-
-std::string sha256_hex(const std::vector<std::uint8_t>& bytes) {
-  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-  crypto_hash_sha256(digest.data(), bytes.data(), bytes.size());
-  std::array<char, crypto_hash_sha256_BYTES * 2 + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return hex.data();
-}
-
 // One detector for the binary: building the net takes ~0.3 s.
-SsdFaceDetector& detector() {
+SsdFaceDetector& ssd_detector() {
   static const std::unique_ptr<SsdFaceDetector> instance = [] {
-    Result<SsdWeights> weights = SsdWeights::load(package_dir());
+    Result<SsdWeights> weights = SsdWeights::load(testing::face_api_dir());
     EXPECT_TRUE(weights) << weights.error().message;
     if (!weights) {
       return std::unique_ptr<SsdFaceDetector>();
@@ -64,20 +39,20 @@ SsdFaceDetector& detector() {
 // (getReshapedInputDimensions); undoing that gives the boxes in its 512 px input square.
 TEST(SsdFaceDetectorTest, AgreesWithFaceApiOnTheSixSamples) {
   ASSERT_GE(sodium_init(), 0);
-  const nlohmann::json reference = nlohmann::json::parse(
-      read_file(std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/ssd/reference.json"));
+  const nlohmann::json reference = nlohmann::json::parse(testing::read_file(
+      std::filesystem::path(FINDME_SOURCE_DIR) / "tests/data/ssd/reference.json"));
   ASSERT_EQ(reference.at("samples").size(), 6u);
   float worst_box = 0;
   float worst_score = 0;
   for (const nlohmann::json& sample : reference.at("samples")) {
     const std::string file = sample.at("file");
-    const image::RgbImage image = decode(package_dir() / "demo" / file);
+    const image::RgbImage image = testing::decode_file(testing::face_api_dir() / "demo" / file);
     ASSERT_EQ(image.width, sample.at("width").get<int>()) << file;
     ASSERT_EQ(image.height, sample.at("height").get<int>()) << file;
-    ASSERT_EQ(sha256_hex(image.pixels), sample.at("rgb_sha256").get<std::string>())
+    ASSERT_EQ(testing::sha256_hex(image.pixels), sample.at("rgb_sha256").get<std::string>())
         << file << ": libvips decodes it differently from the reference run; regenerate it";
 
-    Result<std::vector<SsdBox>> boxes = detector().detect_in_input_square(image);
+    Result<std::vector<SsdBox>> boxes = ssd_detector().detect_in_input_square(image);
     ASSERT_TRUE(boxes) << boxes.error().message;
     const nlohmann::json& expected = sample.at("detections");
     ASSERT_EQ(boxes->size(), expected.size()) << file;

@@ -8,8 +8,6 @@
 namespace findme::face::model {
 namespace {
 
-constexpr int kSide = SsdWeights::kInputSize;
-
 cv::dnn::LayerParams named(const std::string& name, const char* type) {
   cv::dnn::LayerParams params;
   params.name = name;
@@ -83,7 +81,7 @@ Result<SsdNet> SsdNet::create(const SsdWeights& weights) {
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
     ssd.anchors_ = weights.anchors().clone();
-    const std::array<int, 4> dims{1, 3, kSide, kSide};
+    const std::array<int, 4> dims{1, 3, SsdWeights::kInputSize, SsdWeights::kInputSize};
     Result<std::vector<SsdBox>> warm = ssd.run(cv::Mat(4, dims.data(), CV_32F, cv::Scalar(0)));
     if (!warm) {
       return warm.error();

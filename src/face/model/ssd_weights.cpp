@@ -11,7 +11,7 @@ namespace findme::face::model {
 namespace {
 
 // tools/model-assets.sha256: the files tools/fetch_models.sh pins.
-constexpr PinnedModel kModel{
+constexpr PinnedModel kSsdModel{
     .name = "ssd_mobilenetv1_model",
     .manifest_sha256 = "888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955",
     .bin_sha256 = "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8",
@@ -69,7 +69,9 @@ constexpr std::array<int, SsdWeights::kPredictorCount> kAnchorsPerMap{3072, 1536
 constexpr int kClassesPerAnchor = 3;  // background, face, and a third logit face-api ignores
 constexpr int kBoxCoordinates = 4;
 
-Error fail(const std::string& what) { return make_error(Errc::internal, "face model: " + what); }
+Error ssd_weights_error(const std::string& what) {
+  return make_error(Errc::internal, "face model: " + what);
+}
 
 // A pointwise-style layer: conv filters plus "convolution_bn_offset" (batch norm folded by TF).
 Result<SsdConv> take_offset_conv(TensorTaker& taker, const std::string& prefix, int in, int out,
@@ -138,8 +140,9 @@ Result<void> expect_constant(TensorTaker& taker, const std::string& name,
   }
   for (std::size_t i = 0; i < expected.size(); ++i) {
     if (std::abs((*tensor)->values[i] - expected[i]) > 1e-6f) {
-      return fail("graph constant '" + name + "' is " + std::to_string((*tensor)->values[i]) +
-                  ", the port assumes " + std::to_string(expected[i]));
+      return ssd_weights_error("graph constant '" + name + "' is " +
+                               std::to_string((*tensor)->values[i]) + ", the port assumes " +
+                               std::to_string(expected[i]));
     }
   }
   return {};
@@ -181,7 +184,7 @@ Result<void> check_constants(TensorTaker& taker) {
 }  // namespace
 
 Result<SsdWeights> SsdWeights::load(const std::filesystem::path& package_dir) {
-  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kModel);
+  Result<std::filesystem::path> manifest = verified_manifest(package_dir, kSsdModel);
   if (!manifest) return manifest.error();
   return from_manifest(*manifest);
 }

@@ -8,15 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "face/model/test_files.h"
+
 namespace findme::face::model {
 namespace {
 
-std::filesystem::path package_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-}
-
 TEST(SsdWeightsTest, LoadsTheWholeGraph) {
-  Result<SsdWeights> weights = SsdWeights::load(package_dir());
+  Result<SsdWeights> weights = SsdWeights::load(testing::face_api_dir());
   ASSERT_TRUE(weights) << weights.error().message;
   ASSERT_EQ(weights->backbone().size(), 27u);
   EXPECT_EQ(weights->extras().size(), 8u);
@@ -54,7 +52,7 @@ class SsdManifestTest : public ::testing::Test {
            ("findme_ssd_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
-    const std::filesystem::path model = package_dir() / "model";
+    const std::filesystem::path model = testing::face_api_dir() / "model";
     std::filesystem::create_symlink(model / "ssd_mobilenetv1_model.bin",
                                     dir_ / "ssd_mobilenetv1_model.bin");
     std::ifstream in(model / "ssd_mobilenetv1_model-weights_manifest.json");

@@ -6,7 +6,9 @@
 namespace findme::face::model {
 namespace {
 
-Error fail(const std::string& what) { return make_error(Errc::internal, "face model: " + what); }
+Error tensor_error(const std::string& what) {
+  return make_error(Errc::internal, "face model: " + what);
+}
 
 }  // namespace
 
@@ -14,7 +16,7 @@ Result<TensorTaker> TensorTaker::make(std::vector<WeightTensor> tensors) {
   TensorTaker taker;
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     if (!taker.index_.emplace(tensors[i].name, i).second) {
-      return fail("tensor '" + tensors[i].name + "' appears twice in the manifest");
+      return tensor_error("tensor '" + tensors[i].name + "' appears twice in the manifest");
     }
   }
   taker.used_.assign(tensors.size(), false);
@@ -26,12 +28,12 @@ Result<const WeightTensor*> TensorTaker::take(const std::string& name,
                                               const std::vector<int>& shape) {
   const auto found = index_.find(name);
   if (found == index_.end()) {
-    return fail("tensor '" + name + "' is missing from the manifest");
+    return tensor_error("tensor '" + name + "' is missing from the manifest");
   }
   const WeightTensor& tensor = tensors_[found->second];
   if (tensor.shape != shape) {
-    return fail("tensor '" + name + "' has shape " + shape_string(tensor.shape) + ", expected " +
-                shape_string(shape));
+    return tensor_error("tensor '" + name + "' has shape " + shape_string(tensor.shape) +
+                        ", expected " + shape_string(shape));
   }
   used_[found->second] = true;
   return &tensor;
@@ -40,7 +42,7 @@ Result<const WeightTensor*> TensorTaker::take(const std::string& name,
 Result<void> TensorTaker::check_all_used() const {
   for (std::size_t i = 0; i < tensors_.size(); ++i) {
     if (!used_[i]) {
-      return fail("tensor '" + tensors_[i].name + "' is not used by the network");
+      return tensor_error("tensor '" + tensors_[i].name + "' is not used by the network");
     }
   }
   return {};

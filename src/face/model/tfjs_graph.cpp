@@ -2,7 +2,6 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -14,14 +13,14 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "TF.js weights are little-endian");
 
-Error fail(const std::filesystem::path& file, const std::string& what) {
+Error graph_error(const std::filesystem::path& file, const std::string& what) {
   return make_error(Errc::internal, "face model: " + file.string() + ": " + what);
 }
 
 Result<std::string> read_bytes(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    return fail(file, "cannot open (missing?)");
+    return graph_error(file, "cannot open (missing?)");
   }
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
@@ -89,57 +88,6 @@ GraphNode node_of(const nlohmann::json& j) {
   return node;
 }
 
-Result<void> read_group(const nlohmann::json& group, const std::filesystem::path& model_json,
-                        std::vector<WeightTensor>& out) {
-  std::string buffer;
-  for (const nlohmann::json& shard : group.at("paths")) {
-    const std::string name = shard.get<std::string>();
-    if (!is_shard_file_name(name)) {
-      return fail(model_json, "shard path '" + name + "' is not a file name");
-    }
-    Result<std::string> bytes = read_bytes(model_json.parent_path() / name);
-    if (!bytes) {
-      return bytes.error();
-    }
-    buffer += *bytes;
-  }
-  std::size_t offset = 0;
-  for (const nlohmann::json& entry : group.at("weights")) {
-    WeightTensor tensor{
-        entry.at("name").get<std::string>(), entry.at("shape").get<std::vector<int>>(), {}};
-    const std::string dtype = entry.at("dtype").get<std::string>();
-    if (entry.contains("quantization") || (dtype != "float32" && dtype != "int32")) {
-      return fail(model_json, "tensor '" + tensor.name + "' is quantised or not float32/int32");
-    }
-    const std::optional<std::size_t> values = tensor_value_count(tensor.shape);
-    if (!values) {
-      return fail(model_json,
-                  "tensor '" + tensor.name + "' has a negative dimension or more than 2^28 values");
-    }
-    const std::size_t count = *values;
-    if (4 * count > buffer.size() - offset) {
-      return fail(model_json, "weights end before tensor '" + tensor.name + "'; re-fetch it");
-    }
-    tensor.values.resize(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (dtype == "float32") {
-        std::memcpy(&tensor.values[i], buffer.data() + offset + 4 * i, 4);
-      } else {
-        std::int32_t v = 0;
-        std::memcpy(&v, buffer.data() + offset + 4 * i, 4);
-        tensor.values[i] = static_cast<float>(v);
-      }
-    }
-    offset += 4 * count;
-    out.push_back(std::move(tensor));
-  }
-  if (offset != buffer.size()) {
-    return fail(model_json, "the .bin holds " + std::to_string(buffer.size()) +
-                                " bytes but the manifest describes " + std::to_string(offset));
-  }
-  return {};
-}
-
 }  // namespace
 
 Result<TfjsGraph> read_tfjs_graph(const std::filesystem::path& model_json) {
@@ -152,18 +100,19 @@ Result<TfjsGraph> read_tfjs_graph(const std::filesystem::path& model_json) {
     const nlohmann::json model = nlohmann::json::parse(*text);
     if (!model.is_object() || !model.contains("modelTopology") ||
         !model.contains("weightsManifest")) {
-      return fail(model_json, "not a TF.js graph model (no modelTopology or weightsManifest)");
+      return graph_error(model_json,
+                         "not a TF.js graph model (no modelTopology or weightsManifest)");
     }
     for (const nlohmann::json& node : model.at("modelTopology").at("node")) {
       graph.nodes.push_back(node_of(node));
     }
     for (const nlohmann::json& group : model.at("weightsManifest")) {
-      if (Result<void> read = read_group(group, model_json, graph.weights); !read) {
+      if (Result<void> read = read_tfjs_weight_group(group, model_json, graph.weights); !read) {
         return read.error();
       }
     }
   } catch (const std::exception& e) {  // nlohmann's and std::stoi's
-    return fail(model_json, std::string("malformed graph model: ") + e.what());
+    return graph_error(model_json, std::string("malformed graph model: ") + e.what());
   }
   return graph;
 }

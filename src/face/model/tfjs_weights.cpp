@@ -18,20 +18,20 @@ namespace {
 // TF.js writes float32 values little-endian; we copy them as they are.
 static_assert(std::endian::native == std::endian::little, "TF.js weights are little-endian");
 
-Error fail(const std::filesystem::path& file, const std::string& what) {
+Error manifest_error(const std::filesystem::path& file, const std::string& what) {
   return make_error(Errc::internal, "face model: " + file.string() + ": " + what);
 }
 
 Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) {
-    return fail(file, "cannot open (missing?)");
+    return manifest_error(file, "cannot open (missing?)");
   }
   const std::streamoff size = in.tellg();
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
   in.seekg(0);
   if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    return fail(file, "read failed");
+    return manifest_error(file, "read failed");
   }
   return bytes;
 }
@@ -48,7 +48,7 @@ Result<Encoding> encoding_of(const nlohmann::json& entry, const std::filesystem:
   const std::string name = entry.at("name").get<std::string>();
   const std::string dtype = entry.at("dtype").get<std::string>();
   if (dtype != "float32" && dtype != "int32") {
-    return fail(manifest, "tensor '" + name + "' has unsupported dtype " + dtype);
+    return manifest_error(manifest, "tensor '" + name + "' has unsupported dtype " + dtype);
   }
   Encoding encoding;
   encoding.integer = dtype == "int32";
@@ -58,7 +58,7 @@ Result<Encoding> encoding_of(const nlohmann::json& entry, const std::filesystem:
   const nlohmann::json& q = entry.at("quantization");
   const std::string qtype = q.at("dtype").get<std::string>();
   if (qtype != "uint8" && qtype != "uint16") {
-    return fail(manifest, "tensor '" + name + "' has unsupported quantization " + qtype);
+    return manifest_error(manifest, "tensor '" + name + "' has unsupported quantization " + qtype);
   }
   encoding.bytes_per_value = qtype == "uint8" ? 1 : 2;
   encoding.quantised = true;
@@ -116,8 +116,11 @@ Result<std::vector<std::uint8_t>> read_group_shards(const nlohmann::json& group,
   return buffer;
 }
 
-Result<void> read_group(const nlohmann::json& group, const std::filesystem::path& manifest,
-                        std::vector<WeightTensor>& out) {
+}  // namespace
+
+Result<void> read_tfjs_weight_group(const nlohmann::json& group,
+                                    const std::filesystem::path& manifest,
+                                    std::vector<WeightTensor>& out) {
   Result<std::vector<std::uint8_t>> buffer = read_group_shards(group, manifest.parent_path());
   if (!buffer) {
     return buffer.error();
@@ -132,27 +135,26 @@ Result<void> read_group(const nlohmann::json& group, const std::filesystem::path
         entry.at("name").get<std::string>(), entry.at("shape").get<std::vector<int>>(), {}};
     const std::optional<std::size_t> count = tensor_value_count(tensor.shape);
     if (!count) {
-      return fail(manifest,
-                  "tensor '" + tensor.name + "' has a negative dimension or more than 2^28 values");
+      return manifest_error(manifest, "tensor '" + tensor.name +
+                                          "' has a negative dimension or more than 2^28 values");
     }
     const std::size_t bytes = *count * encoding->bytes_per_value;
     if (bytes > buffer->size() - offset) {
-      return fail(manifest, "weights end before tensor '" + tensor.name + "' (" +
-                                std::to_string(buffer->size()) +
-                                " bytes in the .bin); re-fetch it");
+      return manifest_error(manifest, "weights end before tensor '" + tensor.name + "' (" +
+                                          std::to_string(buffer->size()) +
+                                          " bytes in the .bin); re-fetch it");
     }
     tensor.values = decode(buffer->data() + offset, *count, *encoding);
     offset += bytes;
     out.push_back(std::move(tensor));
   }
   if (offset != buffer->size()) {
-    return fail(manifest, "the .bin holds " + std::to_string(buffer->size()) +
-                              " bytes but the manifest describes " + std::to_string(offset));
+    return manifest_error(manifest, "the .bin holds " + std::to_string(buffer->size()) +
+                                        " bytes but the manifest describes " +
+                                        std::to_string(offset));
   }
   return {};
 }
-
-}  // namespace
 
 std::optional<std::size_t> tensor_value_count(const std::vector<int>& shape) {
   std::size_t count = 1;
@@ -183,15 +185,15 @@ Result<std::vector<WeightTensor>> read_tfjs_weights(const std::filesystem::path&
   try {
     const nlohmann::json groups = nlohmann::json::parse(text->begin(), text->end());
     if (!groups.is_array()) {
-      return fail(manifest, "not a TF.js weights manifest (expected a JSON array)");
+      return manifest_error(manifest, "not a TF.js weights manifest (expected a JSON array)");
     }
     for (const nlohmann::json& group : groups) {
-      if (Result<void> read = read_group(group, manifest, tensors); !read) {
+      if (Result<void> read = read_tfjs_weight_group(group, manifest, tensors); !read) {
         return read.error();
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    return fail(manifest, std::string("malformed manifest: ") + e.what());
+    return manifest_error(manifest, std::string("malformed manifest: ") + e.what());
   }
   return tensors;
 }
@@ -202,7 +204,7 @@ Result<std::string> sha256_file_hex(const std::filesystem::path& file) {
     return bytes.error();
   }
   if (sodium_init() < 0) {  // idempotent and thread-safe
-    return fail(file, "libsodium failed to initialise");
+    return manifest_error(file, "libsodium failed to initialise");
   }
   std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
   crypto_hash_sha256(digest.data(), bytes->data(), bytes->size());

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/result.h"
 
 namespace findme::face::model {
@@ -45,6 +47,13 @@ bool is_shard_file_name(std::string_view name);
 // a tensor over kMaxTensorValues, shard size not equal to what the manifest describes.
 // Thread-safe (no shared state).
 Result<std::vector<WeightTensor>> read_tfjs_weights(const std::filesystem::path& manifest);
+
+// Reads one weights group ({"paths": [...], "weights": [...]}) of a weights manifest or of a
+// graph's model.json, whose shards lie beside `file`, and appends its tensors to `out`, decoded as
+// read_tfjs_weights() decodes them. Errors: as read_tfjs_weights(), naming `file`; nlohmann's
+// exceptions for a group of the wrong JSON shape (callers catch them). Thread-safe.
+Result<void> read_tfjs_weight_group(const nlohmann::json& group, const std::filesystem::path& file,
+                                    std::vector<WeightTensor>& out);
 
 // Lower-case hex sha256 of a file's bytes (libsodium). Errors: Errc::internal when the file
 // cannot be read. Thread-safe.

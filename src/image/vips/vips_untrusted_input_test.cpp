@@ -14,7 +14,8 @@ using testing::encode;
 using testing::noise_rgb;
 using testing::read_file;
 
-constexpr const char* kSample1 = FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
+constexpr const char* kGroupPhoto =
+    FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
 
 bool is_rejection(Errc code) {
   return code == Errc::invalid_image || code == Errc::unsupported_media_type;
@@ -207,7 +208,7 @@ TEST_F(VipsUntrustedInputTest, JpegBombIsRefusedFromItsHeader) {
 }
 
 TEST_F(VipsUntrustedInputTest, PixelLimitIsConfigurable) {
-  const std::string photo = read_file(kSample1);
+  const std::string photo = read_file(kGroupPhoto);
 
   const std::string message = expect_refused(photo, Errc::invalid_image, {.max_pixels = 2'000'000});
   Result<ImageInfo> at_limit =
