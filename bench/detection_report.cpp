@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/testing/sample_photos.h"
 #include "face/dlib/hog_face_detector.h"
 #include "face/model/blazeface_face_detector.h"
 #include "face/model/multi_scale_face_detector.h"
@@ -427,10 +428,7 @@ struct Counted {
   std::vector<Box> faces;
 };
 std::vector<Counted> counted_photos() {
-  const auto sample = [](int n) {
-    return std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15/demo/sample" + std::to_string(n) +
-           ".jpg";
-  };
+  const auto sample = [](int n) { return findme::testing::sample_photo_path(n); };
   const std::string dir = testdata() + "/faces/";
   return {
       {sample(1), {{376, 376, 216, 216}, {830, 472, 216, 216}, {1451, 233, 216, 216}}},
@@ -520,10 +518,9 @@ int report_main(int argc, char** argv) {
     }
   }
   model::use_single_threaded_opencv();
-  Result<model::SsdWeights> ssd_weights =
-      model::SsdWeights::load(std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15");
+  Result<model::SsdWeights> ssd_weights = model::SsdWeights::load(std::string(FINDME_FACE_API_DIR));
   Result<model::BlazeFaceWeights> blaze_weights =
-      model::BlazeFaceWeights::load(std::string(FINDME_MODEL_DIR) + "/human-models-3.0.4");
+      model::BlazeFaceWeights::load(std::string(FINDME_HUMAN_MODELS_DIR));
   if (!ssd_weights || !blaze_weights) {
     std::fprintf(stderr, "models missing: run tools/fetch_models.sh\n");
     return 1;

@@ -20,9 +20,7 @@
 namespace findme::face::model {
 namespace {
 
-std::filesystem::path package_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-}
+std::filesystem::path package_dir() { return std::filesystem::path(FINDME_FACE_API_DIR); }
 
 const RecognitionWeights& weights() {
   static const RecognitionWeights loaded = [] {

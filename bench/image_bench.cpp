@@ -13,7 +13,7 @@ namespace {
 
 const std::string& sample_jpeg() {
   static const std::string bytes = [] {
-    std::ifstream in(FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg", std::ios::binary);
+    std::ifstream in(FINDME_FACE_API_DIR "/demo/sample1.jpg", std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }();
   return bytes;

@@ -15,11 +15,11 @@
 #include <benchmark/benchmark.h>
 
 #include "core/clock.h"
+#include "core/testing/temp_dir.h"
 #include "domain/embedding_index.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/test_database.h"
 #include "store/sqlite/sqlite_store.h"
-#include "store/testing/temp_dir.h"
 
 namespace findme {
 namespace {
@@ -102,7 +102,7 @@ Database& postgres() {
 
 Database& sqlite() {
   static SystemClock clock;
-  static store::testing::TempDir dir;
+  static TempDir dir;
   static Database seeded = [] {
     Database d;
     d.open = [path = (dir.path() / "bench.db").string()](

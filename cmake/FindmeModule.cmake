@@ -1,11 +1,17 @@
-# findme_module(NAME [DEPS dep...] [TEST_DEPS dep...] [TEST_PROPERTIES prop value...])
+# findme_module(NAME [DEPS dep...] [TEST_DEPS dep...] [TEST_LABEL label]
+#               [TEST_PROPERTIES prop value...])
 #
 # Builds src/NAME/*.cpp (not recursive) into the static library findme_NAME ("/" becomes "_")
 # and src/NAME/*_test.cpp into the gtest binary findme_NAME_test. A dependency without "::" is
 # another module (e.g. "face/model"); tools/check_layers.sh checks that includes follow DEPS.
-# TEST_PROPERTIES are added to every discovered test (e.g. FIXTURES_REQUIRED pg_cluster).
+# The tests carry the CTest label TEST_LABEL (default `unit`: no service or database needed, so
+# `ctest -L unit` is the quick check). TEST_PROPERTIES are added to every discovered test (e.g.
+# FIXTURES_REQUIRED pg_cluster).
 function(findme_module name)
-  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS;TEST_PROPERTIES" ${ARGN})
+  cmake_parse_arguments(M "" "TEST_LABEL" "DEPS;TEST_DEPS;TEST_PROPERTIES" ${ARGN})
+  if(NOT M_TEST_LABEL)
+    set(M_TEST_LABEL unit)
+  endif()
   string(REPLACE "/" "_" target "findme_${name}")
   set(dir ${CMAKE_CURRENT_SOURCE_DIR}/${name})
   file(GLOB all_sources CONFIGURE_DEPENDS ${dir}/*.cpp)
@@ -23,6 +29,11 @@ function(findme_module name)
     target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(${target} PUBLIC ${deps})
     target_compile_options(${target} PRIVATE ${FINDME_WARNINGS})
+    if(name MATCHES "testing$")
+      # A testing module holds TEST_P cases that the linker pulls in only for the binaries that
+      # reference their file; a unity batch would bring them to every binary that uses a helper.
+      set_target_properties(${target} PROPERTIES UNITY_BUILD OFF)
+    endif()
   else()
     add_library(${target} INTERFACE)
     target_include_directories(${target} INTERFACE ${PROJECT_SOURCE_DIR}/src)
@@ -36,7 +47,7 @@ function(findme_module name)
     findme_test_definitions(${target}_test)
     gtest_discover_tests(${target}_test DISCOVERY_MODE PRE_TEST
                          PROPERTIES ENVIRONMENT "FINDME_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
-                                    ${M_TEST_PROPERTIES})
+                                    LABELS ${M_TEST_LABEL} ${M_TEST_PROPERTIES})
   endif()
 endfunction()
 
@@ -59,7 +70,8 @@ endfunction()
 function(findme_test_definitions target)
   target_compile_definitions(${target} PRIVATE
     FINDME_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    FINDME_MODEL_DIR="${PROJECT_SOURCE_DIR}/models"
+    FINDME_FACE_API_DIR="${FINDME_FACE_API_DIR}"
+    FINDME_HUMAN_MODELS_DIR="${FINDME_HUMAN_MODELS_DIR}"
     FINDME_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/../shared/testdata"
     FINDME_PG_URL_FILE="${FINDME_PG_CLUSTER_DIR}/url")
 endfunction()

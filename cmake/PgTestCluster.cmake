@@ -8,7 +8,7 @@ set(FINDME_PG_CLUSTER_DIR ${CMAKE_BINARY_DIR}/pg-test-cluster)
 set(FINDME_PG_TEST_ENV "LSAN_OPTIONS=set:suppressions=${PROJECT_SOURCE_DIR}/tools/lsan-libpq.supp")
 add_test(NAME pg_cluster_start
          COMMAND ${PROJECT_SOURCE_DIR}/tools/pg_test_cluster.sh start ${FINDME_PG_CLUSTER_DIR})
-set_tests_properties(pg_cluster_start PROPERTIES FIXTURES_SETUP pg_cluster TIMEOUT 120)
+set_tests_properties(pg_cluster_start PROPERTIES FIXTURES_SETUP pg_cluster TIMEOUT 120 LABELS postgres)
 add_test(NAME pg_cluster_stop
          COMMAND ${PROJECT_SOURCE_DIR}/tools/pg_test_cluster.sh stop ${FINDME_PG_CLUSTER_DIR})
-set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP pg_cluster TIMEOUT 60)
+set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP pg_cluster TIMEOUT 60 LABELS postgres)

@@ -3,6 +3,10 @@ set(FINDME_WARNINGS
     -Woverloaded-virtual
     # Designated initializers leave defaulted members out on purpose.
     -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  # Checks FINDME_GUARDED_BY and friends (core/mutex.h); the tsan preset builds with clang.
+  list(APPEND FINDME_WARNINGS -Wthread-safety)
+endif()
 if(CMAKE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # A unity batch #includes the .cpp files, so GCC sees their anonymous-namespace types as if a
   # header used them and flags every coroutine frame that holds one: not a problem in a .cpp.

@@ -52,7 +52,7 @@ T must(Result<T> result) {
   return std::move(*result);
 }
 
-void must(Result<void> result) {
+void must(const Result<void>& result) {
   if (!result) {
     std::abort();
   }

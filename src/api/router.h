@@ -15,7 +15,9 @@ namespace findme::api {
 // Values of a template's {placeholders}, by name.
 class PathParams {
  public:
-  void add(std::string name, std::string value) { values_.emplace_back(std::move(name), value); }
+  void add(std::string name, std::string value) {
+    values_.emplace_back(std::move(name), std::move(value));
+  }
   // The value of {name}; empty when the template has no such placeholder.
   std::string_view operator[](std::string_view name) const;
 

@@ -12,6 +12,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "app/commands.h"
+#include "config/settings.h"
 #include "core/limits.h"
 #include "domain/job_runner.h"
 #include "domain/match_policy.h"
@@ -30,7 +31,7 @@ struct AccuracyArgs {
   std::string pairs;
   std::string face = "central";
   std::string cache;
-  std::string model_dir = "./models/face-api-1.7.15";
+  std::string model_dir = config::kDefaultModelDir;
   std::string detector = "ssd";
   std::string landmarks = "net68";
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

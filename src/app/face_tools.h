@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "config/settings.h"
 #include "core/limits.h"
 #include "core/result.h"
 #include "face/face_engine.h"
@@ -13,7 +14,7 @@
 namespace findme::app {
 
 struct FaceToolOptions {
-  std::string model_dir = "./models/face-api-1.7.15";
+  std::string model_dir = config::kDefaultModelDir;
   std::int64_t max_image_pixels = kDefaultMaxImagePixels;
   std::string detector = "ssd";  // "ssd" or "hog"
 };

@@ -63,7 +63,7 @@ Result<std::string> read_file(const fs::path& path) {
   return std::move(out).str();
 }
 
-int run_import(ImportArgs args) {
+int run_import(const ImportArgs& args) {
   Result<config::Settings> settings = config::finalize(args.settings);
   if (!settings) {
     std::cerr << "findme: " << settings.error().message << "\n";

@@ -59,7 +59,7 @@ Result<Settings> settings_from_environment(const Environment& env) {
   read_text(env, "LANDMARKS", s.landmarks);
   read_text(env, "WEB_DIR", s.web_dir);
   read_text(env, "LOG_LEVEL", s.log_level);
-  for (Result<void> r : {
+  for (const Result<void>& r : {
            read_number(env, "PORT", s.port),
            read_number(env, "HTTP_THREADS", s.http_threads),
            read_number(env, "MAX_CONNECTIONS", s.max_connections),
@@ -110,7 +110,7 @@ Result<Settings> finalize(Settings s) {
   // Every HTTP thread's blocking calls and every worker may hold a connection at once.
   if (s.db_pool_size == 0) s.db_pool_size = s.http_threads * 2 + s.matching_threads;
   if (s.db_max_overflow < 0) s.db_max_overflow = s.db_pool_size;
-  for (Result<void> r : {
+  for (const Result<void>& r : {
            check_range("PORT", s.port, 0, 65535),
            check_range("HTTP_THREADS", s.http_threads, 1, 256),
            check_range("MAX_CONNECTIONS", s.max_connections, 16, 1'000'000),

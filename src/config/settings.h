@@ -10,11 +10,16 @@
 #include "core/limits.h"
 #include "core/result.h"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's namespace
 class App;
 }
 
 namespace findme::config {
+
+// The face-api package folder that tools/fetch_models.sh fills (pinned version: the one home of
+// this name in C++; tools/fetch_models.sh and the top CMakeLists.txt name it for scripts and
+// tests).
+inline constexpr const char* kDefaultModelDir = "./models/face-api-1.7.15";
 
 struct Settings {
   std::string host = "127.0.0.1";  // least privilege: loopback unless told otherwise
@@ -30,7 +35,7 @@ struct Settings {
   int max_upload_mb = kDefaultMaxUploadMb;
   std::int64_t max_image_pixels = kDefaultMaxImagePixels;
   std::optional<float> match_threshold;  // unset: the model's calibrated value
-  std::string model_dir = "./models/face-api-1.7.15";
+  std::string model_dir = kDefaultModelDir;
   std::string landmark_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   std::string detector = "ssd";  // face detector: "ssd" (SSD MobileNet v1) or "hog" (dlib)
   // 68-point landmarks: "net68" (face-api's net, MIT) or "dlib68" (dlib's predictor from

@@ -28,12 +28,12 @@ Notifier::Notifier(std::size_t max_remembered_keys)
     : max_remembered_keys_(max_remembered_keys == 0 ? 1 : max_remembered_keys) {}
 
 std::uint64_t Notifier::epoch() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return epoch_;
 }
 
 void Notifier::notify(std::string_view key) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   ++epoch_;
   std::string k(key);
   if (last_notified_.size() >= max_remembered_keys_ && !last_notified_.contains(k)) {
@@ -55,7 +55,7 @@ void Notifier::notify(std::string_view key) {
 
 Notifier::Subscription Notifier::subscribe(std::string key, std::uint64_t since_epoch,
                                            Callback callback) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = last_notified_.find(key);
   std::uint64_t last = it != last_notified_.end() ? it->second : forgotten_upto_;
   if (last > since_epoch) {
@@ -69,12 +69,12 @@ Notifier::Subscription Notifier::subscribe(std::string key, std::uint64_t since_
 }
 
 std::size_t Notifier::subscriber_count() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return waiters_.size();
 }
 
 void Notifier::unsubscribe(std::uint64_t id) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto node = waiters_.extract(id);
   if (node.empty()) return;
   auto [first, last] = by_key_.equal_range(node.mapped().key);

@@ -4,10 +4,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "core/mutex.h"
 
 namespace findme {
 
@@ -68,13 +69,13 @@ class Notifier {
   void unsubscribe(std::uint64_t id);
 
   const std::size_t max_remembered_keys_;
-  mutable std::mutex mu_;
-  std::uint64_t epoch_ = 0;           // guarded by mu_
-  std::uint64_t forgotten_upto_ = 0;  // guarded by mu_: keys notified up to here were pruned
-  std::uint64_t next_id_ = 1;         // guarded by mu_
-  std::unordered_map<std::string, std::uint64_t> last_notified_;  // guarded by mu_
-  std::unordered_multimap<std::string, std::uint64_t> by_key_;    // guarded by mu_
-  std::unordered_map<std::uint64_t, Waiter> waiters_;             // guarded by mu_
+  mutable Mutex mu_;
+  std::uint64_t epoch_ FINDME_GUARDED_BY(mu_) = 0;
+  std::uint64_t forgotten_upto_ FINDME_GUARDED_BY(mu_) = 0;  // keys notified up to here: pruned
+  std::uint64_t next_id_ FINDME_GUARDED_BY(mu_) = 1;
+  std::unordered_map<std::string, std::uint64_t> last_notified_ FINDME_GUARDED_BY(mu_);
+  std::unordered_multimap<std::string, std::uint64_t> by_key_ FINDME_GUARDED_BY(mu_);
+  std::unordered_map<std::uint64_t, Waiter> waiters_ FINDME_GUARDED_BY(mu_);
 };
 
 }  // namespace findme

@@ -101,8 +101,9 @@ Result<User> Accounts::authenticate(std::string_view token) {
   }
   Result<std::optional<User>> user = store_.find_user_by_token(token_hash(token));
   if (!user) return user.error();
-  if (!*user)
+  if (!*user) {
     return make_error(Errc::unauthorized, "the token is unknown or expired; sign in again");
+  }
   return std::move(**user);
 }
 

@@ -63,7 +63,7 @@ EmbeddingIndex::Snapshot EmbeddingIndex::apply(const Matrix& base,
 }
 
 std::optional<EmbeddingIndex::Cached> EmbeddingIndex::find_cached(EventId event) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = events_.find(event);
   if (it == events_.end()) {
     return std::nullopt;
@@ -94,7 +94,7 @@ Result<EmbeddingIndex::Snapshot> EmbeddingIndex::current(EventId event) {
 }
 
 Result<EmbeddingIndex::Snapshot> EmbeddingIndex::refresh(EventId event, std::int64_t version) {
-  std::lock_guard update_lock(update_mu_);
+  MutexLock update_lock(update_mu_);
   std::optional<Cached> cached = find_cached(event);
   if (cached && cached->version >= version) {  // another thread refreshed it while we waited
     return cached->matrix;
@@ -115,7 +115,7 @@ Result<EmbeddingIndex::Snapshot> EmbeddingIndex::refresh(EventId event, std::int
     }
     next = {apply(*cached->matrix, *changes), changes->version};
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   events_[event] = next;
   return next.matrix;
 }
@@ -191,7 +191,7 @@ Result<std::vector<BandedHit>> EmbeddingIndex::match(EventId event,
 }
 
 void EmbeddingIndex::replace_photo(EventId event, PhotoId photo, std::span<const Face> faces) {
-  std::lock_guard update_lock(update_mu_);
+  MutexLock update_lock(update_mu_);
   std::optional<Cached> cached = find_cached(event);
   if (!cached) {
     return;
@@ -215,13 +215,13 @@ void EmbeddingIndex::replace_photo(EventId event, PhotoId photo, std::span<const
     next->photos.push_back(photo);
     next->usable.push_back(face.usable ? 1 : 0);
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   events_[event] = Cached{std::move(next), cached->version};
 }
 
 void EmbeddingIndex::drop_event(EventId event) {
-  std::lock_guard update_lock(update_mu_);
-  std::lock_guard lock(mu_);
+  MutexLock update_lock(update_mu_);
+  MutexLock lock(mu_);
   events_.erase(event);
 }
 

@@ -5,13 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
 
 #include "core/entities.h"
+#include "core/mutex.h"
 #include "core/result.h"
 #include "domain/match_policy.h"
 #include "store/store.h"
@@ -102,9 +102,9 @@ class EmbeddingIndex {
   store::Store& store_;
   // Serialises loads and updates with each other so that a load cannot install a snapshot that
   // misses an update made while it read the store. Searches of loaded events never take it.
-  std::mutex update_mu_;
-  mutable std::mutex mu_;
-  std::unordered_map<EventId, Cached> events_;  // guarded by mu_
+  Mutex update_mu_;
+  mutable Mutex mu_;
+  std::unordered_map<EventId, Cached> events_ FINDME_GUARDED_BY(mu_);
 };
 
 }  // namespace findme::domain

@@ -156,26 +156,28 @@ TEST_F(EmbeddingIndexTest, EventsAreSeparate) {
 // Readers search while a writer keeps swapping a photo's rows: every search sees one whole
 // snapshot (the photo once, with either face), never a torn matrix. Meant for the TSan build too.
 TEST_F(EmbeddingIndexTest, SearchesRunConcurrentlyWithUpdates) {
-  auto [photo, faces] = photo_with({new_face(fake_embedding(20))});
+  const auto [photo, faces] = photo_with({new_face(fake_embedding(20))});
   ASSERT_EQ(must(index_.search(event_, fake_embedding(20), 0.6f)).size(), 1u);
+  const PhotoId the_photo = photo;  // a lambda may not capture a structured binding (C++20)
   Face a = faces[0];
   Face b = a;
   b.embedding = fake_embedding(20, 0.2f);
 
   std::vector<std::thread> readers;
+  readers.reserve(3);
   std::atomic<int> bad{0};
   for (int r = 0; r < 3; ++r) {
     readers.emplace_back([&] {
       for (int i = 0; i < 300; ++i) {
         Result<std::vector<PhotoHit>> hits = index_.search(event_, fake_embedding(20), 0.6f);
-        if (!hits || hits->size() != 1 || (*hits)[0].photo != photo) {
+        if (!hits || hits->size() != 1 || (*hits)[0].photo != the_photo) {
           ++bad;
         }
       }
     });
   }
   for (int i = 0; i < 300; ++i) {
-    index_.replace_photo(event_, photo, std::span(i % 2 == 0 ? &b : &a, 1));
+    index_.replace_photo(event_, the_photo, std::span(i % 2 == 0 ? &b : &a, 1));
   }
   for (std::thread& reader : readers) {
     reader.join();

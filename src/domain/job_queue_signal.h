@@ -4,7 +4,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <mutex>
+
+#include "core/mutex.h"
 
 namespace findme::domain {
 
@@ -16,27 +17,30 @@ class JobQueueSignal {
  public:
   void wake() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       ++generation_;
     }
     cv_.notify_all();
   }
 
   std::uint64_t generation() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return generation_;
   }
 
   // Returns when generation() != seen or after `timeout`.
   void wait(std::uint64_t seen, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, timeout, [&] { return generation_ != seen; });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(mu_);
+    while (generation_ == seen) {
+      if (lock.wait_until(cv_, deadline) == std::cv_status::timeout) return;
+    }
   }
 
  private:
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  std::uint64_t generation_ = 0;  // guarded by mu_
+  std::uint64_t generation_ FINDME_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace findme::domain

@@ -67,7 +67,7 @@ Error no_face_found() {
 }  // namespace
 
 JobRunner::JobRunner(const JobContext& context, face::FaceEngine& engine, JobRunnerOptions options)
-    : context_(context), engine_(engine), options_(std::move(options)) {}
+    : context_(context), engine_(engine), options_(options) {}
 
 Result<std::string> JobRunner::run(const Job& job) {
   timings_ = {};

@@ -33,7 +33,7 @@ Result<image::ImageInfo> check_upload(const image::ImageDecoder& decoder,
   if (static_cast<std::int64_t>(bytes.size()) > limits.max_file_bytes) {
     return make_error(Errc::payload_too_large,
                       "the file is larger than " +
-                          std::to_string(limits.max_file_bytes / (1024 * 1024)) +
+                          std::to_string(limits.max_file_bytes / (1024L * 1024)) +
                           " MB; send a smaller photo");
   }
   return decoder.probe(bytes, image::DecodeOptions{.max_pixels = limits.max_image_pixels});

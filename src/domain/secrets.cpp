@@ -14,7 +14,7 @@ namespace {
 // least 10 characters, cheap enough (~25 ms here) that 30 registrations at once stay well under
 // the 250 ms p95 target on two cores. libsodium's INTERACTIVE preset uses 64 MiB per hash.
 constexpr unsigned long long kOpsLimit = 2;
-constexpr std::size_t kMemLimit = 19u * 1024u * 1024u;
+constexpr std::size_t kMemLimit = 19UL * 1024 * 1024;
 
 void ensure_sodium() {
   static std::once_flag once;

@@ -28,7 +28,7 @@ constexpr std::size_t kZip64OffsetExtraSize = 12;  // id, size, one 8-byte offse
 constexpr std::size_t kZip64EndSize = 56;
 constexpr std::size_t kZip64LocatorSize = 20;
 constexpr std::size_t kEndSize = 22;
-constexpr std::size_t kCrcBufferSize = 256 * 1024;
+constexpr std::size_t kCrcBufferSize = 256UL * 1024;
 
 void put16(std::string& out, std::uint64_t v) {
   out.push_back(static_cast<char>(v & 0xFF));

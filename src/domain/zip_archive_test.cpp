@@ -114,7 +114,6 @@ TEST_F(ZipStreamTest, ArchiveIsReadableByPythonAndHasTheAnnouncedSize) {
   std::vector<ZipEntry> entries = {file("photo.jpg", random_bytes(300'000, 1)),
                                    file("photo.jpg", random_bytes(1000, 2)), file("empty.jpg", ""),
                                    file("Été à Paris.png", "café")};
-  std::vector<ZipEntry> sources = entries;
   Result<ZipStream> zip = ZipStream::create(entries);
   ASSERT_TRUE(zip) << zip.error().message;
 
@@ -122,21 +121,20 @@ TEST_F(ZipStreamTest, ArchiveIsReadableByPythonAndHasTheAnnouncedSize) {
 
   EXPECT_EQ(fs::file_size(out), zip->size());
   std::vector<std::string> names = {"photo.jpg", "photo (2).jpg", "empty.jpg", "Été à Paris.png"};
-  EXPECT_EQ(check(out, sources, names),
+  EXPECT_EQ(check(out, entries, names),
             "ok\nphoto.jpg\nphoto (2).jpg\nempty.jpg\nÉté à Paris.png\n");
   expect_unzip_accepts(out);
 }
 
 TEST_F(ZipStreamTest, Zip64RecordsAreReadable) {
   std::vector<ZipEntry> entries = {file("a.jpg", random_bytes(70'000, 3)), file("b.jpg", "b")};
-  std::vector<ZipEntry> sources = entries;
   Result<ZipStream> zip = ZipStream::create(entries, ZipOptions{.force_zip64 = true});
   ASSERT_TRUE(zip) << zip.error().message;
 
-  fs::path out = write(*zip, 64 * 1024);
+  fs::path out = write(*zip, std::size_t{64} * 1024);
 
   EXPECT_EQ(fs::file_size(out), zip->size());
-  EXPECT_EQ(check(out, sources, {"a.jpg", "b.jpg"}), "ok\na.jpg\nb.jpg\n");
+  EXPECT_EQ(check(out, entries, {"a.jpg", "b.jpg"}), "ok\na.jpg\nb.jpg\n");
   expect_unzip_accepts(out);
 }
 

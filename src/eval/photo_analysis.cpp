@@ -192,6 +192,7 @@ Result<std::vector<PhotoSample>> analyse_photos(const std::vector<std::filesyste
     engines.push_back(std::move(*engine));
   }
   std::vector<std::thread> threads;
+  threads.reserve(engines.size());
   for (auto& engine : engines) {
     threads.emplace_back([&work, &engine] { work(*engine); });
   }

@@ -11,7 +11,8 @@ std::vector<float> grey_levels(const image::RgbImage& chip) {
                           static_cast<std::size_t>(chip.height));
   for (std::size_t i = 0; i < grey.size(); ++i) {
     const std::uint8_t* p = &chip.pixels[3 * i];
-    grey[i] = 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
+    grey[i] = 0.299f * static_cast<float>(p[0]) + 0.587f * static_cast<float>(p[1]) +
+              0.114f * static_cast<float>(p[2]);
   }
   return grey;
 }

@@ -17,9 +17,8 @@ image::RgbImage stripes(int period, bool sharp) {
     for (int x = 0; x < chip.width; ++x) {
       const double wave = std::sin(3.14159265 * x / period);
       const double level = sharp ? (wave >= 0 ? 210 : 40) : 125 + 85 * wave;
-      for (int c = 0; c < 3; ++c) {
-        chip.pixels[static_cast<std::size_t>(3 * (y * chip.width + x) + c)] =
-            static_cast<std::uint8_t>(level);
+      for (std::size_t c = 0; c < 3; ++c) {
+        chip.pixels[chip.offset(x, y) + c] = static_cast<std::uint8_t>(level);
       }
     }
   }
@@ -27,7 +26,7 @@ image::RgbImage stripes(int period, bool sharp) {
 }
 
 TEST(LaplacianVarianceTest, UniformChipHasNone) {
-  image::RgbImage grey{150, 150, std::vector<std::uint8_t>(150 * 150 * 3, 128)};
+  image::RgbImage grey{150, 150, std::vector<std::uint8_t>(std::size_t{150} * 150 * 3, 128)};
   EXPECT_EQ(laplacian_variance(grey), 0.0f);
 }
 

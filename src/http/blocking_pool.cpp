@@ -13,7 +13,7 @@ BlockingPool::BlockingPool(std::size_t threads) {
 
 BlockingPool::~BlockingPool() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
@@ -22,19 +22,19 @@ BlockingPool::~BlockingPool() {
 
 void BlockingPool::submit(std::unique_ptr<Task> task) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     queue_.push_back(std::move(task));
   }
   cv_.notify_one();
 }
 
 std::size_t BlockingPool::busy() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return busy_;
 }
 
 std::size_t BlockingPool::queue_depth() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return queue_.size();
 }
 
@@ -42,8 +42,8 @@ void BlockingPool::work() {
   for (;;) {
     std::unique_ptr<Task> task;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mu_);
+      while (!stopping_ && queue_.empty()) lock.wait(cv_);
       if (queue_.empty()) return;  // stopping and drained
       task = std::move(queue_.front());
       queue_.pop_front();
@@ -51,7 +51,7 @@ void BlockingPool::work() {
     }
     task->run();
     task.reset();
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     --busy_;
   }
 }

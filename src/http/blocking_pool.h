@@ -7,7 +7,6 @@
 #include <deque>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -19,6 +18,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "core/mutex.h"
 
 namespace findme::http {
 
@@ -45,11 +46,11 @@ class BlockingPool {
  private:
   void work();
 
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::unique_ptr<Task>> queue_;  // guarded by mu_
-  std::size_t busy_ = 0;                     // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
+  std::deque<std::unique_ptr<Task>> queue_ FINDME_GUARDED_BY(mu_);
+  std::size_t busy_ FINDME_GUARDED_BY(mu_) = 0;
+  bool stopping_ FINDME_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
 

@@ -118,7 +118,7 @@ asio::awaitable<WriteOutcome> write_file(Connection& conn, const api::Response& 
 }
 
 // 256 KiB per pool call: few hops per photo, little memory per download.
-constexpr std::size_t kStreamChunkBytes = 256 * 1024;
+constexpr std::size_t kStreamChunkBytes = std::size_t{256} * 1024;
 
 template <class Buffers>
 asio::awaitable<bool> write_raw(Connection& conn, const Buffers& buffers, milliseconds idle) {

@@ -91,7 +91,7 @@ asio::awaitable<void> accept_loop(Server::State& st) {
     }
     std::uint64_t id;
     {
-      std::lock_guard lock(st.conn_mu);
+      MutexLock lock(st.conn_mu);
       id = st.next_connection_id++;
     }
     auto conn = std::make_shared<Connection>(std::move(socket), id);
@@ -112,14 +112,14 @@ Server::State::State(ServerOptions opts, api::Handler& h, Notifier& n, metrics::
       metrics(make_metrics(r)) {}
 
 void Server::State::add_connection(const std::shared_ptr<Connection>& c) {
-  std::lock_guard lock(conn_mu);
+  MutexLock lock(conn_mu);
   connections.emplace(c->id, c);
   if (metrics.connections) metrics.connections->add(1);
 }
 
 void Server::State::remove_connection(std::uint64_t id) {
   {
-    std::lock_guard lock(conn_mu);
+    MutexLock lock(conn_mu);
     connections.erase(id);
     if (metrics.connections) metrics.connections->add(-1);
   }
@@ -127,12 +127,20 @@ void Server::State::remove_connection(std::uint64_t id) {
 }
 
 std::size_t Server::State::connection_count() {
-  std::lock_guard lock(conn_mu);
+  MutexLock lock(conn_mu);
   return connections.size();
 }
 
+void Server::State::wait_for_no_connections(std::chrono::steady_clock::duration limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  MutexLock lock(conn_mu);
+  while (!connections.empty()) {
+    if (lock.wait_until(conn_cv, deadline) == std::cv_status::timeout) return;
+  }
+}
+
 void Server::State::for_each_connection(void (*fn)(Connection&)) {
-  std::lock_guard lock(conn_mu);
+  MutexLock lock(conn_mu);
   for (auto& [id, weak] : connections) {
     if (auto c = weak.lock()) {
       asio::post(c->stream.get_executor(), [c, fn] { fn(*c); });
@@ -150,7 +158,7 @@ std::uint16_t Server::port() const { return state_->bound_port.load(); }
 
 Result<void> Server::start() {
   State& st = *state_;
-  std::lock_guard lock(st.lifecycle_mu);
+  MutexLock lock(st.lifecycle_mu);
   if (st.running) return make_error(Errc::internal, "server already started");
   const ServerOptions& o = st.options;
   std::error_code fs_ec;
@@ -195,7 +203,7 @@ Result<void> Server::start() {
 
 void Server::stop() {
   State& st = *state_;
-  std::lock_guard lock(st.lifecycle_mu);
+  MutexLock lock(st.lifecycle_mu);
   if (!st.running) return;
   st.running = false;
   st.stopping = true;
@@ -208,17 +216,11 @@ void Server::stop() {
     if (c.idle) c.stream.close();
     if (c.waiting) c.wait_timer.cancel();
   });
-  {
-    std::unique_lock conn_lock(st.conn_mu);
-    st.conn_cv.wait_for(conn_lock, st.options.shutdown_grace,
-                        [&st] { return st.connections.empty(); });
-  }
+  st.wait_for_no_connections(st.options.shutdown_grace);
   if (std::size_t left = st.connection_count(); left > 0) {
     spdlog::warn("http: closing {} connections still busy after the shutdown grace period", left);
     st.for_each_connection([](Connection& c) { c.stream.close(); });
-    std::unique_lock conn_lock(st.conn_mu);
-    st.conn_cv.wait_for(conn_lock, std::chrono::seconds(1),
-                        [&st] { return st.connections.empty(); });
+    st.wait_for_no_connections(std::chrono::seconds(1));
   }
   st.io.stop();
   for (auto& t : st.io_threads) t.join();

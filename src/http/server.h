@@ -26,7 +26,7 @@ struct ServerOptions {
   std::size_t max_upload_mb = kDefaultMaxUploadMb;  // per file; handlers enforce it per part
   std::size_t max_files = 100;                      // file parts per request; more -> 413
   std::size_t max_request_bytes = 0;  // whole body; 0 = max_upload_mb MiB x max_files + 1 MiB
-  std::size_t max_header_bytes = 16 * 1024;          // request line + headers; more -> 431
+  std::size_t max_header_bytes = 16 * 1024UL;        // request line + headers; more -> 431
   std::size_t spool_threshold_bytes = 1 << 20;       // larger (or chunked) bodies go to spool_dir
   std::chrono::milliseconds header_timeout{10'000};  // whole header, also keep-alive idle
   std::chrono::milliseconds body_idle_timeout{15'000};  // max gap between body bytes

@@ -2,10 +2,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include "core/mutex.h"
 #include "http/blocking_pool.h"
 #include "http/server.h"
 #include "http/static_files.h"
@@ -74,14 +75,15 @@ struct Server::State {
   std::vector<std::thread> io_threads;
   std::atomic<std::uint16_t> bound_port{0};
   std::atomic<bool> stopping{false};
-  std::mutex lifecycle_mu;  // serialises start() and stop()
-  bool running = false;     // guarded by lifecycle_mu
+  Mutex lifecycle_mu;  // serialises start() and stop()
+  bool running FINDME_GUARDED_BY(lifecycle_mu) = false;
 
   // Live connections, so stop() can reach them.
-  std::mutex conn_mu;
+  Mutex conn_mu;
   std::condition_variable conn_cv;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;  // conn_mu
-  std::uint64_t next_connection_id = 1;                                      // conn_mu
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections
+      FINDME_GUARDED_BY(conn_mu);
+  std::uint64_t next_connection_id FINDME_GUARDED_BY(conn_mu) = 1;
 
   Lane& lane_for(std::string_view method) {
     return method == "GET" || method == "HEAD" ? reads : writes;
@@ -90,6 +92,8 @@ struct Server::State {
   void add_connection(const std::shared_ptr<Connection>& c);
   void remove_connection(std::uint64_t id);
   std::size_t connection_count();
+  // Returns when no connection is left or after `limit`.
+  void wait_for_no_connections(std::chrono::steady_clock::duration limit);
   // Runs `fn(conn)` on each live connection's strand.
   void for_each_connection(void (*fn)(Connection&));
 };

@@ -221,6 +221,7 @@ TEST(ServerTest, SlowButSteadyBodyIsAccepted) {
 TEST(ServerTest, TwoHundredConcurrentRequestsAreAllAnswered) {
   TestServer ts(echo);
   std::vector<std::unique_ptr<Client>> clients;
+  clients.reserve(200);
   for (int i = 0; i < 200; ++i) clients.push_back(std::make_unique<Client>(ts.server.port()));
   for (int i = 0; i < 200; ++i) {
     clients[static_cast<std::size_t>(i)]->send(get("/api/echo?i=" + std::to_string(i)));

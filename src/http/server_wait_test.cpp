@@ -170,8 +170,9 @@ std::string multipart_body(int files, std::size_t size) {
   for (int i = 0; i < files; ++i) {
     body += "--XyZ\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p" +
             std::to_string(i) + ".jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
-    for (std::size_t j = 0; j < size; ++j)
+    for (std::size_t j = 0; j < size; ++j) {
       body += static_cast<char>((j * 31 + 7 * static_cast<std::size_t>(i)) % 256);
+    }
     body += "\r\n";
   }
   return body +

@@ -38,7 +38,8 @@ using HeaderParser = bhttp::request_parser<bhttp::empty_body>;
 namespace {
 
 constexpr auto kUse = asio::use_awaitable;
-constexpr std::size_t kSpoolChunkBytes = 256 * 1024;  // socket reads between two disk writes
+constexpr std::size_t kSpoolChunkBytes =
+    std::size_t{256} * 1024;  // socket reads between two disk writes
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -278,7 +279,9 @@ asio::awaitable<bool> serve_one(Server::State& st, Connection& c, beast::flat_bu
     req.body = body.storage.view();
     reply = parse_parts(st, req);
   }
-  if (!reply) reply = co_await respond(st, c, req);
+  if (!reply) {
+    reply = co_await respond(st, c, req);
+  }
   if (body_refused) keep_alive = false;
   keep_alive = keep_alive && !st.stopping;
   // A streamed body (the photos ZIP) is produced on the request's lane, off the I/O threads.
@@ -286,7 +289,9 @@ asio::awaitable<bool> serve_one(Server::State& st, Connection& c, beast::flat_bu
       co_await write_response(c, *reply, req, keep_alive, st.options.write_idle_timeout,
                               st.lane_for(req.method).pool.get());
   record(st, req, *reply, out, clock.elapsed_ms());
-  if (body_refused && out.ok) co_await linger_close(c);
+  if (body_refused && out.ok) {
+    co_await linger_close(c);
+  }
   co_return out.ok&& keep_alive;
 }
 
@@ -333,8 +338,12 @@ asio::awaitable<void> run_session(Server::State& st, std::shared_ptr<Connection>
       co_await bhttp::async_read_header(c.stream, buffer, hp, asio::redirect_error(kUse, ec));
       c.idle = false;
       if (ec) {
-        if (!silent_error(ec)) co_await reject_header(st, c, ec);
-        if (ec == bhttp::error::body_limit) co_await linger_close(c);
+        if (!silent_error(ec)) {
+          co_await reject_header(st, c, ec);
+        }
+        if (ec == bhttp::error::body_limit) {
+          co_await linger_close(c);
+        }
         break;
       }
       if (!co_await serve_one(st, c, buffer, hp)) break;

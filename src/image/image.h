@@ -18,6 +18,12 @@ struct RgbImage {
   std::size_t byte_size() const {
     return static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3;
   }
+  // Where pixel (x, y) starts in `pixels` (its red byte).
+  std::size_t offset(int x, int y) const {
+    return (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+            static_cast<std::size_t>(x)) *
+           3;
+  }
 };
 
 }  // namespace findme::image

@@ -98,7 +98,7 @@ WorkerPool::WorkerPool(const domain::JobContext& context, domain::JobRunnerOptio
                        EngineFactory engines, domain::JobQueueSignal& signal, Notifier& notifier,
                        metrics::Registry* registry, WorkerPoolOptions options)
     : context_(context),
-      runner_options_(std::move(runner_options)),
+      runner_options_(runner_options),
       engines_(std::move(engines)),
       signal_(signal),
       notifier_(notifier),
@@ -147,7 +147,7 @@ void WorkerPool::request_stop() {
 
 void WorkerPool::stop() {
   request_stop();
-  std::lock_guard lock(stop_mu_);
+  MutexLock lock(stop_mu_);
   for (auto& worker : workers_) {
     if (worker->thread.joinable()) {
       worker->thread.join();

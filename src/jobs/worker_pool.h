@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/notifier.h"
 #include "core/result.h"
 #include "domain/job_queue_signal.h"
@@ -88,7 +88,7 @@ class WorkerPool {
   WorkerPoolOptions options_;
   std::unique_ptr<Metrics> metrics_;              // null without a registry
   std::vector<std::unique_ptr<Worker>> workers_;  // set by start() before any thread runs
-  std::mutex stop_mu_;                            // serialises stop() calls (joining)
+  Mutex stop_mu_;                                 // serialises stop() calls (joining)
   std::atomic<bool> stopping_{false};
   std::atomic<bool> started_{false};
   std::atomic<std::int64_t> gauges_refreshed_ms_{0};  // steady clock, throttles count_jobs()

@@ -1,10 +1,11 @@
 #include "jobs/worker_pool.h"
 
+#include <chrono>
 #include <condition_variable>
-#include <mutex>
 
 #include <gtest/gtest.h>
 
+#include "core/mutex.h"
 #include "domain/testing/job_test_world.h"
 
 namespace findme::jobs {
@@ -22,7 +23,7 @@ class JobWaiter {
     const std::uint64_t epoch = notifier.epoch();
     for (JobId job : jobs) {
       subscriptions_.push_back(notifier.subscribe(domain::job_notify_key(job), epoch, [this] {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         ++ended_;
         cv_.notify_all();
       }));
@@ -30,15 +31,20 @@ class JobWaiter {
   }
   // Generous bound so that a broken pool fails the test instead of hanging it; not a timing test.
   bool wait() {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(60),
-                        [&] { return ended_ == subscriptions_.size(); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    MutexLock lock(mu_);
+    while (ended_ != subscriptions_.size()) {
+      if (lock.wait_until(cv_, deadline) == std::cv_status::timeout) {
+        return ended_ == subscriptions_.size();
+      }
+    }
+    return true;
   }
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  std::size_t ended_ = 0;  // guarded by mu_
+  std::size_t ended_ FINDME_GUARDED_BY(mu_) = 0;
   std::vector<Notifier::Subscription> subscriptions_;
 };
 

@@ -103,7 +103,7 @@ Registry::Series& Registry::series(std::string_view name, std::string_view help,
                                    const Labels& labels, const std::function<void(Series&)>& init) {
   std::string key = label_set(labels);
   {
-    std::shared_lock lock(mu_);
+    ReaderLock lock(mu_);
     auto f = families_.find(name);
     if (f != families_.end() && f->second.type == type) {
       auto s = f->second.series.find(key);
@@ -116,7 +116,7 @@ Registry::Series& Registry::series(std::string_view name, std::string_view help,
       throw std::logic_error("invalid label name: " + n);
     }
   }
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   auto f = families_.find(name);
   if (f == families_.end()) {
     f = families_.emplace(std::string(name), Family{type, std::string(help), {}}).first;
@@ -154,7 +154,7 @@ Histogram& Registry::histogram(std::string_view name, std::string_view help,
 void Registry::callback_gauge(std::string_view name, std::string_view help, const Labels& labels,
                               std::function<double()> read) {
   Series& s = series(name, help, Type::gauge, labels, [](Series&) {});
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   s.gauge.reset();
   s.read = std::move(read);
 }
@@ -177,17 +177,19 @@ void Registry::render_family(std::string& out, const std::string& name,
       for (std::size_t i = 0; i <= h.bounds().size(); ++i) {
         cumulative += h.bucket_count(i);
         std::string le = i < h.bounds().size() ? format_value(h.bounds()[i]) : "+Inf";
-        out += name + "_bucket" + label_set(s.labels, "le", le) + " " + std::to_string(cumulative) +
-               "\n";
+        out.append(name).append("_bucket").append(label_set(s.labels, "le", le)).append(" ");
+        out.append(std::to_string(cumulative)).append("\n");
       }
-      out += name + "_sum" + key + " " + format_value(h.sum()) + "\n";
-      out += name + "_count" + key + " " + std::to_string(h.count()) + "\n";
+      out.append(name).append("_sum").append(key).append(" ");
+      out.append(format_value(h.sum())).append("\n");
+      out.append(name).append("_count").append(key).append(" ");
+      out.append(std::to_string(h.count())).append("\n");
     }
   }
 }
 
 std::string Registry::render() const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   std::string out;
   for (const auto& [name, family] : families_) render_family(out, name, family);
   return out;

@@ -8,12 +8,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/mutex.h"
 
 namespace findme::metrics {
 
@@ -104,8 +104,8 @@ class Registry {
                  const std::function<void(Series&)>& init);
   void render_family(std::string& out, const std::string& name, const Family& family) const;
 
-  mutable std::shared_mutex mu_;
-  std::map<std::string, Family, std::less<>> families_;  // guarded by mu_
+  mutable SharedMutex mu_;
+  std::map<std::string, Family, std::less<>> families_ FINDME_GUARDED_BY(mu_);
 };
 
 // Prometheus label-value escaping: backslash, double quote and newline.

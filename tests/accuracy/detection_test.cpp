@@ -127,8 +127,7 @@ Counts count(FaceDetector& detector, const char* name) {
 // of 31; it misses the selfie's glasses face behind a head and its half face cut by the frame. The
 // target is 90 %.
 TEST(DetectionAccuracyTest, SsdFindsNineInTenVisibleFacesAndNothingElse) {
-  Result<model::SsdWeights> weights =
-      model::SsdWeights::load(std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15");
+  Result<model::SsdWeights> weights = model::SsdWeights::load(std::string(FINDME_FACE_API_DIR));
   ASSERT_TRUE(weights) << weights.error().message;
   Result<std::unique_ptr<model::SsdFaceDetector>> detector =
       model::SsdFaceDetector::create(*weights, {});
@@ -198,8 +197,7 @@ int found_in(const std::vector<Detection>& detections, const std::vector<Box>& f
 // input), two tiles per long side (three passes: whole, two 1024 px squares) 19 or 20, three
 // (seven passes) 22. HOG at its 1280 px working size finds none (its window is 80 px).
 TEST(DetectionAccuracyTest, SsdTilesFindSmallFaces) {
-  Result<model::SsdWeights> weights =
-      model::SsdWeights::load(std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15");
+  Result<model::SsdWeights> weights = model::SsdWeights::load(std::string(FINDME_FACE_API_DIR));
   ASSERT_TRUE(weights) << weights.error().message;
   const Mosaic mosaic = small_faces_mosaic();
   ASSERT_EQ(mosaic.faces.size(), 22u);

@@ -53,9 +53,9 @@ std::uintmax_t free_bytes(const std::filesystem::path& path) {
 // Takes the free space of `dir`'s file system down to about `leave` bytes with a filler file
 // outside the folders findme uses; returns the filler's path.
 std::filesystem::path fill(const std::filesystem::path& dir, std::uintmax_t leave) {
-  const std::filesystem::path filler = dir / "filler";
+  std::filesystem::path filler = dir / "filler";
   std::ofstream out(filler, std::ios::binary | std::ios::app);
-  const std::string block(64 * 1024, 'f');
+  const std::string block(std::size_t{64} * 1024, 'f');
   while (free_bytes(dir) > leave + block.size()) {
     out.write(block.data(), static_cast<std::streamsize>(block.size()));
     out.flush();

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/testing/temp_dir.h"
 #include "store/postgres/test_database.h"
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, for posix_spawn
@@ -37,30 +38,7 @@ namespace findme::integration {
 using Clock = std::chrono::steady_clock;
 using Env = std::map<std::string, std::string>;
 
-// A scratch directory removed on destruction (kept when FINDME_KEEP_TEST_DATA is set).
-// Not thread-safe; movable only through unique_ptr.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "findme-it-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    if (std::getenv("FINDME_KEEP_TEST_DATA") == nullptr) {  // NOLINT(concurrency-mt-unsafe)
-      std::error_code ec;
-      std::filesystem::remove_all(path_, ec);
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using findme::TempDir;
 
 // How long a server may take to print its serving line (models load in ~1-2 s; an ASan build
 // and a busy 2-core machine are several times slower).
@@ -79,7 +57,7 @@ inline Env base_environment(const std::filesystem::path& data_dir) {
       {"PORT", "0"},
       {"DATA_DIR", data_dir.string()},
       {"DATABASE_URL", "sqlite:" + (data_dir / "findme.db").string()},
-      {"MODEL_DIR", std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15"},
+      {"MODEL_DIR", std::string(FINDME_FACE_API_DIR)},
       {"HTTP_THREADS", "2"},
       {"MATCHING_THREAD_POOL_SIZE", "2"},
       {"LOG_LEVEL", "info"},

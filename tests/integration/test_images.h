@@ -10,6 +10,7 @@
 
 #include <vips/vips.h>
 
+#include "core/testing/sample_photos.h"
 #include "image/vips/test_images.h"
 #include "image/vips/vips_handles.h"
 #include "image/vips/vips_runtime.h"
@@ -19,10 +20,7 @@ namespace findme::integration {
 namespace vt = image::vips::testing;
 using image::vips::ImagePtr;
 
-inline std::string sample_path(int n) {
-  return std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15/demo/sample" + std::to_string(n) +
-         ".jpg";
-}
+inline std::string sample_path(int n) { return findme::testing::sample_photo_path(n); }
 
 inline std::string sample_bytes(int n) {
   std::string bytes = vt::read_file(sample_path(n));

@@ -1,6 +1,6 @@
 // The findme HTTP API (API.md + docs/api.md) for the web app: the session token, JSON calls,
 // uploads with progress, and errors turned into sentences a person understands.
-import { t, language } from './i18n.js';
+import { language, t } from './i18n.js';
 
 const SESSION_KEY = 'findme.session';
 const COOKIE = 'findme_token';
@@ -50,7 +50,9 @@ export function describeError(error) {
   return text === key ? t('error.internal') : text;
 }
 
-function capitalise(s) { return s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.'); }
+function capitalise(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.');
+}
 
 function headers(extra = {}) {
   const h = { ...extra };
@@ -69,8 +71,11 @@ async function parse(response) {
   }
   if (!response.ok) {
     const err = body?.error;
-    throw new ApiError(err?.code || (response.status >= 500 ? 'internal' : 'invalid_request'),
-      err?.message, response.status);
+    throw new ApiError(
+      err?.code || (response.status >= 500 ? 'internal' : 'invalid_request'),
+      err?.message,
+      response.status,
+    );
   }
   return body;
 }
@@ -107,12 +112,18 @@ export function uploadWithProgress(path, form, onProgress) {
     xhr.open('POST', path);
     const h = headers();
     for (const [k, v] of Object.entries(h)) xhr.setRequestHeader(k, v);
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
     xhr.onerror = () => reject(new Error('network'));
     xhr.ontimeout = () => reject(new Error('network'));
     xhr.onload = () => {
       let body = null;
-      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve(body);
       } else {

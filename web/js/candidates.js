@@ -1,9 +1,9 @@
 // "Is this you?": faces the server is not sure about (maybe matches). Each shows the face crop
 // only, never the photo, with "Yes, it's me" / "No". A yes adds the photo to the gallery and the
 // face becomes an extra query; a no hides it for good. Answered in place.
+import { describeError, get, post } from './api.js';
+import { announce, clear, errorBox, h } from './dom.js';
 import { t, tCount } from './i18n.js';
-import { h, clear, errorBox, announce } from './dom.js';
-import { get, post, describeError } from './api.js';
 
 // Returns {element, update(count)}. update() is called with my-photos' `candidates` count on each
 // gallery refresh; the list is fetched only when there is something to ask. onConfirmed() runs
@@ -12,15 +12,25 @@ export function candidatesPanel(code, { onConfirmed }) {
   const list = h('ul', { class: 'candidates' });
   const lead = h('p', { class: 'muted' });
   const errors = h('div');
-  const element = h('section', { class: 'card stack', 'aria-labelledby': 'candidates-title', hidden: true },
-    h('h2', { id: 'candidates-title', tabindex: '-1' }, t('candidates.title')), lead, errors, list);
-  const items = new Map();  // face id -> <li>, kept across refreshes so crops do not reload
+  const element = h(
+    'section',
+    { class: 'card stack', 'aria-labelledby': 'candidates-title', hidden: true },
+    h('h2', { id: 'candidates-title', tabindex: '-1' }, t('candidates.title')),
+    lead,
+    errors,
+    list,
+  );
+  const items = new Map(); // face id -> <li>, kept across refreshes so crops do not reload
   const answering = new Set();
   let shown = 0;
 
   const show = (candidates) => {
     const wanted = new Set(candidates.map((c) => c.face_id));
-    for (const [id, li] of items) if (!wanted.has(id) && !answering.has(id)) { li.remove(); items.delete(id); }
+    for (const [id, li] of items)
+      if (!wanted.has(id) && !answering.has(id)) {
+        li.remove();
+        items.delete(id);
+      }
     candidates.forEach((c, i) => {
       let li = items.get(c.face_id);
       if (!li) {
@@ -45,24 +55,39 @@ export function candidatesPanel(code, { onConfirmed }) {
   };
 
   const candidateItem = (c) => {
-    const yes = h('button', { type: 'button', class: 'primary yes', onclick: () => answer(c, true) }, t('candidates.yes'));
-    const no = h('button', { type: 'button', class: 'secondary no', onclick: () => answer(c, false) }, t('candidates.no'));
-    return h('li', { class: 'candidate', 'data-face': c.face_id },
+    const yes = h(
+      'button',
+      { type: 'button', class: 'primary yes', onclick: () => answer(c, true) },
+      t('candidates.yes'),
+    );
+    const no = h(
+      'button',
+      { type: 'button', class: 'secondary no', onclick: () => answer(c, false) },
+      t('candidates.no'),
+    );
+    return h(
+      'li',
+      { class: 'candidate', 'data-face': c.face_id },
       h('img', { src: c.crop_url, alt: '', width: 160, height: 160, decoding: 'async' }),
-      h('div', { class: 'actions' }, yes, no));
+      h('div', { class: 'actions' }, yes, no),
+    );
   };
 
   async function answer(c, isMe) {
     const li = items.get(c.face_id);
     if (!li || answering.has(c.face_id)) return;
     answering.add(c.face_id);
-    li.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+    li.querySelectorAll('button').forEach((b) => {
+      b.disabled = true;
+    });
     clear(errors);
     try {
       await post(`/api/faces/${encodeURIComponent(c.face_id)}/answer`, { is_me: isMe });
     } catch (e) {
       answering.delete(c.face_id);
-      li.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+      li.querySelectorAll('button').forEach((b) => {
+        b.disabled = false;
+      });
       errors.append(errorBox(describeError(e)));
       return;
     }

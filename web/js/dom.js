@@ -35,26 +35,56 @@ export function announce(text) {
   const region = document.getElementById('status');
   region.textContent = '';
   clearTimeout(announceTimer);
-  announceTimer = setTimeout(() => { region.textContent = text; }, 50);
+  announceTimer = setTimeout(() => {
+    region.textContent = text;
+  }, 50);
 }
 
 // An inline error box with an optional retry button; role=alert so it is read at once.
 export function errorBox(message, onRetry, retryLabel) {
-  return h('div', { class: 'error', role: 'alert' },
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
     h('p', {}, message),
-    onRetry ? h('button', { type: 'button', class: 'secondary', onclick: onRetry }, retryLabel) : null);
+    onRetry
+      ? h('button', { type: 'button', class: 'secondary', onclick: onRetry }, retryLabel)
+      : null,
+  );
 }
 
 // A modal confirmation using <dialog> (focus trapped, Escape cancels). Resolves true/false.
 export function confirmDialog({ title, text, confirm, cancel, danger = true }) {
   return new Promise((resolve) => {
     const titleId = `dlg-${Math.random().toString(36).slice(2)}`;
-    const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': titleId },
+    const dialog = h(
+      'dialog',
+      { class: 'confirm', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, title),
       h('p', {}, text),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'secondary', value: 'cancel', onclick: () => dialog.close('cancel') }, cancel),
-        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => dialog.close('ok') }, confirm)));
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            value: 'cancel',
+            onclick: () => dialog.close('cancel'),
+          },
+          cancel,
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: danger ? 'danger' : 'primary',
+            onclick: () => dialog.close('ok'),
+          },
+          confirm,
+        ),
+      ),
+    );
     dialog.addEventListener('close', () => {
       dialog.remove();
       resolve(dialog.returnValue === 'ok');
@@ -67,8 +97,11 @@ export function confirmDialog({ title, text, confirm, cancel, danger = true }) {
 
 export function field({ id, label, type = 'text', hint, ...attrs }) {
   const hintId = hint ? `${id}-hint` : null;
-  return h('div', { class: 'field' },
+  return h(
+    'div',
+    { class: 'field' },
     h('label', { for: id }, label),
     h('input', { id, name: id, type, 'aria-describedby': hintId, ...attrs }),
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null);
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+  );
 }

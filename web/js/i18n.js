@@ -1,7 +1,7 @@
 // English and French strings, the language choice (browser language, then the user's pick,
 // remembered in localStorage) and t(key, params) with {name} placeholders.
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'app.skip': 'Skip to content',
     'app.language': 'Language',
@@ -31,18 +31,22 @@ const STRINGS = {
     'event.register.title': 'Join this event',
     'event.register.lead': 'Create an account to see the photos you are in.',
     'event.consent.title': 'About your face data',
-    'event.consent.text': 'To find you, findme turns the faces in your selfie and in the event’s photos into numbers (a face template). This is biometric data. It is processed only on the organizer’s server, never sent to anyone else, and used only to show you your photos. findme keeps your selfie, its face template and the list of photos you are in until you delete them: “Delete my data” on your photos page erases all of it at once.',
+    'event.consent.text':
+      'To find you, findme turns the faces in your selfie and in the event’s photos into numbers (a face template). This is biometric data. It is processed only on the organizer’s server, never sent to anyone else, and used only to show you your photos. findme keeps your selfie, its face template and the list of photos you are in until you delete them: “Delete my data” on your photos page erases all of it at once.',
     'event.consent.label': 'I agree that findme processes my face to find my photos.',
-    'event.consent.required': 'Please tick the box to agree: without it findme cannot look for you.',
+    'event.consent.required':
+      'Please tick the box to agree: without it findme cannot look for you.',
     'event.register': 'Create my account',
     'event.have.account': 'Already have an account?',
     'event.login.title': 'Sign in',
     'event.login': 'Sign in',
     'event.new.account': 'New here? Create an account',
-    'event.organizer.signed.in': 'You are signed in as an organizer. Sign out to join this event as a guest.',
+    'event.organizer.signed.in':
+      'You are signed in as an organizer. Sign out to join this event as a guest.',
 
     'selfie.title': 'Take a selfie',
-    'selfie.lead': 'Look at the camera in good light, without sunglasses. Only your face is needed.',
+    'selfie.lead':
+      'Look at the camera in good light, without sunglasses. Only your face is needed.',
     'selfie.camera': 'Use my camera',
     'selfie.file': 'Choose a photo',
     'selfie.capture': 'Take the photo',
@@ -54,12 +58,14 @@ const STRINGS = {
     'selfie.matching': 'Looking for you in the event’s photos…',
     'selfie.matching.hint': 'This usually takes a few seconds.',
     'selfie.more.title': 'Add another selfie',
-    'selfie.more.lead': 'Another selfie, from a slightly different angle or in other light, finds more of your photos: your selfies are used together. Only your face is needed.',
+    'selfie.more.lead':
+      'Another selfie, from a slightly different angle or in other light, finds more of your photos: your selfies are used together. Only your face is needed.',
 
     'gallery.title': 'Your photos',
     'gallery.count': '{count} photos of you',
     'gallery.count.one': '1 photo of you',
-    'gallery.empty': 'No photos of you yet. New photos are checked as the organizer adds them: this page updates by itself.',
+    'gallery.empty':
+      'No photos of you yet. New photos are checked as the organizer adds them: this page updates by itself.',
     'gallery.pending': 'Still looking…',
     'gallery.zip': 'Download all (ZIP)',
     'gallery.newselfie': 'Add a selfie',
@@ -72,8 +78,10 @@ const STRINGS = {
     'viewer.next': 'Next photo',
     'viewer.download': 'Download original',
     'candidates.title': 'Is this you?',
-    'candidates.lead': 'We are not sure these {count} faces are you. Say yes and the photo joins your photos; say no and it will not be shown again.',
-    'candidates.lead.one': 'We are not sure this face is you. Say yes and the photo joins your photos; say no and it will not be shown again.',
+    'candidates.lead':
+      'We are not sure these {count} faces are you. Say yes and the photo joins your photos; say no and it will not be shown again.',
+    'candidates.lead.one':
+      'We are not sure this face is you. Say yes and the photo joins your photos; say no and it will not be shown again.',
     'candidates.face': 'Face {n} to check',
     'candidates.yes': 'Yes, it’s me',
     'candidates.no': 'No',
@@ -85,7 +93,8 @@ const STRINGS = {
     'viewer.notme.done': 'Hidden. It will not appear again.',
 
     'delete.title': 'Delete all your data?',
-    'delete.text': 'Your account, your selfies, your face data and your matches will be erased for good. This cannot be undone.',
+    'delete.text':
+      'Your account, your selfies, your face data and your matches will be erased for good. This cannot be undone.',
     'delete.confirm': 'Yes, delete everything',
     'delete.done': 'Your data has been deleted. Thank you for using findme.',
 
@@ -140,16 +149,21 @@ const STRINGS = {
     'dash.status.failed': 'Failed',
     'dash.delete': 'Delete this event',
     'dash.delete.title': 'Delete “{name}”?',
-    'dash.delete.text': 'All its photos, faces, matches and guest memberships will be erased. This cannot be undone.',
+    'dash.delete.text':
+      'All its photos, faces, matches and guest memberships will be erased. This cannot be undone.',
     'dash.delete.confirm': 'Delete the event',
 
     'error.network': 'Could not reach findme. Check your connection and try again.',
-    'error.no_face_found': 'No face was found in this photo. Take a selfie facing the camera, in good light, and try again.',
-    'error.invalid_image': 'This image could not be read (it may be damaged or too large in pixels). Try another photo.',
+    'error.no_face_found':
+      'No face was found in this photo. Take a selfie facing the camera, in good light, and try again.',
+    'error.invalid_image':
+      'This image could not be read (it may be damaged or too large in pixels). Try another photo.',
     'error.payload_too_large': 'This file is too large. Try a smaller photo.',
-    'error.unsupported_media_type': 'This file is not a photo findme can read. Use JPEG, PNG, WebP or HEIC.',
+    'error.unsupported_media_type':
+      'This file is not a photo findme can read. Use JPEG, PNG, WebP or HEIC.',
     'error.invalid_event_code': 'There is no event with this code. Check the code and try again.',
-    'error.email_taken': 'This email already has an account with a different password. Sign in, or use another email.',
+    'error.email_taken':
+      'This email already has an account with a different password. Sign in, or use another email.',
     'error.unauthorized': 'Your session has ended. Please sign in again.',
     'error.forbidden': 'You are not allowed to do this with this account.',
     'error.not_found': 'This was not found. It may have been deleted.',
@@ -171,9 +185,11 @@ const STRINGS = {
     'app.back': 'Retour',
 
     'home.title': 'Retrouvez toutes vos photos',
-    'home.lead': 'Saisissez le code de votre événement, prenez un selfie et voyez toutes les photos où vous apparaissez.',
+    'home.lead':
+      'Saisissez le code de votre événement, prenez un selfie et voyez toutes les photos où vous apparaissez.',
     'home.code': 'Code de l’événement',
-    'home.code.hint': 'Six lettres et chiffres, par ex. K7QX9P. Il figure sur l’affiche ou le lien de l’événement.',
+    'home.code.hint':
+      'Six lettres et chiffres, par ex. K7QX9P. Il figure sur l’affiche ou le lien de l’événement.',
     'home.go': 'Trouver mes photos',
     'home.organizer': 'Vous organisez un événement ?',
     'home.organizer.link': 'Connexion organisateur',
@@ -189,22 +205,27 @@ const STRINGS = {
     'event.register.title': 'Rejoindre cet événement',
     'event.register.lead': 'Créez un compte pour voir les photos où vous figurez.',
     'event.consent.title': 'À propos des données de votre visage',
-    'event.consent.text': 'Pour vous retrouver, findme transforme les visages de votre selfie et des photos de l’événement en nombres (un gabarit de visage). Ce sont des données biométriques. Elles sont traitées uniquement sur le serveur de l’organisateur, ne sont transmises à personne et servent seulement à vous montrer vos photos. findme conserve votre selfie, son gabarit et la liste de vos photos jusqu’à ce que vous les supprimiez : « Supprimer mes données », sur la page de vos photos, efface tout en une fois.',
+    'event.consent.text':
+      'Pour vous retrouver, findme transforme les visages de votre selfie et des photos de l’événement en nombres (un gabarit de visage). Ce sont des données biométriques. Elles sont traitées uniquement sur le serveur de l’organisateur, ne sont transmises à personne et servent seulement à vous montrer vos photos. findme conserve votre selfie, son gabarit et la liste de vos photos jusqu’à ce que vous les supprimiez : « Supprimer mes données », sur la page de vos photos, efface tout en une fois.',
     'event.consent.label': 'J’accepte que findme analyse mon visage pour retrouver mes photos.',
-    'event.consent.required': 'Cochez la case pour donner votre accord : sans lui, findme ne peut pas vous chercher.',
+    'event.consent.required':
+      'Cochez la case pour donner votre accord : sans lui, findme ne peut pas vous chercher.',
     'event.register': 'Créer mon compte',
     'event.have.account': 'Vous avez déjà un compte ?',
     'event.login.title': 'Se connecter',
     'event.login': 'Se connecter',
     'event.new.account': 'Nouveau ? Créer un compte',
-    'event.organizer.signed.in': 'Vous êtes connecté en tant qu’organisateur. Déconnectez-vous pour rejoindre cet événement en tant qu’invité.',
+    'event.organizer.signed.in':
+      'Vous êtes connecté en tant qu’organisateur. Déconnectez-vous pour rejoindre cet événement en tant qu’invité.',
 
     'selfie.title': 'Prenez un selfie',
-    'selfie.lead': 'Regardez l’objectif, avec une bonne lumière et sans lunettes de soleil. Seul votre visage est nécessaire.',
+    'selfie.lead':
+      'Regardez l’objectif, avec une bonne lumière et sans lunettes de soleil. Seul votre visage est nécessaire.',
     'selfie.camera': 'Utiliser ma caméra',
     'selfie.file': 'Choisir une photo',
     'selfie.capture': 'Prendre la photo',
-    'selfie.camera.denied': 'La caméra n’est pas disponible. Vous pouvez choisir une photo à la place.',
+    'selfie.camera.denied':
+      'La caméra n’est pas disponible. Vous pouvez choisir une photo à la place.',
     'selfie.preview': 'Votre selfie',
     'selfie.use': 'Utiliser cette photo',
     'selfie.again': 'En choisir une autre',
@@ -212,12 +233,14 @@ const STRINGS = {
     'selfie.matching': 'Recherche de vous dans les photos de l’événement…',
     'selfie.matching.hint': 'Cela prend généralement quelques secondes.',
     'selfie.more.title': 'Ajouter un selfie',
-    'selfie.more.lead': 'Un autre selfie, sous un angle un peu différent ou avec une autre lumière, retrouve davantage de vos photos : vos selfies sont utilisés ensemble. Seul votre visage est nécessaire.',
+    'selfie.more.lead':
+      'Un autre selfie, sous un angle un peu différent ou avec une autre lumière, retrouve davantage de vos photos : vos selfies sont utilisés ensemble. Seul votre visage est nécessaire.',
 
     'gallery.title': 'Vos photos',
     'gallery.count': '{count} photos de vous',
     'gallery.count.one': '1 photo de vous',
-    'gallery.empty': 'Pas encore de photo de vous. Les nouvelles photos sont vérifiées dès que l’organisateur les ajoute : cette page se met à jour toute seule.',
+    'gallery.empty':
+      'Pas encore de photo de vous. Les nouvelles photos sont vérifiées dès que l’organisateur les ajoute : cette page se met à jour toute seule.',
     'gallery.pending': 'Recherche en cours…',
     'gallery.zip': 'Tout télécharger (ZIP)',
     'gallery.newselfie': 'Ajouter un selfie',
@@ -230,8 +253,10 @@ const STRINGS = {
     'viewer.next': 'Photo suivante',
     'viewer.download': 'Télécharger l’original',
     'candidates.title': 'Est-ce vous ?',
-    'candidates.lead': 'Nous ne sommes pas sûrs que ces {count} visages soient le vôtre. Répondez oui et la photo rejoint vos photos ; répondez non et elle ne sera plus proposée.',
-    'candidates.lead.one': 'Nous ne sommes pas sûrs que ce visage soit le vôtre. Répondez oui et la photo rejoint vos photos ; répondez non et elle ne sera plus proposée.',
+    'candidates.lead':
+      'Nous ne sommes pas sûrs que ces {count} visages soient le vôtre. Répondez oui et la photo rejoint vos photos ; répondez non et elle ne sera plus proposée.',
+    'candidates.lead.one':
+      'Nous ne sommes pas sûrs que ce visage soit le vôtre. Répondez oui et la photo rejoint vos photos ; répondez non et elle ne sera plus proposée.',
     'candidates.face': 'Visage {n} à vérifier',
     'candidates.yes': 'Oui, c’est moi',
     'candidates.no': 'Non',
@@ -243,7 +268,8 @@ const STRINGS = {
     'viewer.notme.done': 'Masquée. Elle n’apparaîtra plus.',
 
     'delete.title': 'Supprimer toutes vos données ?',
-    'delete.text': 'Votre compte, vos selfies, les données de votre visage et vos correspondances seront définitivement effacés. Cette action est irréversible.',
+    'delete.text':
+      'Votre compte, vos selfies, les données de votre visage et vos correspondances seront définitivement effacés. Cette action est irréversible.',
     'delete.confirm': 'Oui, tout supprimer',
     'delete.done': 'Vos données ont été supprimées. Merci d’avoir utilisé findme.',
 
@@ -261,7 +287,8 @@ const STRINGS = {
     'org.create.date': 'Date (facultatif)',
     'org.create': 'Créer l’événement',
     'org.event.photos': '{count} photos',
-    'org.attendee.signed.in': 'Vous êtes connecté en tant qu’invité. Déconnectez-vous pour utiliser un compte organisateur.',
+    'org.attendee.signed.in':
+      'Vous êtes connecté en tant qu’invité. Déconnectez-vous pour utiliser un compte organisateur.',
 
     'dash.share': 'Partagez avec vos invités',
     'dash.code': 'Code de l’événement',
@@ -272,7 +299,8 @@ const STRINGS = {
     'dash.upload': 'Ajouter des photos',
     'dash.drop': 'Déposez des photos ici ou',
     'dash.pick': 'choisissez des fichiers',
-    'dash.drop.hint': 'JPEG, PNG, WebP ou HEIC, jusqu’à {mb} Mo chacune. Vous pouvez en ajouter des centaines d’un coup.',
+    'dash.drop.hint':
+      'JPEG, PNG, WebP ou HEIC, jusqu’à {mb} Mo chacune. Vous pouvez en ajouter des centaines d’un coup.',
     'dash.progress': '{done} sur {total} envoyées',
     'dash.failed.count': '{count} en échec',
     'dash.retry.all': 'Réessayer les échecs',
@@ -298,20 +326,26 @@ const STRINGS = {
     'dash.status.failed': 'En échec',
     'dash.delete': 'Supprimer cet événement',
     'dash.delete.title': 'Supprimer « {name} » ?',
-    'dash.delete.text': 'Toutes ses photos, visages, correspondances et inscriptions d’invités seront effacés. Cette action est irréversible.',
+    'dash.delete.text':
+      'Toutes ses photos, visages, correspondances et inscriptions d’invités seront effacés. Cette action est irréversible.',
     'dash.delete.confirm': 'Supprimer l’événement',
 
     'error.network': 'Impossible de joindre findme. Vérifiez votre connexion et réessayez.',
-    'error.no_face_found': 'Aucun visage n’a été trouvé sur cette photo. Prenez un selfie face à l’objectif, avec une bonne lumière, et réessayez.',
-    'error.invalid_image': 'Cette image n’a pas pu être lue (elle est peut-être abîmée ou trop grande en pixels). Essayez une autre photo.',
+    'error.no_face_found':
+      'Aucun visage n’a été trouvé sur cette photo. Prenez un selfie face à l’objectif, avec une bonne lumière, et réessayez.',
+    'error.invalid_image':
+      'Cette image n’a pas pu être lue (elle est peut-être abîmée ou trop grande en pixels). Essayez une autre photo.',
     'error.payload_too_large': 'Ce fichier est trop volumineux. Essayez une photo plus petite.',
-    'error.unsupported_media_type': 'Ce fichier n’est pas une photo que findme sait lire. Utilisez JPEG, PNG, WebP ou HEIC.',
+    'error.unsupported_media_type':
+      'Ce fichier n’est pas une photo que findme sait lire. Utilisez JPEG, PNG, WebP ou HEIC.',
     'error.invalid_event_code': 'Aucun événement n’a ce code. Vérifiez le code et réessayez.',
-    'error.email_taken': 'Cet e-mail a déjà un compte avec un autre mot de passe. Connectez-vous ou utilisez un autre e-mail.',
+    'error.email_taken':
+      'Cet e-mail a déjà un compte avec un autre mot de passe. Connectez-vous ou utilisez un autre e-mail.',
     'error.unauthorized': 'Votre session a expiré. Veuillez vous reconnecter.',
     'error.forbidden': 'Ce compte ne permet pas de faire cela.',
     'error.not_found': 'Introuvable. L’élément a peut-être été supprimé.',
-    'error.too_many_attempts': 'Trop de tentatives de connexion échouées. Attendez 15 minutes et réessayez.',
+    'error.too_many_attempts':
+      'Trop de tentatives de connexion échouées. Attendez 15 minutes et réessayez.',
     'error.busy': 'findme est très sollicité en ce moment. Réessayez dans une minute.',
     'error.internal': 'Une erreur est survenue sur le serveur. Réessayez plus tard.',
     'error.unavailable': 'findme est momentanément indisponible. Réessayez plus tard.',
@@ -323,6 +357,7 @@ const STRINGS = {
 export const LANGUAGES = Object.keys(STRINGS);
 const STORAGE_KEY = 'findme.lang';
 
+// The saved choice, else the browser's first language we have, else English.
 function initialLanguage() {
   const saved = localStorage.getItem(STORAGE_KEY);
   if (saved && STRINGS[saved]) return saved;
@@ -333,15 +368,22 @@ function initialLanguage() {
   return 'en';
 }
 
-let current = initialLanguage();
+let current = 'en'; // until initLanguage() (app boot) picks the user's
 
-export function language() { return current; }
+export function language() {
+  return current;
+}
+
+// At boot: the saved or the browser's language, applied to the document.
+export function initLanguage() {
+  setLanguage(initialLanguage());
+}
 
 export function setLanguage(lang) {
   if (!STRINGS[lang]) return;
   current = lang;
-  localStorage.setItem(STORAGE_KEY, lang);
-  document.documentElement.lang = lang;
+  if (typeof localStorage !== 'undefined') localStorage.setItem(STORAGE_KEY, lang);
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
 }
 
 export function t(key, params = {}) {

@@ -7,7 +7,7 @@ const MAX_VERSION = 10;
 // Level M, indexed by version (index 0 unused): ECC codewords per block, number of blocks.
 const ECC_PER_BLOCK = [0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26];
 const NUM_BLOCKS = [0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5];
-const FORMAT_ECC_M = 0;  // the 2-bit format code of level M
+const FORMAT_ECC_M = 0; // the 2-bit format code of level M
 
 function rawDataModules(ver) {
   let result = (16 * ver + 128) * ver + 64;
@@ -51,7 +51,9 @@ function rsRemainder(data, divisor) {
   for (const b of data) {
     const factor = b ^ result.shift();
     result.push(0);
-    divisor.forEach((coef, i) => { result[i] ^= gfMul(coef, factor); });
+    divisor.forEach((coef, i) => {
+      result[i] ^= gfMul(coef, factor);
+    });
   }
   return result;
 }
@@ -60,11 +62,13 @@ function rsRemainder(data, divisor) {
 function codewords(bytes, ver) {
   const capacityBits = dataCodewords(ver) * 8;
   const bits = [];
-  const push = (value, len) => { for (let i = len - 1; i >= 0; i--) bits.push((value >>> i) & 1); };
-  push(0b0100, 4);                          // byte mode
-  push(bytes.length, ver <= 9 ? 8 : 16);    // character count
+  const push = (value, len) => {
+    for (let i = len - 1; i >= 0; i--) bits.push((value >>> i) & 1);
+  };
+  push(0b0100, 4); // byte mode
+  push(bytes.length, ver <= 9 ? 8 : 16); // character count
   bytes.forEach((b) => push(b, 8));
-  push(0, Math.min(4, capacityBits - bits.length));  // terminator
+  push(0, Math.min(4, capacityBits - bits.length)); // terminator
   push(0, (8 - (bits.length % 8)) % 8);
   for (let pad = 0xec; bits.length < capacityBits; pad ^= 0xec ^ 0x11) push(pad, 8);
   const data = [];
@@ -132,7 +136,11 @@ class Grid {
       this.set(6, i, i % 2 === 0);
       this.set(i, 6, i % 2 === 0);
     }
-    for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]]) {
+    for (const [cx, cy] of [
+      [3, 3],
+      [size - 4, 3],
+      [3, size - 4],
+    ]) {
       for (let dy = -4; dy <= 4; dy++) {
         for (let dx = -4; dx <= 4; dx++) {
           const dist = Math.max(Math.abs(dx), Math.abs(dy));
@@ -154,7 +162,7 @@ class Grid {
         }
       }
     }
-    this.drawFormatBits(0);  // reserves the format areas; redrawn with the chosen mask
+    this.drawFormatBits(0); // reserves the format areas; redrawn with the chosen mask
     if (this.ver >= 7) {
       let rem = this.ver;
       for (let i = 0; i < 12; i++) rem = (rem << 1) ^ ((rem >>> 11) * 0x1f25);
@@ -183,14 +191,14 @@ class Grid {
     for (let i = 9; i < 15; i++) this.set(14 - i, 8, bit(i));
     for (let i = 0; i < 8; i++) this.set(size - 1 - i, 8, bit(i));
     for (let i = 8; i < 15; i++) this.set(8, size - 15 + i, bit(i));
-    this.set(8, size - 8, true);  // the dark module
+    this.set(8, size - 8, true); // the dark module
   }
 
   drawCodewords(data) {
     const { size } = this;
     let i = 0;
     for (let right = size - 1; right >= 1; right -= 2) {
-      if (right === 6) right = 5;  // skip the vertical timing column
+      if (right === 6) right = 5; // skip the vertical timing column
       for (let vert = 0; vert < size; vert++) {
         for (let j = 0; j < 2; j++) {
           const x = right - j;
@@ -226,8 +234,10 @@ class Grid {
       for (let b = 1; b < size; b++) {
         runRow = modules[a][b] === modules[a][b - 1] ? runRow + 1 : 1;
         runCol = modules[b][a] === modules[b - 1][a] ? runCol + 1 : 1;
-        if (runRow === 5) score += 3; else if (runRow > 5) score += 1;
-        if (runCol === 5) score += 3; else if (runCol > 5) score += 1;
+        if (runRow === 5) score += 3;
+        else if (runRow > 5) score += 1;
+        if (runCol === 5) score += 3;
+        else if (runCol > 5) score += 1;
       }
     }
     for (let y = 0; y < size; y++) {
@@ -235,7 +245,8 @@ class Grid {
         if (modules[y][x]) dark++;
         if (x + 1 < size && y + 1 < size) {
           const c = modules[y][x];
-          if (c === modules[y][x + 1] && c === modules[y + 1][x] && c === modules[y + 1][x + 1]) score += 3;
+          if (c === modules[y][x + 1] && c === modules[y + 1][x] && c === modules[y + 1][x + 1])
+            score += 3;
         }
       }
     }
@@ -269,7 +280,17 @@ export function qrSvg(text, { dark = '#000', light = '#fff' } = {}) {
   const modules = qrMatrix(text);
   const size = modules.length + 8;
   let path = '';
-  modules.forEach((row, y) => row.forEach((on, x) => { if (on) path += `M${x + 4} ${y + 4}h1v1h-1z`; }));
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges">` +
-    `<rect width="${size}" height="${size}" fill="${light}"/><path d="${path}" fill="${dark}"/></svg>`;
+  modules.forEach((row, y) =>
+    row.forEach((on, x) => {
+      if (on) path += `M${x + 4} ${y + 4}h1v1h-1z`;
+    }),
+  );
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${
+      size
+    }" shape-rendering="crispEdges">` +
+    `<rect width="${size}" height="${size}" fill="${light}"/><path d="${path}" fill="${
+      dark
+    }"/></svg>`
+  );
 }

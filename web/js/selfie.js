@@ -1,6 +1,6 @@
 // Choosing a selfie: the front camera (getUserMedia) or a file, then a preview to confirm.
+import { clear, errorBox, h } from './dom.js';
 import { t } from './i18n.js';
-import { h, clear, errorBox } from './dom.js';
 
 // Returns {element, stop}. onPicked(blob) may refuse a blob (returns false); onUse(blob) sends it.
 export function selfiePicker({ onPicked, onUse }) {
@@ -15,7 +15,12 @@ export function selfiePicker({ onPicked, onUse }) {
     previewUrl = null;
   };
 
-  const fileInput = h('input', { type: 'file', id: 'selfie-file', accept: 'image/*', class: 'visually-hidden' });
+  const fileInput = h('input', {
+    type: 'file',
+    id: 'selfie-file',
+    accept: 'image/*',
+    class: 'visually-hidden',
+  });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files[0];
     fileInput.value = '';
@@ -26,45 +31,95 @@ export function selfiePicker({ onPicked, onUse }) {
     stop();
     const buttons = h('div', { class: 'actions' });
     if (navigator.mediaDevices?.getUserMedia) {
-      buttons.append(h('button', { type: 'button', class: 'primary', onclick: startCamera }, t('selfie.camera')));
+      buttons.append(
+        h('button', { type: 'button', class: 'primary', onclick: startCamera }, t('selfie.camera')),
+      );
     }
-    buttons.append(h('label', { for: 'selfie-file', class: 'button secondary' }, t('selfie.file')), fileInput);
+    buttons.append(
+      h('label', { for: 'selfie-file', class: 'button secondary' }, t('selfie.file')),
+      fileInput,
+    );
     clear(element).append(buttons);
   };
 
   async function startCamera() {
     try {
       stream = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 1280 } }, audio: false });
+        video: { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 1280 } },
+        audio: false,
+      });
     } catch {
       choose();
       element.prepend(errorBox(t('selfie.camera.denied')));
       return;
     }
-    const video = h('video', { class: 'camera', autoplay: true, playsinline: true, muted: true, 'aria-label': t('selfie.title') });
+    const video = h('video', {
+      class: 'camera',
+      autoplay: true,
+      playsinline: true,
+      muted: true,
+      'aria-label': t('selfie.title'),
+    });
     video.srcObject = stream;
-    const capture = h('button', { type: 'button', class: 'primary', onclick: () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      canvas.getContext('2d').drawImage(video, 0, 0);
-      canvas.toBlob((blob) => { if (blob) picked(new File([blob], 'selfie.jpg', { type: 'image/jpeg' })); }, 'image/jpeg', 0.92);
-    } }, t('selfie.capture'));
-    clear(element).append(video, h('div', { class: 'actions' }, capture,
-      h('button', { type: 'button', class: 'secondary', onclick: choose }, t('app.cancel'))));
+    const capture = h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        onclick: () => {
+          const canvas = document.createElement('canvas');
+          canvas.width = video.videoWidth;
+          canvas.height = video.videoHeight;
+          canvas.getContext('2d').drawImage(video, 0, 0);
+          canvas.toBlob(
+            (blob) => {
+              if (blob) picked(new File([blob], 'selfie.jpg', { type: 'image/jpeg' }));
+            },
+            'image/jpeg',
+            0.92,
+          );
+        },
+      },
+      t('selfie.capture'),
+    );
+    clear(element).append(
+      video,
+      h(
+        'div',
+        { class: 'actions' },
+        capture,
+        h('button', { type: 'button', class: 'secondary', onclick: choose }, t('app.cancel')),
+      ),
+    );
     capture.focus();
   }
 
   function picked(blob) {
     stop();
-    if (onPicked(blob) === false) { choose(); return; }
+    if (onPicked(blob) === false) {
+      choose();
+      return;
+    }
     previewUrl = URL.createObjectURL(blob);
-    const use = h('button', { type: 'button', class: 'primary', onclick: () => onUse(blob) }, t('selfie.use'));
+    const use = h(
+      'button',
+      { type: 'button', class: 'primary', onclick: () => onUse(blob) },
+      t('selfie.use'),
+    );
     clear(element).append(
-      h('figure', { class: 'preview' }, h('img', { src: previewUrl, alt: t('selfie.preview') }),
-        h('figcaption', { class: 'visually-hidden' }, t('selfie.preview'))),
-      h('div', { class: 'actions' }, use,
-        h('button', { type: 'button', class: 'secondary', onclick: choose }, t('selfie.again'))));
+      h(
+        'figure',
+        { class: 'preview' },
+        h('img', { src: previewUrl, alt: t('selfie.preview') }),
+        h('figcaption', { class: 'visually-hidden' }, t('selfie.preview')),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        use,
+        h('button', { type: 'button', class: 'secondary', onclick: choose }, t('selfie.again')),
+      ),
+    );
     use.focus();
   }
 

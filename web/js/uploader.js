@@ -3,13 +3,20 @@
 // thousands of queued files cost only a row of text each.
 import { ApiError, uploadWithProgress } from './api.js';
 
-export const CONCURRENT_UPLOADS = 3;  // keeps the phone/laptop link busy without hogging it
+export const CONCURRENT_UPLOADS = 3; // keeps the phone/laptop link busy without hogging it
 
 export class UploadQueue {
   // onChange(item) after any change to one item (item null: the queue as a whole changed).
-  constructor(code, onChange) {
+  // `upload(path, form, onProgress)` sends one request (tests pass their own).
+  constructor(
+    code,
+    onChange,
+    { upload = uploadWithProgress, concurrency = CONCURRENT_UPLOADS } = {},
+  ) {
     this.code = code;
     this.onChange = onChange;
+    this.upload = upload;
+    this.concurrency = concurrency;
     this.items = [];
     this.active = 0;
   }
@@ -17,7 +24,15 @@ export class UploadQueue {
   add(files) {
     const added = [];
     for (const file of files) {
-      const item = { id: this.items.length, file, name: file.name, size: file.size, state: 'waiting', progress: 0, error: null };
+      const item = {
+        id: this.items.length,
+        file,
+        name: file.name,
+        size: file.size,
+        state: 'waiting',
+        progress: 0,
+        error: null,
+      };
       this.items.push(item);
       added.push(item);
     }
@@ -35,7 +50,9 @@ export class UploadQueue {
     this.pump();
   }
 
-  retryFailed() { this.items.filter((i) => i.state === 'failed').forEach((i) => this.retry(i)); }
+  retryFailed() {
+    this.items.filter((i) => i.state === 'failed').forEach((i) => this.retry(i));
+  }
 
   // Totals for the overall bar: bytes make it move smoothly with mixed file sizes.
   summary() {
@@ -47,11 +64,16 @@ export class UploadQueue {
       bytes += i.size;
       sent += i.state === 'done' ? i.size : i.size * i.progress;
     }
-    return { ...counts, total: this.items.length, fraction: bytes ? sent / bytes : 0, busy: counts.waiting + counts.sending > 0 };
+    return {
+      ...counts,
+      total: this.items.length,
+      fraction: bytes ? sent / bytes : 0,
+      busy: counts.waiting + counts.sending > 0,
+    };
   }
 
   pump() {
-    while (this.active < CONCURRENT_UPLOADS) {
+    while (this.active < this.concurrency) {
       const next = this.items.find((i) => i.state === 'waiting');
       if (!next) return;
       this.send(next);
@@ -65,14 +87,22 @@ export class UploadQueue {
     const form = new FormData();
     form.append('photos', item.file, item.name);
     try {
-      const body = await uploadWithProgress(`/api/events/${encodeURIComponent(this.code)}/photos`, form, (f) => {
-        item.progress = f;
-        this.onChange(item);
-      });
+      const body = await this.upload(
+        `/api/events/${encodeURIComponent(this.code)}/photos`,
+        form,
+        (f) => {
+          item.progress = f;
+          this.onChange(item);
+        },
+      );
       const rejected = body?.rejected?.[0];
       if (rejected) {
         item.state = 'failed';
-        item.error = new ApiError(rejected.error?.code || 'invalid_image', rejected.error?.message, 400);
+        item.error = new ApiError(
+          rejected.error?.code || 'invalid_image',
+          rejected.error?.message,
+          400,
+        );
       } else {
         item.state = 'done';
         item.progress = 1;

@@ -1,8 +1,8 @@
 // The full-screen photo viewer: arrow keys and swipes move, Escape closes, and each photo can be
 // downloaded or marked "This isn't me".
-import { t } from './i18n.js';
-import { h, clear, errorBox, announce } from './dom.js';
 import { describeError } from './api.js';
+import { announce, clear, errorBox, h } from './dom.js';
+import { t } from './i18n.js';
 
 const SWIPE_PX = 40;
 
@@ -14,18 +14,50 @@ export function openViewer(initialPhotos, startIndex, { onNotMe }) {
   const counter = h('h2', { class: 'viewer-count', id: 'viewer-title' });
   const download = h('a', { class: 'button secondary', download: '' }, t('viewer.download'));
   const errors = h('div', { class: 'viewer-errors' });
-  const prev = h('button', { type: 'button', class: 'nav prev', 'aria-label': t('viewer.prev'), onclick: () => show(index - 1) }, '‹');
-  const next = h('button', { type: 'button', class: 'nav next', 'aria-label': t('viewer.next'), onclick: () => show(index + 1) }, '›');
-  const notMe = h('button', { type: 'button', class: 'secondary', onclick: hideCurrent }, t('viewer.notme'));
-  const close = h('button', { type: 'button', class: 'close', 'aria-label': t('app.close'), onclick: () => dialog.close() }, '×');
-  const dialog = h('dialog', { class: 'viewer', 'aria-labelledby': 'viewer-title' },
+  const prev = h(
+    'button',
+    {
+      type: 'button',
+      class: 'nav prev',
+      'aria-label': t('viewer.prev'),
+      onclick: () => show(index - 1),
+    },
+    '‹',
+  );
+  const next = h(
+    'button',
+    {
+      type: 'button',
+      class: 'nav next',
+      'aria-label': t('viewer.next'),
+      onclick: () => show(index + 1),
+    },
+    '›',
+  );
+  const notMe = h(
+    'button',
+    { type: 'button', class: 'secondary', onclick: hideCurrent },
+    t('viewer.notme'),
+  );
+  const close = h(
+    'button',
+    { type: 'button', class: 'close', 'aria-label': t('app.close'), onclick: () => dialog.close() },
+    '×',
+  );
+  const dialog = h(
+    'dialog',
+    { class: 'viewer', 'aria-labelledby': 'viewer-title' },
     h('div', { class: 'viewer-bar' }, counter, close),
     h('div', { class: 'viewer-stage' }, prev, img, next),
     errors,
-    h('div', { class: 'viewer-actions' }, download, notMe));
+    h('div', { class: 'viewer-actions' }, download, notMe),
+  );
 
   function show(i) {
-    if (!photos.length) { dialog.close(); return; }
+    if (!photos.length) {
+      dialog.close();
+      return;
+    }
     index = (i + photos.length) % photos.length;
     const photo = photos[index];
     clear(errors);
@@ -50,11 +82,19 @@ export function openViewer(initialPhotos, startIndex, { onNotMe }) {
   }
 
   dialog.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowLeft') { e.preventDefault(); show(index - 1); }
-    if (e.key === 'ArrowRight') { e.preventDefault(); show(index + 1); }
+    if (e.key === 'ArrowLeft') {
+      e.preventDefault();
+      show(index - 1);
+    }
+    if (e.key === 'ArrowRight') {
+      e.preventDefault();
+      show(index + 1);
+    }
   });
   let startX = null;
-  img.addEventListener('pointerdown', (e) => { startX = e.clientX; });
+  img.addEventListener('pointerdown', (e) => {
+    startX = e.clientX;
+  });
   img.addEventListener('pointerup', (e) => {
     if (startX === null) return;
     const dx = e.clientX - startX;

@@ -7,12 +7,12 @@
 #include <condition_variable>
 #include <cstring>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/entities.h"
+#include "core/mutex.h"
 #include "face/face_engine.h"
 #include "image/image_decoder.h"
 
@@ -140,46 +140,46 @@ inline face::Face fake_face(const FaceVector& embedding, bool usable = true, flo
 class FaceScript {
  public:
   void set(const std::string& tag, std::vector<face::Face> faces) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     faces_[tag] = std::move(faces);
   }
   void fail(const std::string& tag, Errc code) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     failures_[tag] = code;
   }
   std::vector<std::string> calls() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return calls_;
   }
   std::size_t count(const std::string& tag) const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return static_cast<std::size_t>(std::count(calls_.begin(), calls_.end(), tag));
   }
 
   // analyze(tag) blocks until release(): a job that is "still running" for as long as a test
   // needs, without sleeping.
   void hold(const std::string& tag) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     held_ = tag;
   }
   void release() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       held_.clear();
     }
     cv_.notify_all();
   }
   // Blocks until analyze(tag) has been called.
   void wait_for_call(const std::string& tag) {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return std::find(calls_.begin(), calls_.end(), tag) != calls_.end(); });
+    MutexLock lock(mu_);
+    while (std::find(calls_.begin(), calls_.end(), tag) == calls_.end()) lock.wait(cv_);
   }
 
   Result<face::FaceAnalysis> analyze(const std::string& tag) {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     calls_.push_back(tag);
     cv_.notify_all();
-    cv_.wait(lock, [&] { return held_.empty() || held_ != tag; });
+    while (held_ == tag) lock.wait(cv_);
     if (auto failure = failures_.find(tag); failure != failures_.end()) {
       return make_error(failure->second, "scripted failure");
     }
@@ -192,11 +192,11 @@ class FaceScript {
   }
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::vector<face::Face>> faces_;  // guarded by mu_
-  std::map<std::string, Errc> failures_;                  // guarded by mu_
-  std::vector<std::string> calls_;                        // guarded by mu_
-  std::string held_;                                      // guarded by mu_
+  mutable Mutex mu_;
+  std::map<std::string, std::vector<face::Face>> faces_ FINDME_GUARDED_BY(mu_);
+  std::map<std::string, Errc> failures_ FINDME_GUARDED_BY(mu_);
+  std::vector<std::string> calls_ FINDME_GUARDED_BY(mu_);
+  std::string held_ FINDME_GUARDED_BY(mu_);
   std::condition_variable cv_;
 };
 

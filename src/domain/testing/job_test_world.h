@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "core/testing/manual_clock.h"
+#include "core/testing/temp_dir.h"
 #include "domain/embedding_index.h"
 #include "domain/file_store.h"
 #include "domain/job_runner.h"
@@ -19,27 +20,7 @@
 
 namespace findme::domain::testing {
 
-// A fresh directory under TMPDIR, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "findme-jobs-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed";
-    }
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using findme::TempDir;
 
 inline std::unique_ptr<store::sqlite::SqliteStore> open_store(const TempDir& dir, Clock& clock) {
   auto opened =
@@ -65,7 +46,7 @@ inline std::span<const std::byte> bytes_of(const std::string& s) {
   return std::as_bytes(std::span(s));
 }
 
-inline void must(Result<void> result) {
+inline void must(const Result<void>& result) {
   if (!result) {
     ADD_FAILURE() << "unexpected error: " << result.error().message;
     std::abort();

@@ -19,20 +19,20 @@ class FaceLandmarkerTest : public ::testing::Test {
   static void SetUpTestSuite() {  // once per process: CTest runs each test in its own
     Result<FaceLandmarker> loaded = FaceLandmarker::load(kDefaultLandmarkModel);
     ASSERT_TRUE(loaded) << loaded.error().message;
-    landmarker_.emplace(std::move(loaded).value());
-    photo_ = testing::load_sample(1);
-    std::vector<Detection> found = HogFaceDetector::create({}).value().detect(photo_);
+    landmarker.emplace(std::move(loaded).value());
+    photo = testing::load_sample(1);
+    std::vector<Detection> found = HogFaceDetector::create({}).value().detect(photo);
     ASSERT_FALSE(found.empty());
-    face_ = found.front().box;
+    face = found.front().box;
   }
   static void TearDownTestSuite() {
-    landmarker_.reset();
-    photo_ = {};
+    landmarker.reset();
+    photo = {};
   }
 
-  static inline std::optional<FaceLandmarker> landmarker_;
-  static inline image::RgbImage photo_;
-  static inline Box face_;
+  static inline std::optional<FaceLandmarker> landmarker;
+  static inline image::RgbImage photo;
+  static inline Box face;
 };
 
 Point mean(const std::vector<Point>& points, std::size_t first, std::size_t last) {
@@ -49,8 +49,8 @@ image::RgbImage rotate_clockwise(const image::RgbImage& in) {
   image::RgbImage out{in.height, in.width, std::vector<std::uint8_t>(in.byte_size())};
   for (int y = 0; y < in.height; ++y) {
     for (int x = 0; x < in.width; ++x) {
-      const auto from = static_cast<std::size_t>(3 * (y * in.width + x));
-      const auto to = static_cast<std::size_t>(3 * (x * out.width + (in.height - 1 - y)));
+      const std::size_t from = in.offset(x, y);
+      const std::size_t to = out.offset(in.height - 1 - y, x);
       for (std::size_t c = 0; c < 3; ++c) {
         out.pixels[to + c] = in.pixels[from + c];
       }
@@ -76,13 +76,13 @@ TEST(FaceLandmarkerLoadTest, CorruptModelIsRefused) {
 }
 
 TEST_F(FaceLandmarkerTest, LandmarksLieOnTheFaceInOrder) {
-  const std::vector<Point> points = landmarker_->locate(photo_, face_);
+  const std::vector<Point> points = landmarker->locate(photo, face);
   ASSERT_EQ(points.size(), static_cast<std::size_t>(kLandmarkCount));
   for (const Point& p : points) {  // within the box grown by a third on each side
-    EXPECT_GT(p.x, face_.x - face_.width / 3);
-    EXPECT_LT(p.x, face_.x + face_.width * 4 / 3);
-    EXPECT_GT(p.y, face_.y - face_.height / 3);
-    EXPECT_LT(p.y, face_.y + face_.height * 4 / 3);
+    EXPECT_GT(p.x, face.x - face.width / 3);
+    EXPECT_LT(p.x, face.x + face.width * 4 / 3);
+    EXPECT_GT(p.y, face.y - face.height / 3);
+    EXPECT_LT(p.y, face.y + face.height * 4 / 3);
   }
   const Point right_eye = mean(points, 36, 41);  // the subject's right: image left
   const Point left_eye = mean(points, 42, 47);
@@ -95,18 +95,19 @@ TEST_F(FaceLandmarkerTest, LandmarksLieOnTheFaceInOrder) {
 }
 
 TEST_F(FaceLandmarkerTest, ChipIsUprightWhateverTheImageRotation) {
-  const std::vector<Point> points = landmarker_->locate(photo_, face_);
-  const image::RgbImage chip = extract_face_chip(photo_, points);
+  const std::vector<Point> points = landmarker->locate(photo, face);
+  const image::RgbImage chip = extract_face_chip(photo, points);
   ASSERT_EQ(chip.width, kChipSize);
   ASSERT_EQ(chip.height, kChipSize);
   ASSERT_EQ(chip.pixels.size(), chip.byte_size());
 
   // The same face turned a quarter, with its landmarks turned alike, gives the same chip.
   std::vector<Point> turned_points;
+  turned_points.reserve(points.size());
   for (const Point& p : points) {
-    turned_points.push_back(Point{static_cast<float>(photo_.height - 1) - p.y, p.x});
+    turned_points.push_back(Point{static_cast<float>(photo.height - 1) - p.y, p.x});
   }
-  const image::RgbImage turned = extract_face_chip(rotate_clockwise(photo_), turned_points);
+  const image::RgbImage turned = extract_face_chip(rotate_clockwise(photo), turned_points);
   ASSERT_EQ(turned.pixels.size(), chip.pixels.size());
   double total = 0;
   for (std::size_t i = 0; i < chip.pixels.size(); ++i) {
@@ -128,6 +129,7 @@ TEST(ChipFromFivePointsTest, RecoversTheSimilarityAndPutsThePointsWhereDlibsChip
   const double angle = 25 * 3.14159265358979 / 180;
   const Similarity truth{1.7 * std::cos(angle), 1.7 * std::sin(angle), 210, 95};
   std::vector<Point> in_image;
+  in_image.reserve(chip.size());
   for (const Point& p : chip) in_image.push_back(truth.apply(p));
   const Similarity found = chip_to_image(chip, in_image);
   EXPECT_NEAR(found.a, truth.a, 1e-6);
@@ -184,11 +186,11 @@ TEST(ChipFromFivePointsTest, FivePointsOfSixtyEightAreTheEyeMeansNoseTipAndMouth
 // On a real face, the 5-point chip of dlib's own 68 points is close to its 68-point chip (the
 // chip constants are dlib's mean face's): mean absolute pixel difference under 12 of 255.
 TEST_F(FaceLandmarkerTest, FivePointChipIsCloseToTheSixtyEightPointChip) {
-  const std::vector<Point> points = landmarker_->locate(photo_, face_);
-  const image::RgbImage full = extract_face_chip(photo_, points);
+  const std::vector<Point> points = landmarker->locate(photo, face);
+  const image::RgbImage full = extract_face_chip(photo, points);
   const std::vector<Point> chip{kChipLeftEye, kChipRightEye, kChipNoseTip, kChipMouthLeft,
                                 kChipMouthRight};
-  const image::RgbImage five = extract_face_chip(photo_, five_points(points), chip);
+  const image::RgbImage five = extract_face_chip(photo, five_points(points), chip);
   ASSERT_EQ(full.pixels.size(), five.pixels.size());
   double diff = 0;
   for (std::size_t i = 0; i < full.pixels.size(); ++i) {

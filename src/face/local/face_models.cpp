@@ -77,7 +77,7 @@ Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
     }
     ssd = std::make_shared<const model::SsdWeights>(std::move(detector).value());
     const std::filesystem::path dir = options.blazeface_dir.empty()
-                                          ? options.package_dir.parent_path() / "human-models-3.0.4"
+                                          ? options.package_dir.parent_path() / kHumanModelsFolder
                                           : options.blazeface_dir;
     Result<model::BlazeFaceWeights> close = model::BlazeFaceWeights::load(dir);
     if (!close) {

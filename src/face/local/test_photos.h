@@ -10,15 +10,13 @@
 #include <string>
 
 #include "core/result.h"
+#include "core/testing/sample_photos.h"
 #include "face/local/face_models.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::face::local::testing {
 
-inline std::string sample_path(int n) {
-  return std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15/demo/sample" + std::to_string(n) +
-         ".jpg";
-}
+inline std::string sample_path(int n) { return findme::testing::sample_photo_path(n); }
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,7 +41,7 @@ inline image::RgbImage load_sample(int n) {
 }
 
 inline FaceModelOptions default_model_options() {
-  return FaceModelOptions{.package_dir = std::string(FINDME_MODEL_DIR) + "/face-api-1.7.15"};
+  return FaceModelOptions{.package_dir = std::string(FINDME_FACE_API_DIR)};
 }
 
 }  // namespace findme::face::local::testing

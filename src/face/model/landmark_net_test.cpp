@@ -68,8 +68,8 @@ TEST(LandmarkNetTest, BoxInALargerImageGivesTheCropsPointsShifted) {
   image::RgbImage canvas{crop.width + 200, crop.height + 100, {}};
   canvas.pixels.assign(canvas.byte_size(), 90);
   for (int y = 0; y < crop.height; ++y) {
-    std::copy_n(&crop.pixels[static_cast<std::size_t>(3 * y * crop.width)], 3 * crop.width,
-                &canvas.pixels[static_cast<std::size_t>(3 * ((y + 60) * canvas.width + 150))]);
+    std::copy_n(&crop.pixels[crop.offset(0, y)], 3 * crop.width,
+                &canvas.pixels[canvas.offset(150, y + 60)]);
   }
   Result<std::vector<Point>> alone = net().locate(
       crop, Box{0, 0, static_cast<float>(crop.width), static_cast<float>(crop.height)});

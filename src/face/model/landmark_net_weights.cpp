@@ -27,10 +27,13 @@ cv::Mat depthwise_of(const WeightTensor& tensor) {
   const std::array<int, 4> dims{in, 1, h, w};
   cv::Mat filters(4, dims.data(), CV_32F);
   float* dst = filters.ptr<float>();
-  for (int c = 0; c < in; ++c) {
-    for (int y = 0; y < h; ++y) {
-      for (int x = 0; x < w; ++x) {
-        *dst++ = tensor.values[static_cast<std::size_t>((y * w + x) * in + c)];
+  const auto rows = static_cast<std::size_t>(h);
+  const auto cols = static_cast<std::size_t>(w);
+  const auto channels = static_cast<std::size_t>(in);
+  for (std::size_t c = 0; c < channels; ++c) {
+    for (std::size_t y = 0; y < rows; ++y) {
+      for (std::size_t x = 0; x < cols; ++x) {
+        *dst++ = tensor.values[(y * cols + x) * channels + c];
       }
     }
   }

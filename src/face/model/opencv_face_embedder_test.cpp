@@ -45,7 +45,7 @@ class OpenCvFaceEmbedderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     Result<RecognitionWeights> weights =
-        RecognitionWeights::load(std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15");
+        RecognitionWeights::load(std::filesystem::path(FINDME_FACE_API_DIR));
     ASSERT_TRUE(weights) << weights.error().message;
     Result<std::unique_ptr<OpenCvFaceEmbedder>> embedder = OpenCvFaceEmbedder::create(*weights);
     ASSERT_TRUE(embedder) << embedder.error().message;
@@ -108,7 +108,7 @@ TEST_F(OpenCvFaceEmbedderTest, BatchGivesTheSameDescriptorsAsSingleCalls) {
     chips.push_back(reference.chip);
   }
   Result<RecognitionWeights> weights =
-      RecognitionWeights::load(std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15");
+      RecognitionWeights::load(std::filesystem::path(FINDME_FACE_API_DIR));
   ASSERT_TRUE(weights) << weights.error().message;
   // 3 chips per batched pass: 8 chips take two batched passes and two single ones.
   Result<std::unique_ptr<OpenCvFaceEmbedder>> batched =
@@ -133,7 +133,7 @@ TEST_F(OpenCvFaceEmbedderTest, BatchGivesTheSameDescriptorsAsSingleCalls) {
 
 TEST(OpenCvFaceEmbedderOptions, NetBatchBelowOneIsRefused) {
   Result<RecognitionWeights> weights =
-      RecognitionWeights::load(std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15");
+      RecognitionWeights::load(std::filesystem::path(FINDME_FACE_API_DIR));
   ASSERT_TRUE(weights) << weights.error().message;
   Result<std::unique_ptr<OpenCvFaceEmbedder>> embedder =
       OpenCvFaceEmbedder::create(*weights, {.net_batch = 0});

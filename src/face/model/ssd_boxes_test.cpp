@@ -52,7 +52,7 @@ TEST(SsdBoxesTest, EmptyBoxesNeverOverlap) {
 // TF.js resizeBilinear without half-pixel centres samples output i at source i * ratio: halving
 // takes every second pixel as it is; the padding (zeros) becomes -1.
 TEST(SsdBoxesTest, InputIsPaddedAtTheBottomResizedTfjsStyleAndScaledToPlusMinusOne) {
-  image::RgbImage image{4, 2, std::vector<std::uint8_t>(4 * 2 * 3)};
+  image::RgbImage image{4, 2, std::vector<std::uint8_t>(24)};
   for (std::size_t i = 0; i < image.pixels.size(); ++i) {
     image.pixels[i] = static_cast<std::uint8_t>(i * 10);
   }
@@ -63,7 +63,7 @@ TEST(SsdBoxesTest, InputIsPaddedAtTheBottomResizedTfjsStyleAndScaledToPlusMinusO
   const float* v = blob.ptr<float>();
   const auto scaled = [](int pixel) { return static_cast<float>(pixel) / 127.5f - 1.0f; };
   for (int c = 0; c < 3; ++c) {
-    const float* plane = v + c * 4;
+    const float* plane = v + static_cast<std::ptrdiff_t>(c) * 4;
     EXPECT_NEAR(plane[0], scaled(c * 10), 1e-6f);            // pixel (0, 0)
     EXPECT_NEAR(plane[1], scaled((2 * 3 + c) * 10), 1e-6f);  // pixel (0, 2)
     EXPECT_NEAR(plane[2], -1.0f, 1e-6f);                     // row 2 is padding
@@ -73,7 +73,7 @@ TEST(SsdBoxesTest, InputIsPaddedAtTheBottomResizedTfjsStyleAndScaledToPlusMinusO
 
 TEST(SsdBoxesTest, InputOfARegionReadsOnlyTheRegion) {
   image::RgbImage image{3, 3, std::vector<std::uint8_t>(27, 0)};
-  image.pixels[(1 * 3 + 2) * 3] = 255;  // red at (x 2, y 1)
+  image.pixels[image.offset(2, 1)] = 255;  // red at (x 2, y 1)
   const cv::Mat blob = make_ssd_input(image, {2, 1, 1, 1}, 1);
   EXPECT_NEAR(blob.ptr<float>()[0], 1.0f, 1e-6f);
   EXPECT_NEAR(blob.ptr<float>()[1], -1.0f, 1e-6f);

@@ -42,6 +42,7 @@ std::vector<int> starts(int length, int window, float overlap) {
   const double step = window * (1.0 - static_cast<double>(overlap));
   const int count = static_cast<int>(std::ceil((length - window) / step)) + 1;
   std::vector<int> out;
+  out.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     out.push_back(
         static_cast<int>(std::lround(static_cast<double>(i) * (length - window) / (count - 1))));

@@ -21,13 +21,11 @@
 namespace findme::face::model::testing {
 
 // models/face-api-1.7.15, fetched by tools/fetch_models.sh.
-inline std::filesystem::path face_api_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "face-api-1.7.15";
-}
+inline std::filesystem::path face_api_dir() { return std::filesystem::path(FINDME_FACE_API_DIR); }
 
 // models/human-models-3.0.4 (BlazeFace), fetched beside it.
 inline std::filesystem::path human_models_dir() {
-  return std::filesystem::path(FINDME_MODEL_DIR) / "human-models-3.0.4";
+  return std::filesystem::path(FINDME_HUMAN_MODELS_DIR);
 }
 
 // tests/data/<name>: reference outputs of the TF.js originals (tools/reference/).

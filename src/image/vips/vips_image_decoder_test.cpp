@@ -20,8 +20,8 @@ using testing::marked_rgb;
 using testing::noise_rgb;
 using testing::read_file;
 
-constexpr const char* kSample1 = FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
-constexpr const char* kWebpNamedJpg = FINDME_TESTDATA_DIR "/faces/img47.jpg";           // 1350x1800
+constexpr const char* kSample1 = FINDME_FACE_API_DIR "/demo/sample1.jpg";      // 1920x1280
+constexpr const char* kWebpNamedJpg = FINDME_TESTDATA_DIR "/faces/img47.jpg";  // 1350x1800
 
 std::array<int, 3> pixel(const RgbImage& image, int x, int y) {
   const std::size_t at = (static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) +

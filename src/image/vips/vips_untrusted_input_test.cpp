@@ -14,8 +14,7 @@ using testing::encode;
 using testing::noise_rgb;
 using testing::read_file;
 
-constexpr const char* kGroupPhoto =
-    FINDME_MODEL_DIR "/face-api-1.7.15/demo/sample1.jpg";  // 1920x1280
+constexpr const char* kGroupPhoto = FINDME_FACE_API_DIR "/demo/sample1.jpg";  // 1920x1280
 
 bool is_rejection(Errc code) {
   return code == Errc::invalid_image || code == Errc::unsupported_media_type;

@@ -42,20 +42,20 @@ ConnectionPool::ConnectionPool(PoolOptions options)
       connect_url_(with_timeouts(options_.url, options_.connect_timeout_seconds)) {}
 
 ConnectionPool::~ConnectionPool() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   idle_.clear();
 }
 
 Result<std::unique_ptr<PooledConnection>> ConnectionPool::connect() {
   try {
     auto conn = std::make_unique<PooledConnection>(connect_url_);
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++stats_.connects;
     return conn;
   } catch (const std::exception&) {
     // pqxx::broken_connection for refused or timed-out connects; its text may hold the host,
     // so it is not passed on.
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ++stats_.connect_failures;
     connect_failed_at_ = std::chrono::steady_clock::now();
     return unreachable();
@@ -65,7 +65,7 @@ Result<std::unique_ptr<PooledConnection>> ConnectionPool::connect() {
 Result<Lease> ConnectionPool::acquire() {
   const int limit = options_.size + options_.max_overflow;
   const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   bool counted_wait = false;
   while (idle_.empty() && open_ >= limit) {
     if (!counted_wait) {
@@ -73,10 +73,9 @@ Result<Lease> ConnectionPool::acquire() {
       counted_wait = true;
     }
     ++stats_.waiting;
-    const bool woke =
-        cv_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < limit; });
+    const std::cv_status woke = lock.wait_until(cv_, deadline);
     --stats_.waiting;
-    if (!woke) {
+    if (woke == std::cv_status::timeout && idle_.empty() && open_ >= limit) {
       ++stats_.timeouts;
       return make_error(Errc::unavailable,
                         "every database connection is busy; try again in a moment");
@@ -105,7 +104,7 @@ Result<Lease> ConnectionPool::acquire() {
 void ConnectionPool::release(std::unique_ptr<PooledConnection> conn, bool broken) {
   std::unique_ptr<PooledConnection> closing;  // closed outside the lock (a network round trip)
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (broken || !conn->conn.is_open()) {
       ++stats_.broken;
       --open_;
@@ -123,7 +122,7 @@ void ConnectionPool::release(std::unique_ptr<PooledConnection> conn, bool broken
 void ConnectionPool::drop_idle() {
   std::vector<std::unique_ptr<PooledConnection>> closing;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     closing.swap(idle_);
     open_ -= static_cast<int>(closing.size());
     stats_.broken += static_cast<std::int64_t>(closing.size());
@@ -132,7 +131,7 @@ void ConnectionPool::drop_idle() {
 }
 
 PoolStats ConnectionPool::stats() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   PoolStats s = stats_;
   s.idle = static_cast<int>(idle_.size());
   s.in_use = open_ - s.idle;

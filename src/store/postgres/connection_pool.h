@@ -7,13 +7,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include <pqxx/pqxx>  // the whole library: 6.4's headers are not self-contained
 
+#include "core/mutex.h"
 #include "core/result.h"
 
 namespace findme::store::postgres {
@@ -104,12 +104,12 @@ class ConnectionPool {
 
   PoolOptions options_;
   std::string connect_url_;  // url with connect_timeout
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<PooledConnection>> idle_;  // guarded by mu_
-  int open_ = 0;                                         // guarded by mu_
-  PoolStats stats_;                                      // guarded by mu_ (in_use/idle derived)
-  std::chrono::steady_clock::time_point connect_failed_at_{};  // guarded by mu_
+  std::vector<std::unique_ptr<PooledConnection>> idle_ FINDME_GUARDED_BY(mu_);
+  int open_ FINDME_GUARDED_BY(mu_) = 0;
+  PoolStats stats_ FINDME_GUARDED_BY(mu_);  // in_use and idle are derived when read
+  std::chrono::steady_clock::time_point connect_failed_at_ FINDME_GUARDED_BY(mu_){};
 };
 
 }  // namespace findme::store::postgres

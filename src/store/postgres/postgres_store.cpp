@@ -94,20 +94,21 @@ Result<User> PostgresStore::create_user(const NewUser& user) {
   static constexpr const char* kInsert =
       "INSERT INTO users (email, name, role, password_hash, created_at) "
       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lower(email)) DO NOTHING "
-      "RETURNING " FINDME_PG_USER_COLUMNS("");
+      "RETURNING " FINDME_USER_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<User> {
     pqxx::result rows =
         s.run(kInsert, user.email, user.name, to_string(user.role), user.password_hash, now);
-    if (rows.empty())
+    if (rows.empty()) {
       return make_error(Errc::email_taken, "an account with this email already exists");
+    }
     return read_user(rows[0]);
   });
 }
 
 Result<std::optional<User>> PostgresStore::find_user(UserId id) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_USER_COLUMNS("") " FROM users WHERE id = $1";
+      "SELECT " FINDME_USER_COLUMNS("") " FROM users WHERE id = $1";
   return read([&](Session& s) -> Result<std::optional<User>> {
     return read_one<User>(s.run(kSelect, id), read_user);
   });
@@ -115,7 +116,7 @@ Result<std::optional<User>> PostgresStore::find_user(UserId id) {
 
 Result<std::optional<User>> PostgresStore::find_user_by_email(std::string_view email) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_USER_COLUMNS("") " FROM users WHERE lower(email) = lower($1)";
+      "SELECT " FINDME_USER_COLUMNS("") " FROM users WHERE lower(email) = lower($1)";
   return read([&](Session& s) -> Result<std::optional<User>> {
     return read_one<User>(s.run(kSelect, email), read_user);
   });
@@ -162,7 +163,7 @@ Result<void> PostgresStore::create_token(const NewToken& token) {
 
 Result<std::optional<User>> PostgresStore::find_user_by_token(std::string_view token_hash) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_USER_COLUMNS("u.") " FROM tokens AS t "
+      "SELECT " FINDME_USER_COLUMNS("u.") " FROM tokens AS t "
       "JOIN users AS u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.expires_at > $2";
   Timestamp now = clock_.now();
   return read([&](Session& s) -> Result<std::optional<User>> {

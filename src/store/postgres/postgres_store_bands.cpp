@@ -7,7 +7,7 @@
 #include "store/stored_enums.h"
 
 // 7 columns, read by read_match.
-#define FINDME_PG_MATCH_COLUMNS(p) \
+#define FINDME_MATCH_COLUMNS(p) \
   p "user_id, " p "photo_id, " p "event_id, " p "face_id, " p "distance, " p "band, " p "state"
 
 namespace findme::store::postgres {
@@ -46,7 +46,7 @@ std::optional<SelfieAndJob> add_query_face(Session& s, const Match& match, Times
   static constexpr const char* kInsert =
       "INSERT INTO selfies (user_id, storage_key, embedding, event_id, created_at) "
       "SELECT $1, '', embedding, $2, $3 FROM faces WHERE id = $4 "
-      "RETURNING " FINDME_PG_SELFIE_COLUMNS("");
+      "RETURNING " FINDME_SELFIE_COLUMNS("");
   std::optional<Selfie> selfie = read_one<Selfie>(
       s.run(kInsert, match.user_id, match.event_id, now, match.face_id), read_selfie);
   if (!selfie) return std::nullopt;
@@ -72,7 +72,7 @@ void remove_query_face(Session& s, const Match& match) {
 
 Result<std::optional<Face>> PostgresStore::find_face(FaceId face) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_FACE_COLUMNS("") " FROM faces WHERE id = $1";
+      "SELECT " FINDME_FACE_COLUMNS("") " FROM faces WHERE id = $1";
   return read([&](Session& s) -> Result<std::optional<Face>> {
     return read_one<Face>(s.run(kSelect, face), read_face);
   });
@@ -104,7 +104,7 @@ Result<std::int64_t> PostgresStore::count_user_candidates(UserId user,
 
 Result<std::optional<Match>> PostgresStore::find_user_face_match(UserId user, FaceId face) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_MATCH_COLUMNS("") " FROM matches WHERE user_id = $1 AND face_id = $2";
+      "SELECT " FINDME_MATCH_COLUMNS("") " FROM matches WHERE user_id = $1 AND face_id = $2";
   return read([&](Session& s) -> Result<std::optional<Match>> {
     return read_one<Match>(s.run(kSelect, user, face), read_match);
   });
@@ -114,7 +114,7 @@ Result<std::optional<MatchAnswer>> PostgresStore::answer_match(UserId user, Face
                                                                bool is_me) {
   // FOR UPDATE: two answers at once (two tabs) queue here, so only one writes the query face.
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_MATCH_COLUMNS("") " FROM matches WHERE user_id = $1 AND face_id = $2 "
+      "SELECT " FINDME_MATCH_COLUMNS("") " FROM matches WHERE user_id = $1 AND face_id = $2 "
       "FOR UPDATE";
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<std::optional<MatchAnswer>> {

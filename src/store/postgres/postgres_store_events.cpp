@@ -19,7 +19,7 @@ std::string upper_ascii(std::string_view s) {
 }
 
 constexpr const char* kSelectEventById =
-    "SELECT " FINDME_PG_EVENT_COLUMNS("e.") " FROM events AS e WHERE e.id = $1";
+    "SELECT " FINDME_EVENT_COLUMNS("e.") " FROM events AS e WHERE e.id = $1";
 
 }  // namespace
 
@@ -27,7 +27,7 @@ Result<std::optional<Event>> PostgresStore::create_event(const NewEvent& event) 
   static constexpr const char* kInsert =
       "INSERT INTO events (code, name, organizer_id, starts_at, created_at) "
       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING "
-      "RETURNING " FINDME_PG_EVENT_COLUMNS("");
+      "RETURNING " FINDME_EVENT_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<std::optional<Event>> {
     try {
@@ -48,7 +48,7 @@ Result<std::optional<Event>> PostgresStore::find_event(EventId id) {
 
 Result<std::optional<Event>> PostgresStore::find_event_by_code(std::string_view code) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_EVENT_COLUMNS("e.") " FROM events AS e WHERE e.code = $1";
+      "SELECT " FINDME_EVENT_COLUMNS("e.") " FROM events AS e WHERE e.code = $1";
   std::string upper = upper_ascii(code);
   return read([&](Session& s) -> Result<std::optional<Event>> {
     return read_one<Event>(s.run(kSelect, upper), read_event);
@@ -57,7 +57,7 @@ Result<std::optional<Event>> PostgresStore::find_event_by_code(std::string_view 
 
 Result<std::vector<Event>> PostgresStore::list_organizer_events(UserId organizer) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_EVENT_COLUMNS("e.") " FROM events AS e WHERE e.organizer_id = $1 "
+      "SELECT " FINDME_EVENT_COLUMNS("e.") " FROM events AS e WHERE e.organizer_id = $1 "
       "ORDER BY e.created_at DESC, e.id DESC";
   return read([&](Session& s) -> Result<std::vector<Event>> {
     return read_all<Event>(s.run(kSelect, organizer), read_event);
@@ -136,7 +136,7 @@ Result<bool> PostgresStore::is_member(UserId user, EventId event) {
 
 Result<std::vector<Event>> PostgresStore::list_joined_events(UserId user) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_EVENT_COLUMNS("e.") " FROM memberships AS m "
+      "SELECT " FINDME_EVENT_COLUMNS("e.") " FROM memberships AS m "
       "JOIN events AS e ON e.id = m.event_id WHERE m.user_id = $1 "
       "ORDER BY m.consented_at, m.seq";
   return read([&](Session& s) -> Result<std::vector<Event>> {

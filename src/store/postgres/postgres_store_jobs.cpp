@@ -39,7 +39,7 @@ void expire_abandoned(Session& s, Timestamp now) {
 
 std::optional<Job> select_job(Session& s, JobId id) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_JOB_COLUMNS("") " FROM jobs WHERE id = $1";
+      "SELECT " FINDME_JOB_COLUMNS("") " FROM jobs WHERE id = $1";
   return read_one<Job>(s.run(kSelect, id), read_job);
 }
 
@@ -54,7 +54,7 @@ Job insert_job(Session& s, const NewJob& job, Timestamp now) {
   static constexpr const char* kInsert =
       "INSERT INTO jobs (kind, status, owner_id, event_id, photo_id, selfie_id, priority, "
       "max_attempts, run_after, created_at) VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7, $8, $9) "
-      "RETURNING " FINDME_PG_JOB_COLUMNS("");
+      "RETURNING " FINDME_JOB_COLUMNS("");
   Job inserted =
       read_job(s.run(kInsert, to_string(job.kind), job.owner_id, job.event_id, job.photo_id,
                      job.selfie_id, job.priority, job.max_attempts, now, now)[0]);
@@ -90,7 +90,7 @@ Result<std::optional<Job>> PostgresStore::claim_next_job(const ClaimRequest& req
       "  ORDER BY priority, run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
       "UPDATE jobs SET status = 'running', lease_owner = $3, lease_until = $4, "
       "  attempts = jobs.attempts + 1 FROM next WHERE jobs.id = next.id "
-      "RETURNING " FINDME_PG_JOB_COLUMNS("jobs.");
+      "RETURNING " FINDME_JOB_COLUMNS("jobs.");
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<std::optional<Job>> {
     expire_abandoned(s, now);
@@ -132,7 +132,7 @@ Result<std::optional<Job>> PostgresStore::fail_job(JobId job, const JobFailure& 
       "                     THEN $4::bigint ELSE NULL END, "
       "  lease_owner = '', lease_until = NULL, error_code = $5, error_message = $6 "
       "WHERE id = $1 AND status IN ('queued', 'running') "
-      "RETURNING " FINDME_PG_JOB_COLUMNS("");
+      "RETURNING " FINDME_JOB_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<std::optional<Job>> {
     std::optional<Job> updated =

@@ -32,7 +32,7 @@ AttendeeFace read_attendee_face(const pqxx::row& row, int c) {
 Result<SelfieAndJob> PostgresStore::add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) {
   static constexpr const char* kInsert =
       "INSERT INTO selfies (user_id, storage_key, created_at) VALUES ($1, $2, $3) "
-      "RETURNING " FINDME_PG_SELFIE_COLUMNS("");
+      "RETURNING " FINDME_SELFIE_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<SelfieAndJob> {
     try {
@@ -51,7 +51,7 @@ Result<SelfieAndJob> PostgresStore::add_selfie_and_enqueue(const NewSelfie& self
 
 Result<std::optional<Selfie>> PostgresStore::find_selfie(SelfieId id) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_SELFIE_COLUMNS("") " FROM selfies WHERE id = $1";
+      "SELECT " FINDME_SELFIE_COLUMNS("") " FROM selfies WHERE id = $1";
   return read([&](Session& s) -> Result<std::optional<Selfie>> {
     return read_one<Selfie>(s.run(kSelect, id), read_selfie);
   });
@@ -59,7 +59,7 @@ Result<std::optional<Selfie>> PostgresStore::find_selfie(SelfieId id) {
 
 Result<std::vector<Selfie>> PostgresStore::list_user_selfies(UserId user) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_SELFIE_COLUMNS("") " FROM selfies WHERE user_id = $1 ORDER BY id";
+      "SELECT " FINDME_SELFIE_COLUMNS("") " FROM selfies WHERE user_id = $1 ORDER BY id";
   return read([&](Session& s) -> Result<std::vector<Selfie>> {
     return read_all<Selfie>(s.run(kSelect, user), read_selfie);
   });
@@ -127,7 +127,7 @@ Result<bool> PostgresStore::hide_match(UserId user, PhotoId photo) {
 Result<std::vector<MatchedPhoto>> PostgresStore::list_user_matches(UserId user,
                                                                    std::optional<EventId> event) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_PHOTO_COLUMNS("p.") ", e.code, m.face_id, m.distance FROM matches AS m "
+      "SELECT " FINDME_PHOTO_COLUMNS("p.") ", e.code, m.face_id, m.distance FROM matches AS m "
       "JOIN photos AS p ON p.id = m.photo_id JOIN events AS e ON e.id = m.event_id "
       "WHERE m.user_id = $1 AND " FINDME_MATCH_VISIBLE("m.") " AND ($2::bigint IS NULL OR m.event_id = $2) "
       "ORDER BY m.distance, m.photo_id";

@@ -20,7 +20,7 @@ std::vector<Face> replace_faces(Session& s, PhotoId photo, EventId event,
   static constexpr const char* kInsert =
       "INSERT INTO faces (photo_id, event_id, box_x, box_y, box_width, box_height, "
       "detection_score, usable, embedding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-      "RETURNING " FINDME_PG_FACE_COLUMNS("");
+      "RETURNING " FINDME_FACE_COLUMNS("");
   s.run(kDelete, photo);
   std::vector<Face> stored;
   stored.reserve(faces.size());
@@ -36,7 +36,7 @@ std::vector<Face> replace_faces(Session& s, PhotoId photo, EventId event,
 std::optional<PhotoAndJob> photo_by_content(Session& s, EventId event,
                                             const std::string& content_sha256) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_PHOTO_COLUMNS("p.") ", " FINDME_PG_JOB_COLUMNS(
+      "SELECT " FINDME_PHOTO_COLUMNS("p.") ", " FINDME_JOB_COLUMNS(
           "j.") " FROM photos p JOIN jobs j ON j.photo_id = p.id AND j.kind = 'index_photo' "
                 "WHERE p.event_id = $1 AND p.content_sha256 = $2 ORDER BY j.id DESC LIMIT 1";
   return read_one<PhotoAndJob>(
@@ -62,7 +62,7 @@ Result<PhotoAndJob> PostgresStore::add_photo_and_enqueue(const NewPhoto& photo) 
       "byte_size, width, height, status, created_at, content_sha256) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, nullif($10, '')) "
       "ON CONFLICT (event_id, content_sha256) WHERE content_sha256 IS NOT NULL DO NOTHING "
-      "RETURNING " FINDME_PG_PHOTO_COLUMNS("");
+      "RETURNING " FINDME_PHOTO_COLUMNS("");
   // SQLite keeps photo_count with triggers; here the same transaction updates it (see migration 2).
   static constexpr const char* kCount =
       "UPDATE events SET photo_count = photo_count + 1 WHERE id = $1";
@@ -95,7 +95,7 @@ Result<PhotoAndJob> PostgresStore::add_photo_and_enqueue(const NewPhoto& photo) 
 
 Result<std::optional<Photo>> PostgresStore::find_photo(PhotoId id) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_PHOTO_COLUMNS("") " FROM photos WHERE id = $1";
+      "SELECT " FINDME_PHOTO_COLUMNS("") " FROM photos WHERE id = $1";
   return read([&](Session& s) -> Result<std::optional<Photo>> {
     return read_one<Photo>(s.run(kSelect, id), read_photo);
   });
@@ -103,7 +103,7 @@ Result<std::optional<Photo>> PostgresStore::find_photo(PhotoId id) {
 
 Result<std::vector<Photo>> PostgresStore::list_event_photos(EventId event) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_PHOTO_COLUMNS("") " FROM photos WHERE event_id = $1 ORDER BY id";
+      "SELECT " FINDME_PHOTO_COLUMNS("") " FROM photos WHERE event_id = $1 ORDER BY id";
   return read([&](Session& s) -> Result<std::vector<Photo>> {
     return read_all<Photo>(s.run(kSelect, event), read_photo);
   });
@@ -144,7 +144,7 @@ Result<void> PostgresStore::mark_photo_failed(PhotoId photo, std::string_view er
 
 Result<std::vector<Face>> PostgresStore::list_event_faces(EventId event) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_FACE_COLUMNS("") " FROM faces WHERE event_id = $1 ORDER BY id";
+      "SELECT " FINDME_FACE_COLUMNS("") " FROM faces WHERE event_id = $1 ORDER BY id";
   return read([&](Session& s) -> Result<std::vector<Face>> {
     return read_all<Face>(s.run(kSelect, event), read_face);
   });
@@ -152,7 +152,7 @@ Result<std::vector<Face>> PostgresStore::list_event_faces(EventId event) {
 
 Result<std::vector<Face>> PostgresStore::list_photo_faces(PhotoId photo) {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_FACE_COLUMNS("") " FROM faces WHERE photo_id = $1 ORDER BY id";
+      "SELECT " FINDME_FACE_COLUMNS("") " FROM faces WHERE photo_id = $1 ORDER BY id";
   return read([&](Session& s) -> Result<std::vector<Face>> {
     return read_all<Face>(s.run(kSelect, photo), read_face);
   });
@@ -183,7 +183,7 @@ Result<FacesChanges> PostgresStore::event_faces_changed_since(EventId event, std
   static constexpr const char* kPhotos =
       "SELECT id FROM photos WHERE event_id = $1 AND faces_version > $2 ORDER BY id";
   static constexpr const char* kFaces =
-      "SELECT " FINDME_PG_FACE_COLUMNS("f.") " FROM faces AS f "
+      "SELECT " FINDME_FACE_COLUMNS("f.") " FROM faces AS f "
       "JOIN photos AS p ON p.id = f.photo_id "
       "WHERE p.event_id = $1 AND p.faces_version > $2 ORDER BY f.id";
   // Three autocommit statements in this order: the version first, so whatever commits in
@@ -225,7 +225,7 @@ Result<std::vector<FileReference>> PostgresStore::list_file_references() {
 
 Result<std::vector<Photo>> PostgresStore::list_stranded_photos() {
   static constexpr const char* kSelect =
-      "SELECT " FINDME_PG_PHOTO_COLUMNS("p.") " FROM photos p WHERE p.status = 'queued' AND NOT "
+      "SELECT " FINDME_PHOTO_COLUMNS("p.") " FROM photos p WHERE p.status = 'queued' AND NOT "
       "EXISTS (SELECT 1 FROM jobs j WHERE j.photo_id = p.id AND j.kind = 'index_photo' AND "
       "j.status IN ('queued', 'running')) ORDER BY p.id";
   return read([&](Session& s) -> Result<std::vector<Photo>> {

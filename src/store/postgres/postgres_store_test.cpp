@@ -59,6 +59,7 @@ TEST(PostgresStoreTest, ProcessesStartingTogetherMigrateOnce) {
   testing::TestDatabase db;
   ManualClock clock;
   std::vector<std::thread> starts;
+  starts.reserve(4);
   std::atomic<int> opened{0};
   for (int i = 0; i < 4; ++i) {
     starts.emplace_back([&] {

@@ -1,48 +1,11 @@
-// Column lists and row decoders shared by the SqliteStore queries. Each FINDME_*_COLUMNS(prefix)
-// macro expands to a string literal, so queries stay single constexpr strings; `prefix` is a
-// table alias with its dot ("p.") or "" (e.g. in RETURNING clauses).
+// Row decoders shared by the SqliteStore queries, for the column lists of store/columns.h.
 #pragma once
 
 #include "core/entities.h"
+#include "store/columns.h"
 #include "store/sqlite/connection.h"
 
-// 6 columns.
-#define FINDME_USER_COLUMNS(p) \
-  p "id, " p "email, " p "name, " p "role, " p "password_hash, " p "created_at"
-// 7 columns; photo_count is kept by triggers (migration 2).
-// Unformatted: clang-format would split "photo_count" into two literals.
-// clang-format off
-#define FINDME_EVENT_COLUMNS(p) \
-  p "id, " p "code, " p "name, " p "organizer_id, " p "starts_at, " p "created_at, " \
-  p "photo_count"
-// clang-format on
-// 13 columns.
-#define FINDME_PHOTO_COLUMNS(p)                                                               \
-  p "id, " p "event_id, " p "filename, " p "storage_key, " p "thumbnail_key, " p              \
-    "content_type, " p "byte_size, " p "width, " p "height, " p "status, " p "face_count, " p \
-    "error, " p "created_at"
-// 9 columns.
-#define FINDME_FACE_COLUMNS(p)                                                       \
-  p "id, " p "photo_id, " p "box_x, " p "box_y, " p "box_width, " p "box_height, " p \
-    "detection_score, " p "usable, " p "embedding"
-// 6 columns.
-#define FINDME_SELFIE_COLUMNS(p) \
-  p "id, " p "user_id, " p "storage_key, " p "embedding, " p "created_at, " p "event_id"
-// 18 columns.
-#define FINDME_JOB_COLUMNS(p)                                                                     \
-  p "id, " p "kind, " p "status, " p "owner_id, " p "event_id, " p "photo_id, " p "selfie_id, " p \
-    "priority, " p "attempts, " p "max_attempts, " p "run_after, " p "lease_owner, " p            \
-    "lease_until, " p "error_code, " p "error_message, " p "result, " p "created_at, " p          \
-    "finished_at"
-
 namespace findme::store::sqlite {
-
-inline constexpr int kUserColumns = 6;
-inline constexpr int kEventColumns = 7;
-inline constexpr int kPhotoColumns = 13;
-inline constexpr int kFaceColumns = 9;
-inline constexpr int kSelfieColumns = 5;
-inline constexpr int kJobColumns = 18;
 
 // Each reads its columns starting at `first`.
 User read_user(const Statement& row, int first = 0);

@@ -35,9 +35,8 @@ SqliteStore::SqliteStore(SqliteOptions options, Clock& clock, std::unique_ptr<Co
     : options_(std::move(options)), clock_(clock), writer_(std::move(writer)) {}
 
 Result<std::unique_ptr<Connection>> SqliteStore::acquire_reader() {
-  std::unique_lock lock(pool_mu_);
-  pool_cv_.wait(lock,
-                [&] { return !idle_readers_.empty() || open_readers_ < options_.max_readers; });
+  MutexLock lock(pool_mu_);
+  while (idle_readers_.empty() && open_readers_ >= options_.max_readers) lock.wait(pool_cv_);
   if (!idle_readers_.empty()) {
     std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
     idle_readers_.pop_back();
@@ -51,13 +50,14 @@ Result<std::unique_ptr<Connection>> SqliteStore::acquire_reader() {
     lock.lock();
     --open_readers_;
     pool_cv_.notify_one();
+    return conn.error();
   }
   return conn;
 }
 
 void SqliteStore::release_reader(std::unique_ptr<Connection> conn) {
   {
-    std::lock_guard lock(pool_mu_);
+    MutexLock lock(pool_mu_);
     idle_readers_.push_back(std::move(conn));
   }
   pool_cv_.notify_one();

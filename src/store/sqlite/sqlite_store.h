@@ -5,11 +5,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mutex.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
@@ -119,12 +119,12 @@ class SqliteStore final : public Store {
 
   SqliteOptions options_;
   Clock& clock_;
-  std::mutex write_mu_;
-  std::unique_ptr<Connection> writer_;  // guarded by write_mu_
-  std::mutex pool_mu_;
+  Mutex write_mu_;
+  std::unique_ptr<Connection> writer_ FINDME_GUARDED_BY(write_mu_);
+  Mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by pool_mu_
-  int open_readers_ = 0;                                   // guarded by pool_mu_
+  std::vector<std::unique_ptr<Connection>> idle_readers_ FINDME_GUARDED_BY(pool_mu_);
+  int open_readers_ FINDME_GUARDED_BY(pool_mu_) = 0;
 };
 
 }  // namespace findme::store::sqlite

@@ -9,7 +9,7 @@ namespace findme::store::sqlite {
 
 template <class Work>
 auto SqliteStore::write(Work&& work) -> decltype(work(std::declval<Connection&>())) {
-  std::lock_guard lock(write_mu_);
+  MutexLock lock(write_mu_);
   if (Result<void> begin = writer_->exec("BEGIN IMMEDIATE"); !begin) return begin.error();
   auto result = std::forward<Work>(work)(*writer_);
   if (!result) {

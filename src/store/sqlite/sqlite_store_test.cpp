@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "core/testing/manual_clock.h"
+#include "core/testing/temp_dir.h"
 #include "store/sqlite/migrations.h"
 #include "store/testing/store_contract.h"
-#include "store/testing/temp_dir.h"
 
 namespace findme::store::sqlite {
 namespace {
@@ -22,7 +22,7 @@ class SqliteBackend final : public testing::StoreBackend {
   }
 
  private:
-  testing::TempDir dir_;
+  TempDir dir_;
 };
 
 std::unique_ptr<testing::StoreBackend> make_sqlite_backend() {
@@ -39,7 +39,7 @@ TEST(SqliteStoreTest, UnopenableFileIsUnavailable) {
 }
 
 TEST(SqliteStoreTest, ReopeningDoesNotReapplyMigrations) {
-  testing::TempDir dir;
+  TempDir dir;
   ManualClock clock;
   std::string path = (dir.path() / "findme.db").string();
   for (int i = 0; i < 2; ++i) {
@@ -58,7 +58,7 @@ TEST(SqliteStoreTest, ReopeningDoesNotReapplyMigrations) {
 }
 
 TEST(SqliteStoreTest, NewerSchemaIsRefused) {
-  testing::TempDir dir;
+  TempDir dir;
   ManualClock clock;
   std::string path = (dir.path() / "findme.db").string();
   {
@@ -78,7 +78,7 @@ TEST(SqliteStoreTest, NewerSchemaIsRefused) {
 // Issue 10: version 4 adds bands. Matches of version 3 were all shown, so they become sure; a
 // hidden one becomes rejected.
 TEST(SqliteStoreTest, Migration4KeepsShownMatchesSureAndHiddenOnesRejected) {
-  testing::TempDir dir;
+  TempDir dir;
   ManualClock clock;
   std::string path = (dir.path() / "findme.db").string();
   {

@@ -142,7 +142,7 @@ Result<bool> FailingStore::can_view_photo(UserId user, PhotoId photo) {
 }
 
 Result<SelfieAndJob> FailingStore::add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) {
-  return call([&] { return inner_.add_selfie_and_enqueue(selfie, std::move(job)); });
+  return call([&] { return inner_.add_selfie_and_enqueue(selfie, job); });
 }
 
 Result<std::optional<Selfie>> FailingStore::find_selfie(SelfieId id) {

@@ -205,6 +205,7 @@ TEST_P(StoreContract, ConcurrentClaimsNeverShareAJob) {
   std::mutex mu;
   std::vector<std::int64_t> claimed;
   std::vector<std::thread> workers;
+  workers.reserve(4);
   for (int w = 0; w < 4; ++w) {
     workers.emplace_back([&, w] {
       while (true) {

@@ -95,6 +95,7 @@ TEST_P(StoreContract, ConcurrentUploadsOfOneContentStoreOnePhoto) {
   constexpr int kThreads = 6;
   std::vector<Result<PhotoAndJob>> results(kThreads, make_error(Errc::internal, "not run"));
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       results[static_cast<std::size_t>(i)] =

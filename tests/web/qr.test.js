@@ -1,8 +1,9 @@
 // web/js/qr.js checked by decoding its output with an independent, minimal QR reader (byte mode,
 // any level, versions 1-10): format bits and their BCH code, both copies, unmasking, block
 // de-interleaving, Reed-Solomon syndromes and the payload. (Checked once by hand with zbarimg.)
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { qrMatrix, qrSvg } from '../../web/js/qr.js';
 
 const EXP = new Array(512);
@@ -18,31 +19,81 @@ const mul = (a, b) => (a && b ? EXP[LOG[a] + LOG[b]] : 0);
 
 // Level -> [ecc codewords per block, blocks] for versions 1..10 (ISO/IEC 18004 table 9).
 const BLOCKS = {
-  L: [[7, 1], [10, 1], [15, 1], [20, 1], [26, 1], [18, 2], [20, 2], [24, 2], [30, 2], [18, 4]],
-  M: [[10, 1], [16, 1], [26, 1], [18, 2], [24, 2], [16, 4], [18, 4], [22, 4], [22, 5], [26, 5]],
+  L: [
+    [7, 1],
+    [10, 1],
+    [15, 1],
+    [20, 1],
+    [26, 1],
+    [18, 2],
+    [20, 2],
+    [24, 2],
+    [30, 2],
+    [18, 4],
+  ],
+  M: [
+    [10, 1],
+    [16, 1],
+    [26, 1],
+    [18, 2],
+    [24, 2],
+    [16, 4],
+    [18, 4],
+    [22, 4],
+    [22, 5],
+    [26, 5],
+  ],
 };
-const LEVEL_BITS = { 1: 'L', 0: 'M', 3: 'Q', 2: 'H' };
+const LEVEL_BITS = {
+  1: 'L',
+  0: 'M',
+  3: 'Q',
+  2: 'H',
+};
 const MASKS = [
-  (x, y) => (x + y) % 2 === 0, (x, y) => y % 2 === 0, (x) => x % 3 === 0, (x, y) => (x + y) % 3 === 0,
-  (x, y) => (Math.floor(x / 3) + Math.floor(y / 2)) % 2 === 0, (x, y) => ((x * y) % 2) + ((x * y) % 3) === 0,
-  (x, y) => (((x * y) % 2) + ((x * y) % 3)) % 2 === 0, (x, y) => (((x + y) % 2) + ((x * y) % 3)) % 2 === 0,
+  (x, y) => (x + y) % 2 === 0,
+  (x, y) => y % 2 === 0,
+  (x) => x % 3 === 0,
+  (x, y) => (x + y) % 3 === 0,
+  (x, y) => (Math.floor(x / 3) + Math.floor(y / 2)) % 2 === 0,
+  (x, y) => ((x * y) % 2) + ((x * y) % 3) === 0,
+  (x, y) => (((x * y) % 2) + ((x * y) % 3)) % 2 === 0,
+  (x, y) => (((x + y) % 2) + ((x * y) % 3)) % 2 === 0,
 ];
 // Alignment pattern centres, versions 1..10 (ISO/IEC 18004 annex E).
-const ALIGN = [[], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]];
+const ALIGN = [
+  [],
+  [6, 18],
+  [6, 22],
+  [6, 26],
+  [6, 30],
+  [6, 34],
+  [6, 22, 38],
+  [6, 24, 42],
+  [6, 26, 46],
+  [6, 28, 50],
+];
 
 function isFunction(ver, size, x, y) {
   const inFinder = (cx, cy) => Math.abs(x - cx) <= 4 && Math.abs(y - cy) <= 4;
-  if (inFinder(3, 3) || inFinder(size - 4, 3) || inFinder(3, size - 4)) return true;  // + separators
+  if (inFinder(3, 3) || inFinder(size - 4, 3) || inFinder(3, size - 4)) return true; // + separators
   if (x === 6 || y === 6) return true;
   if ((y === 8 && (x <= 8 || x >= size - 8)) || (x === 8 && (y <= 8 || y >= size - 8))) return true;
   const pos = ALIGN[ver - 1];
   for (const cy of pos) {
     for (const cx of pos) {
-      const corner = (cx === 6 && cy === 6) || (cx === 6 && cy === pos.at(-1)) || (cx === pos.at(-1) && cy === 6);
+      const corner =
+        (cx === 6 && cy === 6) ||
+        (cx === 6 && cy === pos.at(-1)) ||
+        (cx === pos.at(-1) && cy === 6);
       if (!corner && Math.abs(x - cx) <= 2 && Math.abs(y - cy) <= 2) return true;
     }
   }
-  if (ver >= 7 && ((x >= size - 11 && x < size - 8 && y < 6) || (y >= size - 11 && y < size - 8 && x < 6))) return true;
+  if (
+    ver >= 7 &&
+    ((x >= size - 11 && x < size - 8 && y < 6) || (y >= size - 11 && y < size - 8 && x < 6))
+  )
+    return true;
   return false;
 }
 
@@ -80,11 +131,16 @@ function decode(m) {
   }
   const total = Math.floor(bits.length / 8);
   const codewords = [];
-  for (let i = 0; i < total; i++) codewords.push(parseInt(bits.slice(i * 8, i * 8 + 8).join(''), 2));
+  for (let i = 0; i < total; i++)
+    codewords.push(parseInt(bits.slice(i * 8, i * 8 + 8).join(''), 2));
   const [eccLen, numBlocks] = BLOCKS[level][ver - 1];
   const shortLen = Math.floor(total / numBlocks);
   const numShort = numBlocks - (total % numBlocks);
-  const blocks = Array.from({ length: numBlocks }, (_, b) => ({ data: [], ecc: [], dataLen: shortLen - eccLen + (b < numShort ? 0 : 1) }));
+  const blocks = Array.from({ length: numBlocks }, (_, b) => ({
+    data: [],
+    ecc: [],
+    dataLen: shortLen - eccLen + (b < numShort ? 0 : 1),
+  }));
   let k = 0;
   for (let i = 0; i < shortLen - eccLen + 1; i++) {
     for (const b of blocks) if (i < b.dataLen) b.data.push(codewords[k++]);
@@ -93,7 +149,8 @@ function decode(m) {
   const data = [];
   for (const b of blocks) {
     const word = b.data.concat(b.ecc);
-    for (let i = 0; i < eccLen; i++) {  // every syndrome S_i = C(alpha^i) is zero
+    for (let i = 0; i < eccLen; i++) {
+      // every syndrome S_i = C(alpha^i) is zero
       let s = 0;
       for (const c of word) s = mul(s, EXP[i]) ^ c;
       assert.equal(s, 0, `Reed-Solomon syndrome ${i}`);
@@ -111,8 +168,13 @@ function decode(m) {
 }
 
 test('event links of every length decode back to themselves', () => {
-  const texts = ['http://127.0.0.1:8080/e/K7QX9P', 'https://photos.example-festival.org/e/ABCDEF', 'a',
-    `https://x.example/${'y'.repeat(120)}`, 'Été à Paris'];
+  const texts = [
+    'http://127.0.0.1:8080/e/K7QX9P',
+    'https://photos.example-festival.org/e/ABCDEF',
+    'a',
+    `https://x.example/${'y'.repeat(120)}`,
+    'Été à Paris',
+  ];
   const versions = new Set();
   for (const text of texts) {
     const { ver, level, text: decoded } = decode(qrMatrix(text));
@@ -131,6 +193,6 @@ test('the largest payload fits version 10 and one more byte is refused', () => {
 
 test('the SVG is one path with a quiet zone', () => {
   const svg = qrSvg('http://127.0.0.1:8080/e/K7QX9P');
-  assert.match(svg, /^<svg [^>]*viewBox="0 0 37 37"/);  // version 3: 29 modules + 2 x 4 quiet zone
+  assert.match(svg, /^<svg [^>]*viewBox="0 0 37 37"/); // version 3: 29 modules + 2 x 4 quiet zone
   assert.equal(svg.match(/<path /g).length, 1);
 });

@@ -1,0 +1,111 @@
+// web/js/uploader.js with a scripted upload function: concurrency, failures that wait for a
+// retry while the rest go on, rejected files, duplicates and progress by bytes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { ApiError } from '../../web/js/api.js';
+import { UploadQueue } from '../../web/js/uploader.js';
+
+// Each call returns a promise the test settles by file name.
+function scriptedUpload() {
+  const pending = new Map();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const upload = (path, form, onProgress) => {
+    const name = form.get('photos').name;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    return new Promise((resolve, reject) => {
+      pending.set(name, {
+        path,
+        onProgress,
+        resolve: (body) => {
+          inFlight--;
+          pending.delete(name);
+          resolve(body);
+        },
+        reject: (e) => {
+          inFlight--;
+          pending.delete(name);
+          reject(e);
+        },
+      });
+    });
+  };
+  return { upload, pending, maxInFlight: () => maxInFlight };
+}
+
+const file = (name, size) => new File([new Uint8Array(size)], name, { type: 'image/jpeg' });
+const settle = () => new Promise((r) => setImmediate(r));
+const ok = (name) => ({ photos: [{ id: name, filename: name, status: 'queued' }], rejected: [] });
+
+test('sends a few at a time to the event and finishes every file', async () => {
+  const s = scriptedUpload();
+  const queue = new UploadQueue('AB CD', () => {}, { upload: s.upload, concurrency: 2 });
+  queue.add(['a', 'b', 'c', 'd', 'e'].map((n) => file(`${n}.jpg`, 100)));
+  assert.equal(s.pending.size, 2);
+  assert.equal([...s.pending.values()][0].path, '/api/events/AB%20CD/photos');
+  while (s.pending.size > 0) {
+    const [name, call] = [...s.pending.entries()][0];
+    call.resolve(ok(name));
+    await settle();
+  }
+  assert.equal(s.maxInFlight(), 2);
+  const summary = queue.summary();
+  assert.equal(summary.done, 5);
+  assert.equal(summary.busy, false);
+  assert.equal(summary.fraction, 1);
+});
+
+test('a failed file waits for a retry while the others go on', async () => {
+  const s = scriptedUpload();
+  const queue = new UploadQueue('E', () => {}, { upload: s.upload, concurrency: 3 });
+  const [a] = queue.add([file('a.jpg', 10), file('b.jpg', 10)]);
+  s.pending.get('a.jpg').reject(new ApiError('busy', 'try later', 429));
+  s.pending.get('b.jpg').resolve(ok('b.jpg'));
+  await settle();
+  assert.equal(a.state, 'failed');
+  assert.equal(a.error.code, 'busy');
+  assert.equal(queue.items[1].state, 'done');
+  assert.equal(s.pending.size, 0, 'a failed file is not re-sent by itself');
+
+  queue.retryFailed();
+  assert.equal(a.state, 'sending');
+  assert.equal(a.error, null);
+  s.pending.get('a.jpg').resolve(ok('a.jpg'));
+  await settle();
+  assert.equal(a.state, 'done');
+  queue.retry(a); // only failed files are retried
+  assert.equal(s.pending.size, 0);
+});
+
+test('a file the server rejects fails with its code; a duplicate is done and flagged', async () => {
+  const s = scriptedUpload();
+  const queue = new UploadQueue('E', () => {}, { upload: s.upload });
+  const [bad, twice] = queue.add([file('bad.jpg', 10), file('twice.jpg', 10)]);
+  s.pending.get('bad.jpg').resolve({
+    photos: [],
+    rejected: [{ filename: 'bad.jpg', error: { code: 'invalid_image', message: 'truncated' } }],
+  });
+  s.pending.get('twice.jpg').resolve({ photos: [{ id: '1', duplicate: true }], rejected: [] });
+  await settle();
+  assert.equal(bad.state, 'failed');
+  assert.equal(bad.error.code, 'invalid_image');
+  assert.equal(bad.error.serverMessage, 'truncated');
+  assert.equal(twice.state, 'done');
+  assert.equal(twice.duplicate, true);
+});
+
+test('overall progress counts bytes, so a big file weighs more', async () => {
+  const s = scriptedUpload();
+  const changes = [];
+  const queue = new UploadQueue('E', (item) => changes.push(item), { upload: s.upload });
+  const [big] = queue.add([file('big.jpg', 900), file('small.jpg', 100)]);
+  s.pending.get('big.jpg').onProgress(0.5);
+  assert.equal(big.progress, 0.5);
+  assert.ok(changes.includes(big));
+  assert.equal(queue.summary().fraction, 0.45);
+  s.pending.get('small.jpg').resolve(ok('small.jpg'));
+  await settle();
+  assert.equal(queue.summary().fraction, 0.55);
+});
