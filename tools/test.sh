@@ -22,7 +22,7 @@ stage() {
 end_stage() {
   if [ -n "$stage_name" ]; then
     local took=$((SECONDS - stage_started))
-    durations+=("$(printf '%-34s %4d:%02d' "$stage_name" $((took / 60)) $((took % 60)))")
+    durations+=("$(printf '%-40s %4d:%02d' "$stage_name" $((took / 60)) $((took % 60)))")
     echo "test: ── $stage_name took $((took / 60)) min $((took % 60)) s"
   fi
   stage_name=""

@@ -1,3 +1,4 @@
+#include "api/idempotency.h"
 #include "api/json_mapping.h"
 #include "api/request_helpers.h"
 #include "api/routes.h"
@@ -14,15 +15,16 @@ json session_json(const domain::Session& session) {
 }  // namespace
 
 void add_account_routes(Router& router, const ApiContext& c) {
-  router.add("POST /api/organizers", [&accounts = c.accounts](const Request& req,
-                                                              const PathParams&) {
-    Result<json> body = json_object_body(req);
-    if (!body) return error_response(body.error());
-    return respond(accounts.register_organizer(text_field(req, *body, "email"),
+  router.add("POST /api/organizers",
+             idempotent(c, [&accounts = c.accounts](const Request& req, const PathParams&) {
+               Result<json> body = json_object_body(req);
+               if (!body) return error_response(body.error());
+               return respond(
+                   accounts.register_organizer(text_field(req, *body, "email"),
                                                text_field(req, *body, "password"),
                                                text_field(req, *body, "name")),
                    [](const domain::Session& s) { return Response::json(201, session_json(s)); });
-  });
+             }));
 
   router.add("POST /api/login", [&accounts = c.accounts](const Request& req, const PathParams&) {
     Result<json> body = json_object_body(req);

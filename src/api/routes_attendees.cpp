@@ -1,6 +1,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "api/idempotency.h"
 #include "api/json_mapping.h"
 #include "api/request_helpers.h"
 #include "api/routes.h"
@@ -148,9 +149,12 @@ Response hide_match(const ApiContext& c, const Request& req, const PathParams& p
 
 void add_attendee_routes(Router& router, const ApiContext& c) {
   router.add("POST /api/register-with-event-code",
-             [&c](const Request& req, const PathParams&) { return register_attendee(c, req); });
-  router.add("POST /api/upload-selfie",
-             [&c](const Request& req, const PathParams&) { return upload_selfie(c, req); });
+             idempotent(c, [&c](const Request& req, const PathParams&) {
+               return register_attendee(c, req);
+             }));
+  router.add("POST /api/upload-selfie", idempotent(c, [&c](const Request& req, const PathParams&) {
+               return upload_selfie(c, req);
+             }));
   router.add("GET /api/jobs/{id}",
              [&c](const Request& req, const PathParams& p) { return get_job(c, req, p); });
   router.add("GET /api/my-photos",

@@ -1,5 +1,6 @@
 #include <vector>
 
+#include "api/idempotency.h"
 #include "api/json_mapping.h"
 #include "api/request_helpers.h"
 #include "api/routes.h"
@@ -90,7 +91,9 @@ void add_event_routes(Router& router, const ApiContext& c) {
   });
 
   router.add("POST /api/events/{code}/photos",
-             [&c](const Request& req, const PathParams& p) { return upload_photos(c, req, p); });
+             idempotent(c, [&c](const Request& req, const PathParams& p) {
+               return upload_photos(c, req, p);
+             }));
 
   router.add("GET /api/events/{code}/photos", [&c](const Request& req, const PathParams& p) {
     Result<User> user = authenticate(c.accounts, req);

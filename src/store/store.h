@@ -77,6 +77,25 @@ struct JobFailure {
   bool keep_trying = false;
 };
 
+// A request carrying an Idempotency-Key header, as the store keeps it.
+struct IdempotencyRequest {
+  std::string scope;        // whose key: "user:42", or "anonymous" for sign-ups
+  std::string key;          // the header's value
+  std::string fingerprint;  // a hash of what was asked (method, path, body)
+};
+
+struct IdempotencyClaim {
+  enum class State {
+    claimed,      // new key (or a stale claim taken over): do the work, then complete or release
+    completed,    // the same request already succeeded: answer with `status` and `body`
+    in_progress,  // another claim on this key is still open
+    mismatch,     // the key was used for a different request
+  };
+  State state = State::claimed;
+  int status = 0;    // completed: the stored answer
+  std::string body;  // completed: the stored answer
+};
+
 // Thread-safe: one instance serves every request and worker thread.
 // Each call is its own transaction; "durable" means committed with a full sync, so a call that
 // returned success survives a crash or power loss.
@@ -117,6 +136,22 @@ class Store {
   virtual Result<std::int64_t> count_failed_logins(std::string_view email, Timestamp since) = 0;
   // After a successful login; also drops attempts older than a day for every email.
   virtual Result<void> clear_failed_logins(std::string_view email) = 0;
+
+  // ---- idempotency keys (the Idempotency-Key header: retries that do the work once) ------
+  // Claims request.key in request.scope before the work: `claimed` when the key is new, or when
+  // an open claim is older than `stale_after` (its process died mid-request); `completed`
+  // with the stored answer when the same request (fingerprint) already succeeded; `in_progress`
+  // while another claim is open; `mismatch` when the key was used with another fingerprint. Two
+  // concurrent claims of one key (threads or processes) never both get `claimed`.
+  virtual Result<IdempotencyClaim> claim_idempotency_key(const IdempotencyRequest& request,
+                                                         std::chrono::milliseconds stale_after) = 0;
+  // Stores the answer of a claimed key; later claims with the same fingerprint get it.
+  virtual Result<void> complete_idempotency_key(std::string_view scope, std::string_view key,
+                                                int status, std::string_view body) = 0;
+  // Drops an open claim (the work did not happen: a retry does it); a completed key stays.
+  virtual Result<void> release_idempotency_key(std::string_view scope, std::string_view key) = 0;
+  // Housekeeping: forgets keys claimed longer ago than `older_than`; returns how many.
+  virtual Result<std::int64_t> delete_idempotency_keys(std::chrono::milliseconds older_than) = 0;
 
   // ---- events ----------------------------------------------------------------------------
   // nullopt when the code is already in use (any case): the domain generates another.

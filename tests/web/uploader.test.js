@@ -11,8 +11,10 @@ function scriptedUpload() {
   const pending = new Map();
   let inFlight = 0;
   let maxInFlight = 0;
-  const upload = (path, form, onProgress) => {
+  const keys = []; // the Idempotency-Key of every request, in order
+  const upload = (path, form, onProgress, headers) => {
     const name = form.get('photos').name;
+    keys.push({ name, key: headers['Idempotency-Key'] });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     return new Promise((resolve, reject) => {
@@ -32,7 +34,7 @@ function scriptedUpload() {
       });
     });
   };
-  return { upload, pending, maxInFlight: () => maxInFlight };
+  return { upload, pending, keys, maxInFlight: () => maxInFlight };
 }
 
 const file = (name, size) => new File([new Uint8Array(size)], name, { type: 'image/jpeg' });
@@ -75,6 +77,12 @@ test('a failed file waits for a retry while the others go on', async () => {
   s.pending.get('a.jpg').resolve(ok('a.jpg'));
   await settle();
   assert.equal(a.state, 'done');
+  // Each file has its own Idempotency-Key, and a retry sends the same one again.
+  const keyOf = (name) => s.keys.filter((k) => k.name === name).map((k) => k.key);
+  assert.equal(keyOf('a.jpg').length, 2);
+  assert.match(keyOf('a.jpg')[0], /^[0-9a-f]{32}$/);
+  assert.equal(keyOf('a.jpg')[0], keyOf('a.jpg')[1]);
+  assert.notEqual(keyOf('a.jpg')[0], keyOf('b.jpg')[0]);
   queue.retry(a); // only failed files are retried
   assert.equal(s.pending.size, 0);
 });

@@ -104,13 +104,21 @@ export const post = (path, json) => call('POST', path, { json });
 export const del = (path) => call('DELETE', path);
 export const postForm = (path, form) => call('POST', path, { form });
 
+// A fresh value for the Idempotency-Key header: a request retried with the same key is done once
+// (docs/api.md, "Safe retries"). crypto.randomUUID needs a secure context, which plain http on a
+// venue's network is not, so the key is 128 random bits from getRandomValues.
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 // Multipart upload with progress (fetch has no upload progress). Resolves with the parsed body;
 // rejects with ApiError or a network Error. `onProgress(fraction)`.
-export function uploadWithProgress(path, form, onProgress) {
+export function uploadWithProgress(path, form, onProgress, extraHeaders = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
-    const h = headers();
+    const h = headers(extraHeaders);
     for (const [k, v] of Object.entries(h)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);

@@ -1,7 +1,7 @@
 // Uploads many photos a few at a time, one file per request, with per-file and overall
 // progress. A failed file waits for a retry; the others go on. No previews are made, so even
 // thousands of queued files cost only a row of text each.
-import { ApiError, uploadWithProgress } from './api.js';
+import { ApiError, newIdempotencyKey, uploadWithProgress } from './api.js';
 
 export const CONCURRENT_UPLOADS = 3; // keeps the phone/laptop link busy without hogging it
 
@@ -32,6 +32,9 @@ export class UploadQueue {
         state: 'waiting',
         progress: 0,
         error: null,
+        // The same key on every attempt of this file: a retry after a lost answer stores no
+        // second photo, and its answer is the first one's.
+        key: newIdempotencyKey(),
       };
       this.items.push(item);
       added.push(item);
@@ -94,6 +97,7 @@ export class UploadQueue {
           item.progress = f;
           this.onChange(item);
         },
+        { 'Idempotency-Key': item.key },
       );
       const rejected = body?.rejected?.[0];
       if (rejected) {

@@ -177,9 +177,24 @@ CREATE UNIQUE INDEX photos_event_content ON photos(event_id, content_sha256)
   WHERE content_sha256 IS NOT NULL;
 )sql";
 
+// Version 6: Idempotency-Key (issue 12). One row per scope and key: the request's fingerprint,
+// and once the work succeeded its answer (status NULL while the claim is open).
+constexpr const char* kMigration006 = R"sql(
+CREATE TABLE idempotency_keys (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status INTEGER,
+  body TEXT,
+  claimed_at BIGINT NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+CREATE INDEX idempotency_keys_claimed ON idempotency_keys(claimed_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001}, Migration{2, kMigration002}, Migration{3, kMigration003},
-    Migration{4, kMigration004}, Migration{5, kMigration005},
+    Migration{4, kMigration004}, Migration{5, kMigration005}, Migration{6, kMigration006},
 };
 
 // Any constant shared by every findme process: they serialise start-up migrations on it.

@@ -47,6 +47,12 @@ class SqliteStore final : public Store {
   Result<void> record_failed_login(std::string_view email) override;
   Result<std::int64_t> count_failed_logins(std::string_view email, Timestamp since) override;
   Result<void> clear_failed_logins(std::string_view email) override;
+  Result<IdempotencyClaim> claim_idempotency_key(const IdempotencyRequest& request,
+                                                 std::chrono::milliseconds stale_after) override;
+  Result<void> complete_idempotency_key(std::string_view scope, std::string_view key, int status,
+                                        std::string_view body) override;
+  Result<void> release_idempotency_key(std::string_view scope, std::string_view key) override;
+  Result<std::int64_t> delete_idempotency_keys(std::chrono::milliseconds older_than) override;
 
   Result<std::optional<Event>> create_event(const NewEvent& event) override;
   Result<std::optional<Event>> find_event(EventId id) override;

@@ -52,6 +52,24 @@ Result<void> FailingStore::clear_failed_logins(std::string_view email) {
   return call([&] { return inner_.clear_failed_logins(email); });
 }
 
+Result<IdempotencyClaim> FailingStore::claim_idempotency_key(
+    const IdempotencyRequest& request, std::chrono::milliseconds stale_after) {
+  return call([&] { return inner_.claim_idempotency_key(request, stale_after); });
+}
+
+Result<void> FailingStore::complete_idempotency_key(std::string_view scope, std::string_view key,
+                                                    int status, std::string_view body) {
+  return call([&] { return inner_.complete_idempotency_key(scope, key, status, body); });
+}
+
+Result<void> FailingStore::release_idempotency_key(std::string_view scope, std::string_view key) {
+  return call([&] { return inner_.release_idempotency_key(scope, key); });
+}
+
+Result<std::int64_t> FailingStore::delete_idempotency_keys(std::chrono::milliseconds older_than) {
+  return call([&] { return inner_.delete_idempotency_keys(older_than); });
+}
+
 Result<std::optional<Event>> FailingStore::create_event(const NewEvent& event) {
   return call([&] { return inner_.create_event(event); });
 }
