@@ -6,7 +6,7 @@
 #   tools/check_format.sh --fix    # format them in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files -- 'src/*.h' 'src/*.cpp' 'bench/*.cpp' 'tests/*.h' 'tests/*.cpp' 'fuzz/*.cpp')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard -- 'src/*.h' 'src/*.cpp' 'bench/*.cpp' 'tests/*.h' 'tests/*.cpp' 'fuzz/*.cpp')
 mapfile -t scripts < <(git ls-files --cached --others --exclude-standard -- 'web/js/*.js' 'tests/web/*.js')
 prettier=tools/web/node_modules/.bin/prettier
 if [ ! -x "$prettier" ]; then

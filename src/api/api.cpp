@@ -13,6 +13,9 @@ Api::Api(ApiContext context) : context_(std::move(context)) {
   add_operation_routes(router_, context_);
 }
 
-Response Api::handle(const Request& request) { return router_.dispatch(request); }
+Response Api::handle(const Request& request) {
+  if (context_.housekeeping != nullptr) context_.housekeeping->run_if_due();
+  return router_.dispatch(request);
+}
 
 }  // namespace findme::api

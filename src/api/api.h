@@ -12,6 +12,7 @@
 #include "domain/attendees.h"
 #include "domain/events.h"
 #include "domain/gallery.h"
+#include "domain/housekeeping.h"
 #include "domain/photos.h"
 #include "metrics/registry.h"
 #include "store/store.h"
@@ -29,6 +30,8 @@ struct ApiContext {
   metrics::Registry& metrics;
   // /readyz reports it (DATA_DIR's free bytes; empty or nullopt: not reported).
   std::function<std::optional<std::uintmax_t>()> data_dir_free_bytes;
+  // Purges expired tokens and Idempotency-Key answers now and then; null: never.
+  domain::Housekeeping* housekeeping = nullptr;
 };
 
 // Thread-safe: handle() is called concurrently from the blocking pool.

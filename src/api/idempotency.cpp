@@ -1,6 +1,5 @@
 #include "api/idempotency.h"
 
-#include <atomic>
 #include <span>
 #include <utility>
 
@@ -33,20 +32,6 @@ Response replayed(const store::IdempotencyClaim& claim) {
 bool storable(const Response& response) {
   return response.status >= 200 && response.status < 300 && !response.file && !response.stream &&
          !response.wait;
-}
-
-// Forgets keys past their lifetime, at most once an hour per process (any process's purge does
-// for all). Best effort: a failure only delays it.
-void purge_now_and_then(store::Store& store) {
-  static std::atomic<std::int64_t> next_purge_ms{0};
-  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now().time_since_epoch())
-                                  .count();
-  std::int64_t due = next_purge_ms.load();
-  if (now_ms < due) return;
-  const std::int64_t next = now_ms + std::chrono::milliseconds(std::chrono::hours(1)).count();
-  if (!next_purge_ms.compare_exchange_strong(due, next)) return;  // another thread does it
-  (void)store.delete_idempotency_keys(kIdempotencyKeyLifetime);
 }
 
 }  // namespace
@@ -121,7 +106,6 @@ RouteFn idempotent(const ApiContext& context, RouteFn route) {
     } else {
       (void)context.store.release_idempotency_key(scope, claim_request.key);
     }
-    purge_now_and_then(context.store);
     return response;
   };
 }

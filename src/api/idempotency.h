@@ -15,9 +15,8 @@
 
 namespace findme::api {
 
-// How long a key is remembered, and after how long an unanswered claim (its process died) may
-// be taken over by a retry.
-inline constexpr std::chrono::hours kIdempotencyKeyLifetime{24};
+// After how long an unanswered claim (its process died) may be taken over by a retry. Keys are
+// forgotten after domain::kIdempotencyKeyLifetime (domain/housekeeping.h).
 inline constexpr std::chrono::minutes kIdempotencyStaleClaim{2};
 
 // `route` with the header honoured. Keys are per caller: a signed-in user's are theirs alone;

@@ -15,6 +15,7 @@
 #include "domain/events.h"
 #include "domain/file_store.h"
 #include "domain/gallery.h"
+#include "domain/housekeeping.h"
 #include "domain/job_queue_signal.h"
 #include "domain/job_runner.h"
 #include "domain/photos.h"
@@ -44,6 +45,7 @@ struct Service::Parts {
   std::unique_ptr<domain::Photos> photos;
   std::unique_ptr<domain::Attendees> attendees;
   std::unique_ptr<domain::Gallery> gallery;
+  std::unique_ptr<domain::Housekeeping> housekeeping;
   std::unique_ptr<domain::JobContext> job_context;
   std::unique_ptr<jobs::WorkerPool> workers;
   std::unique_ptr<api::Api> api;
@@ -68,6 +70,7 @@ Result<void> build_domain(Service::Parts& p) {
   const domain::MatchPolicy policy = domain::scaled_match_policy(threshold);
   // A shown similarity of 0.5 is the edge of the "Is this you?" band.
   p.gallery = std::make_unique<domain::Gallery>(*p.store, policy.maybe_distance);
+  p.housekeeping = std::make_unique<domain::Housekeeping>(*p.store, p.clock);
   p.job_context = std::make_unique<domain::JobContext>(
       domain::JobContext{*p.store, *p.files, *p.decoder, *p.index});
   domain::JobRunnerOptions runner;
@@ -95,6 +98,7 @@ Result<void> build_http(Service::Parts& p) {
         Result<std::uintmax_t> free = files->free_bytes();
         return free ? std::optional<std::uintmax_t>(*free) : std::nullopt;
       },
+      .housekeeping = p.housekeeping.get(),
   });
   p.registry.callback_gauge("findme_data_dir_free_bytes",
                             "Bytes free on DATA_DIR's file system (uploads stop when it is full)",

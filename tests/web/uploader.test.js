@@ -63,11 +63,11 @@ test('a failed file waits for a retry while the others go on', async () => {
   const s = scriptedUpload();
   const queue = new UploadQueue('E', () => {}, { upload: s.upload, concurrency: 3 });
   const [a] = queue.add([file('a.jpg', 10), file('b.jpg', 10)]);
-  s.pending.get('a.jpg').reject(new ApiError('busy', 'try later', 429));
+  s.pending.get('a.jpg').reject(new ApiError('internal', 'something broke', 500));
   s.pending.get('b.jpg').resolve(ok('b.jpg'));
   await settle();
   assert.equal(a.state, 'failed');
-  assert.equal(a.error.code, 'busy');
+  assert.equal(a.error.code, 'internal');
   assert.equal(queue.items[1].state, 'done');
   assert.equal(s.pending.size, 0, 'a failed file is not re-sent by itself');
 
@@ -116,4 +116,65 @@ test('overall progress counts bytes, so a big file weighs more', async () => {
   s.pending.get('small.jpg').resolve(ok('small.jpg'));
   await settle();
   assert.equal(queue.summary().fraction, 0.55);
+});
+
+// Timers the test fires by hand: [{ fn, ms }].
+function manualTimer() {
+  const due = [];
+  return { timer: (fn, ms) => due.push({ fn, ms }), due };
+}
+
+test('a busy server or a dropped connection is retried by itself, with the same key', async () => {
+  const s = scriptedUpload();
+  const t = manualTimer();
+  const queue = new UploadQueue('E', () => {}, { upload: s.upload, timer: t.timer });
+  const [a] = queue.add([file('a.jpg', 10)]);
+
+  s.pending.get('a.jpg').reject(new ApiError('busy', 'queue full', 429, 7));
+  await settle();
+  assert.equal(a.state, 'retrying');
+  assert.equal(a.retryIn, 7, "the server's Retry-After");
+  assert.equal(queue.summary().busy, true);
+  assert.deepEqual(
+    t.due.map((d) => d.ms),
+    [7000],
+  );
+  t.due.shift().fn();
+  assert.equal(a.state, 'sending');
+
+  s.pending.get('a.jpg').reject(new Error('network'));
+  await settle();
+  assert.equal(a.state, 'retrying');
+  assert.equal(a.retryIn, 2, 'no Retry-After: pauses grow 1, 2, 4... s');
+  t.due.shift().fn();
+  s.pending.get('a.jpg').resolve(ok('a.jpg'));
+  await settle();
+  assert.equal(a.state, 'done');
+  const keys = s.keys.map((k) => k.key);
+  assert.equal(keys.length, 3);
+  assert.equal(new Set(keys).size, 1, 'every attempt carries the same Idempotency-Key');
+});
+
+test('after its automatic retries a file waits for the user; other errors at once', async () => {
+  const s = scriptedUpload();
+  const t = manualTimer();
+  const queue = new UploadQueue('E', () => {}, {
+    upload: s.upload,
+    timer: t.timer,
+    autoRetries: 2,
+  });
+  const [a, bad] = queue.add([file('a.jpg', 10), file('bad.jpg', 10)]);
+  s.pending.get('bad.jpg').reject(new ApiError('invalid_image', 'truncated', 400));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    s.pending.get('a.jpg').reject(new ApiError('unavailable', 'database away', 503));
+    await settle();
+    if (attempt < 2) t.due.shift().fn();
+  }
+  assert.equal(bad.state, 'failed', 'an invalid image is not sent again');
+  assert.equal(a.state, 'failed');
+  assert.equal(a.error.code, 'unavailable');
+  assert.equal(t.due.length, 0);
+  queue.retry(a); // the user's retry starts the count again
+  assert.equal(a.autoRetried, 0);
+  assert.equal(a.state, 'sending');
 });

@@ -28,12 +28,19 @@ export function clearSession() {
 }
 
 export class ApiError extends Error {
-  constructor(code, serverMessage, status) {
+  // `retryAfter`: the answer's Retry-After in seconds (busy, unavailable), else null.
+  constructor(code, serverMessage, status, retryAfter = null) {
     super(serverMessage || code);
     this.code = code;
     this.status = status;
     this.serverMessage = serverMessage;
+    this.retryAfter = retryAfter;
   }
+}
+
+// Retry-After in seconds; null when absent or not a number of seconds.
+export function retryAfterSeconds(value) {
+  return value != null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
 }
 
 // A sentence for the user, in their language. Server messages are English; they are shown only
@@ -75,6 +82,7 @@ async function parse(response) {
       err?.code || (response.status >= 500 ? 'internal' : 'invalid_request'),
       err?.message,
       response.status,
+      retryAfterSeconds(response.headers.get('Retry-After')),
     );
   }
   return body;
@@ -135,7 +143,14 @@ export function uploadWithProgress(path, form, onProgress, extraHeaders = {}) {
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve(body);
       } else {
-        reject(new ApiError(body?.error?.code || 'internal', body?.error?.message, xhr.status));
+        reject(
+          new ApiError(
+            body?.error?.code || 'internal',
+            body?.error?.message,
+            xhr.status,
+            retryAfterSeconds(xhr.getResponseHeader('Retry-After')),
+          ),
+        );
       }
     };
     xhr.send(form);

@@ -131,6 +131,7 @@ export const STRINGS = {
     'dash.file.sending': 'Sending',
     'dash.file.done': 'Uploaded',
     'dash.file.duplicate': 'Already uploaded',
+    'dash.file.retrying': 'Not sent yet (busy or offline): trying again in {seconds} s',
     'dash.stats': 'Live status',
     'dash.stat.total': 'Photos',
     'dash.stat.queued': 'Queued',
@@ -308,6 +309,8 @@ export const STRINGS = {
     'dash.file.sending': 'Envoi',
     'dash.file.done': 'Envoyée',
     'dash.file.duplicate': 'Déjà envoyée',
+    'dash.file.retrying':
+      'Pas encore envoyée (serveur occupé ou hors ligne) : nouvel essai dans {seconds} s',
     'dash.stats': 'État en direct',
     'dash.stat.total': 'Photos',
     'dash.stat.queued': 'En attente',

@@ -542,10 +542,13 @@ function uploadPanel(code, onActivity) {
     row.bar.value = item.state === 'done' ? 1 : item.progress;
     if (row.shown === item.state && item.state === 'sending') return;
     row.shown = item.state;
-    row.state.textContent =
-      item.state === 'failed'
-        ? describeError(item.error)
-        : t(item.duplicate ? 'dash.file.duplicate' : `dash.file.${item.state}`);
+    if (item.state === 'failed') {
+      row.state.textContent = describeError(item.error);
+    } else if (item.state === 'retrying') {
+      row.state.textContent = t('dash.file.retrying', { seconds: item.retryIn });
+    } else {
+      row.state.textContent = t(item.duplicate ? 'dash.file.duplicate' : `dash.file.${item.state}`);
+    }
     clear(row.action);
     if (item.state === 'failed') {
       row.action.append(

@@ -1,22 +1,41 @@
 // Uploads many photos a few at a time, one file per request, with per-file and overall
-// progress. A failed file waits for a retry; the others go on. No previews are made, so even
+// progress. A file that meets a busy server or a dropped connection is sent again by itself after
+// a pause (the server's Retry-After, else growing); other failures, and a file still failing
+// after AUTO_RETRIES, wait for the user's retry. The others go on meanwhile. No previews are made, so even
 // thousands of queued files cost only a row of text each.
 import { ApiError, newIdempotencyKey, uploadWithProgress } from './api.js';
 
 export const CONCURRENT_UPLOADS = 3; // keeps the phone/laptop link busy without hogging it
+export const AUTO_RETRIES = 5; // busy or offline: sent again this often before the user is asked
+const MAX_PAUSE_S = 30;
+
+// Worth sending again as it is: the server was busy or away, or the connection dropped. Safe,
+// because every attempt of a file carries the same Idempotency-Key.
+function transient(error) {
+  if (!(error instanceof ApiError)) return error?.name !== 'AbortError';
+  return error.code === 'busy' || error.code === 'unavailable';
+}
 
 export class UploadQueue {
   // onChange(item) after any change to one item (item null: the queue as a whole changed).
   // `upload(path, form, onProgress)` sends one request (tests pass their own).
+  // `timer(fn, ms)` schedules an automatic retry (tests pass their own).
   constructor(
     code,
     onChange,
-    { upload = uploadWithProgress, concurrency = CONCURRENT_UPLOADS } = {},
+    {
+      upload = uploadWithProgress,
+      concurrency = CONCURRENT_UPLOADS,
+      autoRetries = AUTO_RETRIES,
+      timer = (fn, ms) => setTimeout(fn, ms),
+    } = {},
   ) {
     this.code = code;
     this.onChange = onChange;
     this.upload = upload;
     this.concurrency = concurrency;
+    this.autoRetries = autoRetries;
+    this.timer = timer;
     this.items = [];
     this.active = 0;
   }
@@ -35,6 +54,7 @@ export class UploadQueue {
         // The same key on every attempt of this file: a retry after a lost answer stores no
         // second photo, and its answer is the first one's.
         key: newIdempotencyKey(),
+        autoRetried: 0, // automatic retries so far (busy or offline)
       };
       this.items.push(item);
       added.push(item);
@@ -49,6 +69,7 @@ export class UploadQueue {
     item.state = 'waiting';
     item.error = null;
     item.progress = 0;
+    item.autoRetried = 0;
     this.onChange(item);
     this.pump();
   }
@@ -61,7 +82,7 @@ export class UploadQueue {
   summary() {
     let bytes = 0;
     let sent = 0;
-    const counts = { waiting: 0, sending: 0, done: 0, failed: 0 };
+    const counts = { waiting: 0, sending: 0, retrying: 0, done: 0, failed: 0 };
     for (const i of this.items) {
       counts[i.state]++;
       bytes += i.size;
@@ -71,7 +92,7 @@ export class UploadQueue {
       ...counts,
       total: this.items.length,
       fraction: bytes ? sent / bytes : 0,
-      busy: counts.waiting + counts.sending > 0,
+      busy: counts.waiting + counts.sending + counts.retrying > 0,
     };
   }
 
@@ -114,11 +135,29 @@ export class UploadQueue {
         item.duplicate = body?.photos?.[0]?.duplicate === true;
       }
     } catch (e) {
-      item.state = 'failed';
       item.error = e;
+      item.progress = 0;
+      if (transient(e) && item.autoRetried < this.autoRetries) {
+        this.retryLater(item, e.retryAfter ?? Math.min(2 ** item.autoRetried, MAX_PAUSE_S));
+      } else {
+        item.state = 'failed';
+      }
     }
     this.active--;
     this.onChange(item);
     this.pump();
+  }
+
+  // State `retrying` for `seconds` (item.retryIn, for the row's text), then back in the queue.
+  retryLater(item, seconds) {
+    item.state = 'retrying';
+    item.retryIn = seconds;
+    item.autoRetried = item.autoRetried + 1;
+    this.timer(() => {
+      if (item.state !== 'retrying') return;
+      item.state = 'waiting';
+      this.onChange(item);
+      this.pump();
+    }, seconds * 1000);
   }
 }
