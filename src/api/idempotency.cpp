@@ -97,7 +97,13 @@ RouteFn idempotent(const ApiContext& context, RouteFn route) {
       case State::claimed:
         break;
     }
-    Response response = route(request, params);
+    Response response;
+    try {
+      response = route(request, params);
+    } catch (...) {  // http/ answers 500; the key must not stay claimed until it is stale
+      (void)context.store.release_idempotency_key(scope, claim_request.key);
+      throw;
+    }
     // Best effort: if the store fails here, the claim stays open until it is stale, and a retry
     // then does the work again (photo uploads are also deduplicated by content).
     if (storable(response)) {

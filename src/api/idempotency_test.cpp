@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -217,6 +218,18 @@ TEST_F(IdempotencyTest, OnlySuccessIsRememberedAndARetryWhileRunningIsBusy) {
   world.clock.advance(kIdempotencyStaleClaim + std::chrono::seconds(1));
   EXPECT_EQ(route(running, {}).status, 201);
   EXPECT_EQ(calls, 3);
+}
+
+TEST_F(IdempotencyTest, AHandlerThatThrowsLeavesTheKeyFree) {
+  bool fail = true;
+  RouteFn route = idempotent(context, [&](const Request&, const PathParams&) {
+    if (fail) throw std::runtime_error("bug");
+    return Response::json(201, {{"ok", true}});
+  });
+  Request req = upload(fake_image("t"), kOrgToken, "key-t");
+  EXPECT_THROW(route(req, {}), std::runtime_error);
+  fail = false;
+  EXPECT_EQ(route(req, {}).status, 201);  // not 429 busy: the failed attempt let go of the key
 }
 
 TEST_F(IdempotencyTest, ARetriedSignUpGetsTheSameAccountAndOnlyForTheSamePassword) {
