@@ -6,6 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "core/testing/sample_photos.h"
 #include "face/dlib/face_landmarker.h"
 #include "face/dlib/hog_face_detector.h"
 #include "face/local/face_models.h"
@@ -137,7 +138,8 @@ BENCHMARK(BM_ChipPerFace)->Unit(benchmark::kMicrosecond);
 // sample6: four faces. Decode from the JPEG bytes + detect + landmarks + chips + embed. With
 // ->Threads(2) each thread has its own engine, as the service's workers do.
 void BM_PhotoEndToEnd(benchmark::State& state) {
-  static const std::string kBytes = local::testing::read_file(local::testing::sample_path(6));
+  static const std::string kBytes =
+      local::testing::read_file(findme::testing::sample_photo_path(6));
   std::unique_ptr<FaceEngine> engine = models().make_engine().value();
   std::size_t faces = 0;
   for (auto _ : state) {

@@ -28,8 +28,9 @@ inline constexpr std::chrono::minutes kIdempotencyStaleClaim{2};
 // key is free again and a retry does the work.
 RouteFn idempotent(const ApiContext& context, RouteFn route);
 
-// What a request asked for, as a hex SHA-256: method, path, and the body (for multipart, each
-// part's name, filename and content hash, so a retry with another boundary still matches).
+// What a request asked for, as a hex SHA-256: method, path, and the body; for multipart, each
+// part's name, filename and content hash (a file over 128 KiB by its size and its first and last
+// 64 KiB), so a retry framed with another boundary still matches.
 std::string request_fingerprint(const Request& request);
 
 // 1 to 255 visible ASCII characters (a UUID, typically).

@@ -1,6 +1,7 @@
 #include "api/idempotency.h"
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -125,6 +126,22 @@ TEST(IdempotencyKeyTest, TheFingerprintIsWhatWasAskedNotHowItWasFramed) {
   Request other_event = one;
   other_event.path = "/api/events/L/photos";
   EXPECT_NE(request_fingerprint(one), request_fingerprint(other_event));
+
+  // A large file is told apart by its size and edges (hashing it whole is the upload's job).
+  const std::string big(std::size_t{300} * 1024, 'x');
+  std::string big_other_start = big;
+  big_other_start[0] = 'y';
+  std::string big_other_end = big;
+  big_other_end.back() = 'y';
+  const std::string big_longer = big + "x";
+  Request big_one = one;
+  big_one.parts[0].data = big;
+  for (const std::string* other :
+       std::initializer_list<const std::string*>{&big_other_start, &big_other_end, &big_longer}) {
+    Request big_two = one;
+    big_two.parts[0].data = *other;
+    EXPECT_NE(request_fingerprint(big_one), request_fingerprint(big_two));
+  }
 
   Request json_body;
   json_body.method = "POST";

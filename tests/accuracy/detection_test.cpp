@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "accuracy/labelled_faces.h"
+#include "core/testing/sample_photos.h"
 #include "face/dlib/hog_face_detector.h"
 #include "face/local/test_photos.h"
 #include "face/model/ssd_face_detector.h"
@@ -26,7 +27,7 @@ struct Photo {
 };
 const std::vector<Photo>& photos() {
   static const std::vector<Photo> kPhotos = [] {
-    const auto sample = [](int n) { return local::testing::sample_path(n); };
+    const auto sample = [](int n) { return findme::testing::sample_photo_path(n); };
     const std::string dir = accuracy::faces_dir() + "/";
     return std::vector<Photo>{
         {"sample1", sample(1), {{376, 376, 216, 216}, {830, 472, 216, 216}, {1451, 233, 216, 216}}},
@@ -151,8 +152,8 @@ Mosaic small_faces_mosaic() {
                            std::vector<std::uint8_t>(std::size_t{3} * kCell * 2 * kRow * 3, 128)},
            {}};
   for (int n = 1; n <= 6; ++n) {
-    Result<image::RgbImage> small =
-        local::testing::decode(local::testing::read_file(local::testing::sample_path(n)), kCell);
+    Result<image::RgbImage> small = local::testing::decode(
+        local::testing::read_file(findme::testing::sample_photo_path(n)), kCell);
     EXPECT_TRUE(small) << n;
     if (!small) {
       continue;

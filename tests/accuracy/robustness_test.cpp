@@ -13,6 +13,7 @@
 #include <vips/vips.h>
 
 #include "accuracy/labelled_faces.h"
+#include "core/testing/sample_photos.h"
 #include "domain/similarity.h"
 #include "face/embedding.h"
 #include "image/vips/test_images.h"
@@ -176,14 +177,14 @@ Subject analyse_subject(std::string name, std::string person, const std::string&
 // face of sample1 is the woman of sample3's (0.40 apart).
 const std::vector<Subject>& subjects() {
   static const std::vector<Subject> kSubjects = [] {
-    const face::Box kSampleFaces[6] = {{366, 366, 226, 226},  {1446, 201, 188, 188},
-                                       {1036, 231, 272, 272}, {1238, 201, 189, 189},
-                                       {782, 140, 189, 188},  {1162, 366, 225, 226}};
+    constexpr face::Box kSampleFaces[6] = {{366, 366, 226, 226},  {1446, 201, 188, 188},
+                                           {1036, 231, 272, 272}, {1238, 201, 189, 189},
+                                           {782, 140, 189, 188},  {1162, 366, 225, 226}};
     std::vector<Subject> out;
     for (int n = 1; n <= 6; ++n) {
       const std::string name = "sample" + std::to_string(n);
       out.push_back(
-          analyse_subject(name, name, face::local::testing::sample_path(n), kSampleFaces[n - 1]));
+          analyse_subject(name, name, findme::testing::sample_photo_path(n), kSampleFaces[n - 1]));
     }
     for (const char* file :
          {"img1.jpg", "img3.jpg", "img47.jpg", "img13.jpg", "img16.jpg", "img26.jpg"}) {

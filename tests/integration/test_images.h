@@ -20,12 +20,10 @@ namespace findme::integration {
 namespace vt = image::vips::testing;
 using image::vips::ImagePtr;
 
-inline std::string sample_path(int n) { return findme::testing::sample_photo_path(n); }
-
 inline std::string sample_bytes(int n) {
-  std::string bytes = vt::read_file(sample_path(n));
+  std::string bytes = vt::read_file(findme::testing::sample_photo_path(n));
   if (bytes.empty()) {
-    throw std::runtime_error("cannot read " + sample_path(n));
+    throw std::runtime_error("cannot read " + findme::testing::sample_photo_path(n));
   }
   return bytes;
 }

@@ -16,8 +16,6 @@
 
 namespace findme::face::local::testing {
 
-inline std::string sample_path(int n) { return findme::testing::sample_photo_path(n); }
-
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -36,7 +34,7 @@ inline Result<image::RgbImage> decode(const std::string& bytes, int max_long_sid
 
 // models/face-api-1.7.15/demo/sample<n>.jpg, 1920 px wide, decoded; empty when unreadable.
 inline image::RgbImage load_sample(int n) {
-  Result<image::RgbImage> image = decode(read_file(sample_path(n)));
+  Result<image::RgbImage> image = decode(read_file(findme::testing::sample_photo_path(n)));
   return image ? std::move(image).value() : image::RgbImage{};
 }
 
