@@ -32,6 +32,7 @@ using PhotoId = Id<struct PhotoTag>;
 using FaceId = Id<struct FaceTag>;
 using SelfieId = Id<struct SelfieTag>;
 using JobId = Id<struct JobTag>;
+using CollectionId = Id<struct CollectionTag>;
 
 // Names the process and thread that holds a job lease, e.g. "host:pid:worker-3".
 using WorkerId = std::string;
@@ -263,6 +264,69 @@ struct MatchedPhoto {
   std::string event_code;
   FaceId face_id;  // the best-matching face (0 when it was replaced by a re-index)
   float distance = 0.0f;
+};
+
+// ---- face collections (the Rekognition-compatible API, docs/rekognition.md) ---------------
+
+// A key pair for signing requests to the Rekognition-compatible API (AWS Signature Version 4).
+// The secret is kept as given: the server recomputes each request's signature from it.
+struct AccessKey {
+  std::string id;      // e.g. "AKFM...": the access key id, unique
+  UserId user_id;      // the organizer it acts for
+  std::string secret;  // the secret access key
+  Timestamp created_at;
+  std::optional<Timestamp> last_used_at;
+};
+
+struct NewAccessKey {
+  std::string id;
+  UserId user_id;
+  std::string secret;
+};
+
+// A named set of faces owned by one organizer (Rekognition's collection). Names are unique per
+// owner, case-sensitive, as in Rekognition.
+struct FaceCollection {
+  CollectionId id;
+  UserId owner_id;
+  std::string name;
+  Timestamp created_at;
+  std::int64_t face_count = 0;     // filled by the finders
+  std::int64_t faces_version = 0;  // grows with every face added or deleted (search caches)
+};
+
+// A face as IndexFaces stores it. The box is in ratios of the image's width and height.
+struct NewCollectionFace {
+  std::string face_id;  // UUID, chosen by the domain
+  float left = 0;
+  float top = 0;
+  float width = 0;
+  float height = 0;
+  float confidence = 0;  // detector confidence, percent
+  FaceVector embedding{};
+};
+
+struct CollectionFace {
+  std::int64_t seq = 0;  // insertion order within the database (pagination)
+  std::string face_id;
+  CollectionId collection_id;
+  std::string image_id;           // UUID derived from the image's bytes
+  std::string external_image_id;  // empty when none was given
+  float left = 0;
+  float top = 0;
+  float width = 0;
+  float height = 0;
+  float confidence = 0;
+  FaceVector embedding{};
+  Timestamp created_at;
+};
+
+// The faces of one IndexFaces call.
+struct NewImageFaces {
+  CollectionId collection;
+  std::string image_id;
+  std::string external_image_id;  // may be empty
+  std::vector<NewCollectionFace> faces;
 };
 
 // ---- jobs ----------------------------------------------------------------------------------

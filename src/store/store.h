@@ -96,6 +96,14 @@ struct IdempotencyClaim {
   std::string body;  // completed: the stored answer
 };
 
+// What add_collection_faces() stored, or found stored before.
+struct IndexedImageFaces {
+  std::vector<CollectionFace> faces;  // in input order, or the earlier call's order
+  // True when the collection already held faces of this image with this external image id: they
+  // are returned and nothing was stored (indexing an image twice stores no duplicates).
+  bool duplicate = false;
+};
+
 // Thread-safe: one instance serves every request and worker thread.
 // Each call is its own transaction; "durable" means committed with a full sync, so a call that
 // returned success survives a crash or power loss.
@@ -117,7 +125,8 @@ class Store {
   virtual Result<std::optional<User>> find_user(UserId id) = 0;
   virtual Result<std::optional<User>> find_user_by_email(std::string_view email) = 0;
   // Erases the user with their tokens, memberships, selfies (and embeddings), matches and jobs;
-  // for an organizer also every event they organize (as delete_event). Returns the storage keys
+  // for an organizer also every event they organize (as delete_event), their access keys and
+  // their face collections with every face. Returns the storage keys
   // of the selfies and photos erased. Errc::not_found for an unknown id.
   virtual Result<OrphanedKeys> delete_user(UserId id) = 0;
 
@@ -278,6 +287,47 @@ class Store {
   // Photos still queued for indexing that have no queued or running index_photo job (nothing
   // would ever index them), with their event. Ordered by id.
   virtual Result<std::vector<Photo>> list_stranded_photos() = 0;
+
+  // ---- access keys (the Rekognition-compatible API) --------------------------------------
+  // Errc::not_found when the user is unknown. A duplicate id is Errc::internal.
+  virtual Result<void> create_access_key(const NewAccessKey& key) = 0;
+  // nullopt for an unknown id. Sets last_used_at to now when `touch` (a signed request used it).
+  virtual Result<std::optional<AccessKey>> find_access_key(std::string_view id, bool touch) = 0;
+  // Oldest first.
+  virtual Result<std::vector<AccessKey>> list_access_keys(UserId user) = 0;
+  // False when the user has no key with that id (another user's key is not deleted).
+  virtual Result<bool> delete_access_key(UserId user, std::string_view id) = 0;
+
+  // ---- face collections -------------------------------------------------------------------
+  // nullopt when the owner already has a collection of that name. Errc::not_found when the owner
+  // is unknown.
+  virtual Result<std::optional<FaceCollection>> create_collection(UserId owner,
+                                                                  std::string_view name) = 0;
+  // With face_count and faces_version. nullopt when the owner has none of that name.
+  virtual Result<std::optional<FaceCollection>> find_collection(UserId owner,
+                                                                std::string_view name) = 0;
+  // The owner's collections with names greater than `after_name` (byte order), ascending, at
+  // most `limit`; with face_count.
+  virtual Result<std::vector<FaceCollection>> list_collections(UserId owner,
+                                                               std::string_view after_name,
+                                                               int limit) = 0;
+  // Deletes the collection with its faces. False when the owner has none of that name.
+  virtual Result<bool> delete_collection(UserId owner, std::string_view name) = 0;
+  // In one transaction: when the collection already holds faces with this image_id and
+  // external_image_id, returns them as a duplicate and stores nothing; otherwise stores every
+  // face and bumps the collection's faces_version. An image with no faces stores nothing (and is
+  // not a duplicate). Errc::not_found when the collection is gone.
+  virtual Result<IndexedImageFaces> add_collection_faces(const NewImageFaces& image) = 0;
+  // The collection's faces with seq > after_seq, by seq ascending, at most `limit`.
+  virtual Result<std::vector<CollectionFace>> list_collection_faces(CollectionId collection,
+                                                                    std::int64_t after_seq,
+                                                                    int limit) = 0;
+  virtual Result<std::optional<CollectionFace>> find_collection_face(CollectionId collection,
+                                                                     std::string_view face_id) = 0;
+  // Deletes those of `face_ids` that are in the collection (others are ignored) and bumps
+  // faces_version when any was; returns the ids deleted, in input order.
+  virtual Result<std::vector<std::string>> delete_collection_faces(
+      CollectionId collection, std::span<const std::string> face_ids) = 0;
 
   // ---- jobs ------------------------------------------------------------------------------
   // A queued job runnable from now. Errc::not_found when a referenced row is unknown.

@@ -102,6 +102,27 @@ class PostgresStore final : public Store {
   Result<std::optional<Match>> find_user_face_match(UserId user, FaceId face) override;
   Result<std::optional<MatchAnswer>> answer_match(UserId user, FaceId face, bool is_me) override;
 
+  // postgres_store_collections.cpp
+  Result<void> create_access_key(const NewAccessKey& key) override;
+  Result<std::optional<AccessKey>> find_access_key(std::string_view id, bool touch) override;
+  Result<std::vector<AccessKey>> list_access_keys(UserId user) override;
+  Result<bool> delete_access_key(UserId user, std::string_view id) override;
+  Result<std::optional<FaceCollection>> create_collection(UserId owner,
+                                                          std::string_view name) override;
+  Result<std::optional<FaceCollection>> find_collection(UserId owner,
+                                                        std::string_view name) override;
+  Result<std::vector<FaceCollection>> list_collections(UserId owner, std::string_view after_name,
+                                                       int limit) override;
+  Result<bool> delete_collection(UserId owner, std::string_view name) override;
+  Result<IndexedImageFaces> add_collection_faces(const NewImageFaces& image) override;
+  Result<std::vector<CollectionFace>> list_collection_faces(CollectionId collection,
+                                                            std::int64_t after_seq,
+                                                            int limit) override;
+  Result<std::optional<CollectionFace>> find_collection_face(CollectionId collection,
+                                                             std::string_view face_id) override;
+  Result<std::vector<std::string>> delete_collection_faces(
+      CollectionId collection, std::span<const std::string> face_ids) override;
+
   // postgres_store_jobs.cpp
   Result<std::vector<FileReference>> list_file_references() override;
   Result<std::vector<Photo>> list_stranded_photos() override;

@@ -118,6 +118,62 @@ Result<std::vector<Photo>> FailingStore::list_stranded_photos() {
   return call([&] { return inner_.list_stranded_photos(); });
 }
 
+Result<void> FailingStore::create_access_key(const NewAccessKey& key) {
+  return call([&] { return inner_.create_access_key(key); });
+}
+
+Result<std::optional<AccessKey>> FailingStore::find_access_key(std::string_view id, bool touch) {
+  return call([&] { return inner_.find_access_key(id, touch); });
+}
+
+Result<std::vector<AccessKey>> FailingStore::list_access_keys(UserId user) {
+  return call([&] { return inner_.list_access_keys(user); });
+}
+
+Result<bool> FailingStore::delete_access_key(UserId user, std::string_view id) {
+  return call([&] { return inner_.delete_access_key(user, id); });
+}
+
+Result<std::optional<FaceCollection>> FailingStore::create_collection(UserId owner,
+                                                                      std::string_view name) {
+  return call([&] { return inner_.create_collection(owner, name); });
+}
+
+Result<std::optional<FaceCollection>> FailingStore::find_collection(UserId owner,
+                                                                    std::string_view name) {
+  return call([&] { return inner_.find_collection(owner, name); });
+}
+
+Result<std::vector<FaceCollection>> FailingStore::list_collections(UserId owner,
+                                                                   std::string_view after_name,
+                                                                   int limit) {
+  return call([&] { return inner_.list_collections(owner, after_name, limit); });
+}
+
+Result<bool> FailingStore::delete_collection(UserId owner, std::string_view name) {
+  return call([&] { return inner_.delete_collection(owner, name); });
+}
+
+Result<IndexedImageFaces> FailingStore::add_collection_faces(const NewImageFaces& image) {
+  return call([&] { return inner_.add_collection_faces(image); });
+}
+
+Result<std::vector<CollectionFace>> FailingStore::list_collection_faces(CollectionId collection,
+                                                                        std::int64_t after_seq,
+                                                                        int limit) {
+  return call([&] { return inner_.list_collection_faces(collection, after_seq, limit); });
+}
+
+Result<std::optional<CollectionFace>> FailingStore::find_collection_face(CollectionId collection,
+                                                                         std::string_view face_id) {
+  return call([&] { return inner_.find_collection_face(collection, face_id); });
+}
+
+Result<std::vector<std::string>> FailingStore::delete_collection_faces(
+    CollectionId collection, std::span<const std::string> face_ids) {
+  return call([&] { return inner_.delete_collection_faces(collection, face_ids); });
+}
+
 Result<std::optional<PhotoAndJob>> FailingStore::find_photo_by_content(
     EventId event, std::string_view content_sha256) {
   return call([&] { return inner_.find_photo_by_content(event, content_sha256); });
