@@ -26,6 +26,15 @@
   p "priority, " p "attempts, " p "max_attempts, " p "run_after, " p "lease_owner, " \
   p "lease_until, " p "error_code, " p "error_message, " p "result, " p "created_at, " \
   p "finished_at"
+#define FINDME_ACCESS_KEY_COLUMNS(p) \
+  p "id, " p "user_id, " p "secret, " p "created_at, " p "last_used_at"
+// face_count and faces_version are kept by the calls that add and delete faces.
+#define FINDME_COLLECTION_COLUMNS(p) \
+  p "id, " p "owner_id, " p "name, " p "created_at, " p "face_count, " p "faces_version"
+#define FINDME_COLLECTION_FACE_COLUMNS(p) \
+  p "seq, " p "face_id, " p "collection_id, " p "image_id, " p "external_image_id, " \
+  p "box_left, " p "box_top, " p "box_width, " p "box_height, " p "confidence, " p "embedding, " \
+  p "created_at"
 // clang-format on
 
 #include <string_view>
@@ -40,6 +49,9 @@ inline constexpr int kPhotoColumns = 13;
 inline constexpr int kFaceColumns = 9;
 inline constexpr int kSelfieColumns = 6;
 inline constexpr int kJobColumns = 18;
+inline constexpr int kAccessKeyColumns = 5;
+inline constexpr int kCollectionColumns = 6;
+inline constexpr int kCollectionFaceColumns = 12;
 
 constexpr int column_count(std::string_view list) {
   int n = 1;
@@ -52,5 +64,8 @@ static_assert(column_count(FINDME_PHOTO_COLUMNS("")) == kPhotoColumns);
 static_assert(column_count(FINDME_FACE_COLUMNS("")) == kFaceColumns);
 static_assert(column_count(FINDME_SELFIE_COLUMNS("")) == kSelfieColumns);
 static_assert(column_count(FINDME_JOB_COLUMNS("")) == kJobColumns);
+static_assert(column_count(FINDME_ACCESS_KEY_COLUMNS("")) == kAccessKeyColumns);
+static_assert(column_count(FINDME_COLLECTION_COLUMNS("")) == kCollectionColumns);
+static_assert(column_count(FINDME_COLLECTION_FACE_COLUMNS("")) == kCollectionFaceColumns);
 
 }  // namespace findme::store

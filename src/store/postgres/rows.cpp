@@ -92,4 +92,42 @@ Job read_job(const pqxx::row& r, int c) {
   return j;
 }
 
+AccessKey read_access_key(const pqxx::row& r, int c) {
+  AccessKey k;
+  k.id = text(r[c]);
+  k.user_id = id<UserId>(r[c + 1]);
+  k.secret = text(r[c + 2]);
+  k.created_at = time(r[c + 3]);
+  k.last_used_at = optional_time(r[c + 4]);
+  return k;
+}
+
+FaceCollection read_collection(const pqxx::row& r, int c) {
+  FaceCollection fc;
+  fc.id = id<CollectionId>(r[c]);
+  fc.owner_id = id<UserId>(r[c + 1]);
+  fc.name = text(r[c + 2]);
+  fc.created_at = time(r[c + 3]);
+  fc.face_count = int64(r[c + 4]);
+  fc.faces_version = int64(r[c + 5]);
+  return fc;
+}
+
+CollectionFace read_collection_face(const pqxx::row& r, int c) {
+  CollectionFace f;
+  f.seq = int64(r[c]);
+  f.face_id = text(r[c + 1]);
+  f.collection_id = id<CollectionId>(r[c + 2]);
+  f.image_id = text(r[c + 3]);
+  f.external_image_id = text(r[c + 4]);
+  f.left = static_cast<float>(real(r[c + 5]));
+  f.top = static_cast<float>(real(r[c + 6]));
+  f.width = static_cast<float>(real(r[c + 7]));
+  f.height = static_cast<float>(real(r[c + 8]));
+  f.confidence = static_cast<float>(real(r[c + 9]));
+  embedding(r[c + 10], f.embedding);  // the schema's CHECK guarantees the length
+  f.created_at = time(r[c + 11]);
+  return f;
+}
+
 }  // namespace findme::store::postgres

@@ -18,6 +18,9 @@ Photo read_photo(const pqxx::row& row, int first = 0);
 Face read_face(const pqxx::row& row, int first = 0);
 Selfie read_selfie(const pqxx::row& row, int first = 0);
 Job read_job(const pqxx::row& row, int first = 0);
+AccessKey read_access_key(const pqxx::row& row, int first = 0);
+FaceCollection read_collection(const pqxx::row& row, int first = 0);
+CollectionFace read_collection_face(const pqxx::row& row, int first = 0);
 
 // Every row read with `read`.
 template <class T, class Read>

@@ -205,9 +205,55 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_claimed ON idempotency_keys(claimed_at);
 )sql";
 
+// Version 7: the Rekognition-compatible API (issue 11). Access keys sign requests for their
+// user; a face collection is an organizer's named set of faces (names unique per owner,
+// case-sensitive, compared byte by byte as SQLite's default BINARY collation does). Faces are
+// boxes in ratios of the image with an embedding stored as faces.embedding is; seq orders them
+// for pagination. face_count and faces_version are kept in the transactions that add or delete
+// faces (no triggers: a collection's faces only go with it or through delete_collection_faces).
+// Everything cascades with the user, as the rest of the schema does.
+constexpr const char* kMigration007 = R"sql(
+CREATE TABLE access_keys (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE INDEX access_keys_user ON access_keys(user_id, seq);
+CREATE TABLE face_collections (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  face_count INTEGER NOT NULL DEFAULT 0,
+  faces_version INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (owner_id, name)
+);
+CREATE TABLE collection_faces (
+  seq INTEGER PRIMARY KEY,
+  face_id TEXT NOT NULL UNIQUE,
+  collection_id INTEGER NOT NULL REFERENCES face_collections(id) ON DELETE CASCADE,
+  image_id TEXT NOT NULL,
+  external_image_id TEXT NOT NULL DEFAULT '',
+  box_left REAL NOT NULL,
+  box_top REAL NOT NULL,
+  box_width REAL NOT NULL,
+  box_height REAL NOT NULL,
+  confidence REAL NOT NULL,
+  embedding BLOB NOT NULL CHECK (length(embedding) = 512),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX collection_faces_collection ON collection_faces(collection_id, seq);
+CREATE INDEX collection_faces_image
+  ON collection_faces(collection_id, image_id, external_image_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001}, Migration{2, kMigration002}, Migration{3, kMigration003},
     Migration{4, kMigration004}, Migration{5, kMigration005}, Migration{6, kMigration006},
+    Migration{7, kMigration007},
 };
 
 constexpr const char* kCreateVersionTable =

@@ -91,4 +91,42 @@ Job read_job(const Statement& row, int c) {
   return j;
 }
 
+AccessKey read_access_key(const Statement& row, int c) {
+  AccessKey k;
+  k.id = row.text(c);
+  k.user_id = row.id<UserId>(c + 1);
+  k.secret = row.text(c + 2);
+  k.created_at = row.time(c + 3);
+  k.last_used_at = row.optional_time(c + 4);
+  return k;
+}
+
+FaceCollection read_collection(const Statement& row, int c) {
+  FaceCollection fc;
+  fc.id = row.id<CollectionId>(c);
+  fc.owner_id = row.id<UserId>(c + 1);
+  fc.name = row.text(c + 2);
+  fc.created_at = row.time(c + 3);
+  fc.face_count = row.int64(c + 4);
+  fc.faces_version = row.int64(c + 5);
+  return fc;
+}
+
+CollectionFace read_collection_face(const Statement& row, int c) {
+  CollectionFace f;
+  f.seq = row.int64(c);
+  f.face_id = row.text(c + 1);
+  f.collection_id = row.id<CollectionId>(c + 2);
+  f.image_id = row.text(c + 3);
+  f.external_image_id = row.text(c + 4);
+  f.left = static_cast<float>(row.real(c + 5));
+  f.top = static_cast<float>(row.real(c + 6));
+  f.width = static_cast<float>(row.real(c + 7));
+  f.height = static_cast<float>(row.real(c + 8));
+  f.confidence = static_cast<float>(row.real(c + 9));
+  row.embedding(c + 10, f.embedding);  // the schema's CHECK guarantees the length
+  f.created_at = row.time(c + 11);
+  return f;
+}
+
 }  // namespace findme::store::sqlite

@@ -14,6 +14,9 @@ Photo read_photo(const Statement& row, int first = 0);
 Face read_face(const Statement& row, int first = 0);
 Selfie read_selfie(const Statement& row, int first = 0);
 Job read_job(const Statement& row, int first = 0);
+AccessKey read_access_key(const Statement& row, int first = 0);
+FaceCollection read_collection(const Statement& row, int first = 0);
+CollectionFace read_collection_face(const Statement& row, int first = 0);
 
 // Collects every row of `stmt` with `read`.
 template <class T, class Read>
