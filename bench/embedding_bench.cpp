@@ -1,6 +1,8 @@
 // Speed of the face-embedding network (src/face/model): weights load, net build, and embedding
-// per face at batch 1 and 16, with one worker or one worker per core. Run:
-//   build/model/bench/findme_embedding_bench
+// per face at batch 1 and 16, with one worker or one worker per core, through OpenCV DNN
+// (OpenCvFaceEmbedder, `embed_faces`) and through our own im2col + OpenBLAS forward pass
+// (GemmFaceEmbedder, `gemm_embed_faces`). Run:
+//   build/release/bench/findme_embedding_bench
 // Per-face figures are the `per_face` counter (wall time per face over all workers); `flops` is
 // 2 x the network's multiply-adds per face x faces per second.
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <benchmark/benchmark.h>
 #include <opencv2/core/utility.hpp>
 
+#include "face/model/gemm_face_embedder.h"
 #include "face/model/opencv_face_embedder.h"
 #include "face/model/recognition_weights.h"
 
@@ -70,6 +73,16 @@ void build_net(benchmark::State& state) {
 }
 BENCHMARK(build_net)->Unit(benchmark::kMillisecond);
 
+// Per-face counters of a benchmark that embedded `batch` chips per iteration.
+void count_faces(benchmark::State& state, int batch) {
+  const double faces = static_cast<double>(state.iterations()) * batch;
+  state.counters["per_face"] =
+      benchmark::Counter(faces, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["flops"] =
+      benchmark::Counter(faces * 2.0 * static_cast<double>(weights().multiply_adds_per_face()),
+                         benchmark::Counter::kIsRate);
+}
+
 // range(0): chips per embed() call; range(1): cv::setNumThreads (process-global); range(2): chips
 // per network pass (OpenCvEmbedderOptions::net_batch). Each benchmark thread is one worker with
 // its own net, as in the service.
@@ -89,12 +102,7 @@ void embed_faces(benchmark::State& state) {
     Result<std::vector<Embedding>> out = (*embedder)->embed(input);
     benchmark::DoNotOptimize(out);
   }
-  const double faces = static_cast<double>(state.iterations()) * batch;
-  state.counters["per_face"] =
-      benchmark::Counter(faces, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-  state.counters["flops"] =
-      benchmark::Counter(faces * 2.0 * static_cast<double>(weights().multiply_adds_per_face()),
-                         benchmark::Counter::kIsRate);
+  count_faces(state, batch);
 }
 BENCHMARK(embed_faces)
     ->ArgNames({"batch", "cv_threads", "net_batch"})
@@ -105,6 +113,63 @@ BENCHMARK(embed_faces)
     ->Args({1, 2, 4})
     ->Args({16, 2, 4})
     ->Args({16, 2, 16})
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The packed weights every GemmFaceEmbedder of the process shares, as FaceModels hands them out.
+const std::shared_ptr<const PackedRecognitionWeights>& packed_weights() {
+  static const std::shared_ptr<const PackedRecognitionWeights> packed =
+      PackedRecognitionWeights::pack(weights());
+  return packed;
+}
+
+void pack_weights(benchmark::State& state) {
+  weights();
+  for (auto _ : state) {
+    std::shared_ptr<const PackedRecognitionWeights> packed =
+        PackedRecognitionWeights::pack(weights());
+    benchmark::DoNotOptimize(packed);
+  }
+}
+BENCHMARK(pack_weights)->Unit(benchmark::kMillisecond);
+
+// Includes the warm-up chip that create() runs.
+void gemm_create(benchmark::State& state) {
+  packed_weights();
+  for (auto _ : state) {
+    Result<std::unique_ptr<GemmFaceEmbedder>> embedder = GemmFaceEmbedder::create(packed_weights());
+    benchmark::DoNotOptimize(embedder);
+  }
+}
+BENCHMARK(gemm_create)->Unit(benchmark::kMillisecond);
+
+// range(0): chips per embed() call; range(1): chips per pass (GemmEmbedderOptions::max_batch).
+// Each benchmark thread is one worker with its own embedder over the shared packed weights;
+// OpenBLAS runs single-threaded (create() sets it).
+void gemm_embed_faces(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  Result<std::unique_ptr<GemmFaceEmbedder>> embedder =
+      GemmFaceEmbedder::create(packed_weights(), {.max_batch = static_cast<int>(state.range(1))});
+  if (!embedder) {
+    state.SkipWithError(embedder.error().message.c_str());
+    return;
+  }
+  const std::vector<image::RgbImage> input = chips(batch);
+  for (auto _ : state) {
+    Result<std::vector<Embedding>> out = (*embedder)->embed(input);
+    benchmark::DoNotOptimize(out);
+  }
+  count_faces(state, batch);
+}
+BENCHMARK(gemm_embed_faces)
+    ->ArgNames({"batch", "max_batch"})
+    ->Args({1, 8})
+    ->Args({4, 8})
+    ->Args({16, 4})
+    ->Args({16, 8})
+    ->Args({16, 16})
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime()

@@ -4,6 +4,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(vips REQUIRED IMPORTED_TARGET vips)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(libpqxx REQUIRED IMPORTED_TARGET libpqxx)
+# OpenBLAS itself (cblas.h with openblas_set_num_threads), not whichever BLAS the libblas.so.3
+# alternative selects: face/model's GemmFaceEmbedder relies on its speed and thread control.
+pkg_check_modules(openblas REQUIRED IMPORTED_TARGET openblas)
 find_package(dlib REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(spdlog REQUIRED)
