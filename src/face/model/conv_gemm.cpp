@@ -8,6 +8,8 @@
 
 #include <cblas.h>
 
+#include "face/model/winograd_conv.h"
+
 namespace findme::face::model {
 namespace {
 
@@ -88,6 +90,10 @@ NhwcShape conv_output_shape(const PackedConv& conv, const NhwcShape& input) {
 void conv_gemm(const PackedConv& conv, const float* in, const NhwcShape& shape, float* out,
                std::span<float> col, const float* residual, bool relu) {
   assert(shape.channels == conv.in_channels);
+  if (!conv.winograd.empty()) {
+    winograd_conv(conv, in, shape, out, col, residual, relu);
+    return;
+  }
   assert(conv.out_channels % static_cast<int>(kLanes) == 0);
   assert(residual == nullptr || relu);
   const NhwcShape out_shape = conv_output_shape(conv, shape);

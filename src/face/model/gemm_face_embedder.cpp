@@ -11,6 +11,8 @@
 
 #include <cblas.h>
 
+#include "face/model/winograd_conv.h"
+
 namespace findme::face::model {
 namespace {
 
@@ -21,8 +23,9 @@ constexpr NhwcShape kChipShape{1, kChipSize, kChipSize, 3};
 // From conv128_down on (8x8 and smaller) the layers run as one GEMM over all chips of a pass:
 // per chip they would be GEMMs of 64 rows or fewer, at half OpenBLAS's speed.
 constexpr std::size_t kFirstBatchedBlock = 7;
-// im2col scratch: 1 MB, so that a chunk's rows stay in the core's L2 cache for the GEMM.
-constexpr std::size_t kColFloats = 256 * 1024;
+// im2col and Winograd scratch: 1.5 MB, so that a chunk stays in the core's L2 cache (2 MB) for
+// the GEMM, and holds one chip's 35x35 tiles of 32 channels at once.
+constexpr std::size_t kColFloats = 384 * 1024;
 
 void normalise(const image::RgbImage& chip, float* out) {
   const std::size_t values = chip.pixels.size();
@@ -61,8 +64,10 @@ Extents extents_of(const PackedRecognitionWeights& weights) {
     e.activation = std::max(e.activation, shape.size());
     const NhwcShape inner = conv_output_shape(block.conv1, shape);
     e.activation = std::max(e.activation, inner.size());
-    e.col_row = std::max({e.col_row, static_cast<std::size_t>(block.conv1.rows()),
-                          static_cast<std::size_t>(block.conv2.rows())});
+    for (const PackedConv* conv : {&block.conv1, &block.conv2}) {
+      e.col_row = std::max(
+          {e.col_row, static_cast<std::size_t>(conv->rows()), winograd_min_scratch(*conv)});
+    }
     shape = block.downsample ? NhwcShape{1, shape.height / 2, shape.width / 2, inner.channels}
                              : conv_output_shape(block.conv2, inner);
   }

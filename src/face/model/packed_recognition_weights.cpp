@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include "face/model/winograd_conv.h"
+
 namespace findme::face::model {
 namespace {
 
@@ -30,6 +32,10 @@ PackedConv pack_conv(const ConvAffine& conv) {
       }
     }
     packed.bias[o] = bias[o] * gamma[o] + beta[o];
+  }
+  if (conv.kernel == 3 && conv.stride == 1 && conv.in_channels <= kWinogradMaxChannels) {
+    packed.winograd = winograd_filters(packed.filters, conv.in_channels, conv.out_channels);
+    packed.filters = {};
   }
   return packed;
 }

@@ -19,13 +19,21 @@ struct PackedConv {
   int stride = 1;
   int padding = 0;
   // Row-major [kernel * kernel * in_channels, out_channels]; row (ky * kernel + kx) *
-  // in_channels + c holds tap (ky, kx) of input channel c for every output channel.
+  // in_channels + c holds tap (ky, kx) of input channel c for every output channel. Empty when
+  // `winograd` is used instead.
   std::vector<float> filters;
+  // For the 3x3 stride-1 layers of up to kWinogradMaxChannels inputs: the filters in the
+  // Winograd domain (winograd_conv.h), which run them ~1.5x faster; empty otherwise.
+  std::vector<float> winograd;
   std::vector<float> bias;  // out_channels
 
   int rows() const { return kernel * kernel * in_channels; }  // the GEMM's inner dimension
   int output_size(int input) const { return (input + 2 * padding - kernel) / stride + 1; }
 };
+
+// Wider layers have too few tiles per chip (4x4 pixels) for the 16 small GEMMs of the Winograd
+// path to beat one im2col GEMM (bench/embedding_bench.cpp).
+inline constexpr int kWinogradMaxChannels = 128;
 
 struct PackedBlock {
   bool downsample = false;  // conv1 has stride 2; the shortcut is a 2x2/2 average pool
