@@ -3,6 +3,7 @@
 #include <future>
 #include <utility>
 
+#include "face/model/gemm_face_embedder.h"
 #include "face/model/landmark_net.h"
 #include "face/model/opencv_face_embedder.h"
 
@@ -97,11 +98,19 @@ Result<FaceModels> FaceModels::load(const FaceModelOptions& options) {
   if (!net) {
     return net.error();
   }
+  // The gemm path keeps only the packed copy (the dequantised weights are dropped here).
+  std::shared_ptr<const model::RecognitionWeights> dequantised;
+  std::shared_ptr<const model::PackedRecognitionWeights> packed;
+  if (options.embedder == EmbedderKind::gemm) {
+    packed = model::PackedRecognitionWeights::pack(*recognition);
+  } else {
+    dequantised = std::make_shared<const model::RecognitionWeights>(std::move(recognition).value());
+  }
   FaceModels models(
       options, std::move(hog), std::move(ssd),
       std::make_shared<const model::LandmarkNetWeights>(std::move(net).value()),
       dlib68 ? std::make_shared<const dlib::FaceLandmarker>(std::move(predictor).value()) : nullptr,
-      std::make_shared<const model::RecognitionWeights>(std::move(recognition).value()));
+      std::move(dequantised), std::move(packed));
   models.blazeface_ = std::move(blazeface);
   return models;
 }
@@ -110,13 +119,15 @@ FaceModels::FaceModels(FaceModelOptions options, std::optional<dlib::HogFaceDete
                        std::shared_ptr<const model::SsdWeights> ssd,
                        std::shared_ptr<const model::LandmarkNetWeights> landmark_net,
                        std::shared_ptr<const dlib::FaceLandmarker> predictor,
-                       std::shared_ptr<const model::RecognitionWeights> weights)
+                       std::shared_ptr<const model::RecognitionWeights> weights,
+                       std::shared_ptr<const model::PackedRecognitionWeights> packed)
     : options_(std::move(options)),
       hog_(std::move(hog)),
       ssd_(std::move(ssd)),
       landmark_net_(std::move(landmark_net)),
       predictor_(std::move(predictor)),
-      weights_(std::move(weights)) {}
+      weights_(std::move(weights)),
+      packed_(std::move(packed)) {}
 
 Result<std::unique_ptr<FaceDetector>> FaceModels::make_detector() const {
   if (hog_) {
@@ -143,6 +154,19 @@ Result<std::unique_ptr<FaceLandmarker>> FaceModels::make_landmarker() const {
   return std::unique_ptr<FaceLandmarker>(std::move(*net));
 }
 
+Result<std::unique_ptr<FaceEmbedder>> FaceModels::make_embedder() const {
+  if (packed_) {
+    Result<std::unique_ptr<model::GemmFaceEmbedder>> embedder =
+        model::GemmFaceEmbedder::create(packed_);
+    if (!embedder) return embedder.error();
+    return std::unique_ptr<FaceEmbedder>(std::move(*embedder));
+  }
+  Result<std::unique_ptr<model::OpenCvFaceEmbedder>> embedder =
+      model::OpenCvFaceEmbedder::create(*weights_);
+  if (!embedder) return embedder.error();
+  return std::unique_ptr<FaceEmbedder>(std::move(*embedder));
+}
+
 Result<std::unique_ptr<FaceEngine>> FaceModels::make_engine() const {
   Result<std::unique_ptr<LocalFaceEngine>> engine = make_local_engine(
       options_.alignment.value_or(default_alignment(options_.detector, options_.landmarks)));
@@ -162,8 +186,7 @@ Result<std::unique_ptr<LocalFaceEngine>> FaceModels::make_local_engine(
   if (!landmarker) {
     return landmarker.error();
   }
-  Result<std::unique_ptr<model::OpenCvFaceEmbedder>> embedder =
-      model::OpenCvFaceEmbedder::create(*weights_);
+  Result<std::unique_ptr<FaceEmbedder>> embedder = make_embedder();
   if (!embedder) {
     return embedder.error();
   }

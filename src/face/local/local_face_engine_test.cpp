@@ -211,6 +211,33 @@ TEST(FaceModelsTest, HogStaysSelectableAndSsdIsTheDefault) {
   }
 }
 
+// The default embedder is our GEMM forward pass; OpenCV's stays selectable and, photo in, gives
+// the same faces with descriptors within 1e-4 of it (face/model/gemm_face_embedder_test.cpp
+// compares the embedders chip by chip).
+TEST(FaceModelsTest, GemmEmbedderIsTheDefaultAndAgreesWithOpenCv) {
+  EXPECT_EQ(FaceModelOptions{}.embedder, EmbedderKind::gemm);
+  const image::RgbImage photo = testing::load_sample(1);
+  std::vector<FaceAnalysis> analyses;
+  for (const EmbedderKind kind : {EmbedderKind::gemm, EmbedderKind::opencv}) {
+    FaceModelOptions options = testing::default_model_options();
+    options.embedder = kind;
+    Result<FaceModels> models = FaceModels::load(options);
+    ASSERT_TRUE(models) << models.error().message;
+    Result<std::unique_ptr<FaceEngine>> engine = models->make_engine();
+    ASSERT_TRUE(engine) << engine.error().message;
+    Result<FaceAnalysis> analysis = (*engine)->analyze(photo);
+    ASSERT_TRUE(analysis) << analysis.error().message;
+    analyses.push_back(std::move(*analysis));
+  }
+  ASSERT_EQ(analyses[0].faces.size(), analyses[1].faces.size());
+  ASSERT_FALSE(analyses[0].faces.empty());
+  for (std::size_t i = 0; i < analyses[0].faces.size(); ++i) {
+    const Embedding& gemm = analyses[0].faces[i].embedding;
+    const Embedding& opencv = analyses[1].faces[i].embedding;
+    for (std::size_t k = 0; k < gemm.size(); ++k) EXPECT_NEAR(gemm[k], opencv[k], 1e-4f) << i;
+  }
+}
+
 TEST(FaceModelsTest, SsdPolicyOutOfRangeIsRefusedAtLoad) {
   FaceModelOptions options = testing::default_model_options();
   options.ssd.tiles_per_long_side = 1;
