@@ -8,6 +8,7 @@
 
 #include "api/handler.h"
 #include "api/router.h"
+#include "domain/access_keys.h"
 #include "domain/accounts.h"
 #include "domain/attendees.h"
 #include "domain/events.h"
@@ -32,6 +33,10 @@ struct ApiContext {
   std::function<std::optional<std::uintmax_t>()> data_dir_free_bytes;
   // Purges expired tokens and Idempotency-Key answers now and then; null: never.
   domain::Housekeeping* housekeeping = nullptr;
+  // The Rekognition-compatible API: access keys under /api/access-keys, and the handler of
+  // POST /aws/ (aws::RekognitionApi). Null: neither is served.
+  domain::AccessKeys* access_keys = nullptr;
+  Handler* aws = nullptr;
 };
 
 // Thread-safe: handle() is called concurrently from the blocking pool.

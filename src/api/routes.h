@@ -12,5 +12,6 @@ void add_attendee_routes(Router& router, const ApiContext& context);
 void add_candidate_routes(Router& router, const ApiContext& context);
 void add_archive_routes(Router& router, const ApiContext& context);
 void add_operation_routes(Router& router, const ApiContext& context);
+void add_access_key_routes(Router& router, const ApiContext& context);
 
 }  // namespace findme::api

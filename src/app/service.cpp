@@ -7,12 +7,15 @@
 #include "api/api.h"
 #include "app/store_factory.h"
 #include "app/upload_limits.h"
+#include "aws/rekognition_api.h"
 #include "core/clock.h"
 #include "core/notifier.h"
+#include "domain/access_keys.h"
 #include "domain/accounts.h"
 #include "domain/attendees.h"
 #include "domain/embedding_index.h"
 #include "domain/events.h"
+#include "domain/face_collections.h"
 #include "domain/file_store.h"
 #include "domain/gallery.h"
 #include "domain/housekeeping.h"
@@ -48,6 +51,9 @@ struct Service::Parts {
   std::unique_ptr<domain::Housekeeping> housekeeping;
   std::unique_ptr<domain::JobContext> job_context;
   std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<domain::AccessKeys> access_keys;
+  std::unique_ptr<domain::FaceCollections> collections;
+  std::unique_ptr<aws::RekognitionApi> rekognition;
   std::unique_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
 };
@@ -81,7 +87,21 @@ Result<void> build_domain(Service::Parts& p) {
       p.notifier, &p.registry,
       jobs::WorkerPoolOptions{.threads = s.matching_threads,
                               .lease = std::chrono::seconds(s.job_lease_seconds)});
-  return p.workers->start();
+  if (Result<void> r = p.workers->start(); !r) return r;
+
+  p.access_keys = std::make_unique<domain::AccessKeys>(*p.store);
+  domain::FaceCollectionsOptions collections{.sure_distance = policy.sure_distance};
+  collections.images.decode.max_pixels = s.max_image_pixels;
+  p.collections = std::make_unique<domain::FaceCollections>(*p.store, *p.decoder, collections);
+  p.rekognition = std::make_unique<aws::RekognitionApi>(aws::RekognitionContext{
+      .keys = *p.access_keys,
+      .collections = *p.collections,
+      .work = *p.workers,
+      .notifier = p.notifier,
+      .clock = p.clock,
+      .metrics = &p.registry,
+  });
+  return {};
 }
 
 Result<void> build_http(Service::Parts& p) {
@@ -99,6 +119,8 @@ Result<void> build_http(Service::Parts& p) {
         return free ? std::optional<std::uintmax_t>(*free) : std::nullopt;
       },
       .housekeeping = p.housekeeping.get(),
+      .access_keys = p.access_keys.get(),
+      .aws = p.rekognition.get(),
   });
   p.registry.callback_gauge("findme_data_dir_free_bytes",
                             "Bytes free on DATA_DIR's file system (uploads stop when it is full)",

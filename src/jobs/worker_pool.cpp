@@ -48,6 +48,8 @@ struct WorkerPool::Metrics {
   metrics::Histogram* embed = nullptr;  // per face
   metrics::Histogram* thumbnail = nullptr;
   metrics::Gauge* queue_depth = nullptr;
+  metrics::Gauge* tasks_waiting = nullptr;
+  metrics::Counter* tasks_refused = nullptr;
   std::array<metrics::Gauge*, 4> by_state{};  // queued, running, done, failed
 
   explicit Metrics(metrics::Registry& r) {
@@ -71,6 +73,10 @@ struct WorkerPool::Metrics {
     embed = stage("embed");
     thumbnail = stage("thumbnail");
     queue_depth = &r.gauge("findme_job_queue_depth", "Jobs queued in the durable queue");
+    tasks_waiting =
+        &r.gauge("findme_face_tasks_waiting", "Face work a request waits for, queued for a worker");
+    tasks_refused = &r.counter("findme_face_tasks_refused_total",
+                               "Face work refused because its queue was full");
     const std::array<const char*, 4> states{"queued", "running", "done", "failed"};
     for (std::size_t i = 0; i < states.size(); ++i) {
       by_state[i] = &r.gauge("findme_jobs", "Jobs in the store by state", {{"state", states[i]}});
@@ -107,6 +113,44 @@ WorkerPool::WorkerPool(const domain::JobContext& context, domain::JobRunnerOptio
 
 WorkerPool::~WorkerPool() { stop(); }
 
+Result<void> WorkerPool::post(Task task) {
+  if (!accepting_tasks_.load() || stopping_.load()) {
+    return make_error(Errc::unavailable, "The face workers are not running.");
+  }
+  const int threads = std::max(static_cast<int>(workers_.size()), 1);
+  const std::size_t limit = static_cast<std::size_t>(
+      options_.max_waiting_tasks > 0 ? options_.max_waiting_tasks : 4 * threads);
+  {
+    MutexLock lock(tasks_mu_);
+    if (tasks_.size() >= limit) {
+      if (metrics_) metrics_->tasks_refused->inc();
+      return make_error(Errc::busy, "Every face worker is busy and " + std::to_string(limit) +
+                                        " requests are waiting: try again in a moment.");
+    }
+    tasks_.push_back(std::move(task));
+    if (metrics_) metrics_->tasks_waiting->set(static_cast<double>(tasks_.size()));
+  }
+  signal_.wake();
+  return {};
+}
+
+bool WorkerPool::run_task(Worker& worker) {
+  Task task;
+  {
+    MutexLock lock(tasks_mu_);
+    if (tasks_.empty()) return false;
+    task = std::move(tasks_.front());
+    tasks_.pop_front();
+    if (metrics_) metrics_->tasks_waiting->set(static_cast<double>(tasks_.size()));
+  }
+  try {
+    task(*worker.engine);
+  } catch (const std::exception& e) {
+    spdlog::error("{} face task failed: {}", worker.id, e.what());
+  }
+  return true;
+}
+
 Result<void> WorkerPool::start() {
   if (started_.exchange(true)) {
     return make_error(Errc::internal, "The worker pool was already started.");
@@ -137,6 +181,7 @@ Result<void> WorkerPool::start() {
   for (auto& worker : workers_) {
     worker->thread = std::thread([this, w = worker.get()] { run(*w); });
   }
+  accepting_tasks_.store(true);
   return {};
 }
 
@@ -165,6 +210,7 @@ void WorkerPool::run(Worker& worker) {
     if (stopping_.load()) {
       return;
     }
+    if (run_task(worker)) continue;
     Result<std::optional<Job>> claimed = context_.store.claim_next_job(request);
     if (!claimed) {
       spdlog::warn("{} cannot claim jobs: {}", worker.id, claimed.error().message);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "core/mutex.h"
 #include "core/notifier.h"
 #include "core/result.h"
+#include "domain/face_work.h"
 #include "domain/job_queue_signal.h"
 #include "domain/job_runner.h"
 #include "face/face_engine.h"
@@ -39,19 +41,24 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds idle_poll{std::chrono::milliseconds(1500)};
   // Worker ids are "<prefix>:worker-N"; empty: "<hostname>:<pid>".
   std::string worker_prefix;
+  // Tasks post()ed (face work a request waits for) that may wait for a worker; beyond, post()
+  // refuses with Errc::busy. 0: 4 per worker (a second or so of waiting for typical images).
+  int max_waiting_tasks = 0;
 };
 
-// Thread-safe: start(), request_stop() and stop() may be called from any thread (start once).
+// Also the process's FaceWork: post()ed tasks run before any durable job is claimed.
+// Thread-safe: start(), request_stop(), stop() and post() may be called from any thread (start
+// once).
 // Everything given to the constructor must outlive the pool; `registry` may be null (no metrics).
 // Jobs are logged one line each (spdlog) with their stage timings.
-class WorkerPool {
+class WorkerPool final : public domain::FaceWork {
  public:
   WorkerPool(const domain::JobContext& context, domain::JobRunnerOptions runner_options,
              EngineFactory engines, domain::JobQueueSignal& signal, Notifier& notifier,
              metrics::Registry* registry, WorkerPoolOptions options);
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
-  ~WorkerPool();  // stop()
+  ~WorkerPool() override;  // stop()
 
   // Creates every worker's engine, then starts the threads. The factory's error (e.g. models
   // missing) is returned and no thread is started.
@@ -65,6 +72,9 @@ class WorkerPool {
 
   int threads() const { return static_cast<int>(workers_.size()); }
 
+  // See domain::FaceWork. Errc::unavailable also before start().
+  Result<void> post(Task task) override;
+
  private:
   struct Metrics;
   struct Worker {
@@ -76,6 +86,8 @@ class WorkerPool {
   };
 
   void run(Worker& worker);
+  // Runs one waiting task, if any; false when there was none.
+  bool run_task(Worker& worker);
   void process(Worker& worker, const Job& job);
   void settle_failure(const Job& job, const Error& error, double total_ms);
   void refresh_queue_gauges(bool force);
@@ -91,7 +103,10 @@ class WorkerPool {
   Mutex stop_mu_;                                 // serialises stop() calls (joining)
   std::atomic<bool> stopping_{false};
   std::atomic<bool> started_{false};
+  std::atomic<bool> accepting_tasks_{false};          // post() works: set once workers_ is complete
   std::atomic<std::int64_t> gauges_refreshed_ms_{0};  // steady clock, throttles count_jobs()
+  Mutex tasks_mu_;
+  std::deque<Task> tasks_ FINDME_GUARDED_BY(tasks_mu_);
 };
 
 }  // namespace findme::jobs
