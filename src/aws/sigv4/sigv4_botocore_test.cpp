@@ -22,8 +22,8 @@ constexpr std::string_view kListAuthorization =
     "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
     "Signature=24ff712b908cb2839e7173616333a8718a1d856ac2109fc8c44151f3a4aa163f";
 
-const Timestamp kSignedAt{std::chrono::sys_days{std::chrono::year{2026} / 12 / 6} +
-                          std::chrono::hours{12}};
+constexpr Timestamp kSignedAt{std::chrono::sys_days{std::chrono::year{2026} / 12 / 6} +
+                              std::chrono::hours{12}};
 
 // boto3.client("rekognition", endpoint_url="http://127.0.0.1:8080/aws").list_collections(
 // MaxResults=10), headers in botocore's order. User-Agent and the amz-sdk-* headers are not signed

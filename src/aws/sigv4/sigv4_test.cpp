@@ -17,9 +17,8 @@ using std::chrono::sys_days;
 constexpr std::string_view kSuiteSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr std::string_view kSuiteKeyId = "AKIDEXAMPLE";
 
-Timestamp at(std::chrono::sys_seconds time) { return Timestamp{time}; }
-const Timestamp kSuiteTime =
-    at(sys_days{std::chrono::year{2015} / 8 / 30} + std::chrono::hours{12} + minutes{36});
+constexpr Timestamp kSuiteTime{sys_days{std::chrono::year{2015} / 8 / 30} + std::chrono::hours{12} +
+                               minutes{36}};
 
 SignedRequest suite_request(std::string_view method, std::string_view path, std::string_view query,
                             std::string_view signature) {
