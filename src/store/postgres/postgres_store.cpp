@@ -133,6 +133,8 @@ Result<OrphanedKeys> delete_collecting_keys(Session& s, const char* keys_sql,
 
 Result<OrphanedKeys> PostgresStore::delete_user(UserId id) {
   // Keys are collected in the deleting transaction, after locking the user, so none is missed.
+  // The rows go by ON DELETE CASCADE from the user: tokens, selfies, memberships, matches, jobs,
+  // events with their photos, access keys, collections with their faces (migration 7).
   static constexpr const char* kKeys =
       "SELECT storage_key FROM selfies WHERE user_id = $1 AND storage_key <> '' "
       "UNION ALL SELECT p.storage_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "

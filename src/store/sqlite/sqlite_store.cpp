@@ -118,6 +118,8 @@ Result<std::optional<User>> SqliteStore::find_user_by_email(std::string_view ema
 
 Result<OrphanedKeys> SqliteStore::delete_user(UserId id) {
   // Keys are collected before the rows go, in the same transaction, so none is missed.
+  // The rows go by ON DELETE CASCADE from the user: tokens, selfies, memberships, matches, jobs,
+  // events with their photos, access keys, collections with their faces (migration 7).
   static constexpr const char* kKeys =
       "SELECT storage_key FROM selfies WHERE user_id = ?1 AND storage_key <> '' "
       "UNION ALL SELECT p.storage_key FROM photos AS p JOIN events AS e ON e.id = p.event_id "

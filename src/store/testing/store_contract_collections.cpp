@@ -1,8 +1,10 @@
 // Store contract: face collections of the Rekognition-compatible API. Names are unique per owner
 // and listed in byte order; an image's faces are stored once (a second IndexFaces of it is a
 // duplicate); every change to the faces grows faces_version.
+#include <array>
 #include <atomic>
-#include <cstring>
+#include <bit>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <thread>
@@ -28,6 +30,13 @@ std::vector<std::string> face_ids_of(const std::vector<CollectionFace>& faces) {
   ids.reserve(faces.size());
   for (const CollectionFace& f : faces) ids.push_back(f.face_id);
   return ids;
+}
+
+// The embedding's bit patterns: equal only when every float came back exactly (-0, NaN too).
+std::array<std::uint32_t, kFaceVectorSize> bits_of(const FaceVector& v) {
+  std::array<std::uint32_t, kFaceVectorSize> bits{};
+  for (std::size_t i = 0; i < v.size(); ++i) bits[i] = std::bit_cast<std::uint32_t>(v[i]);
+  return bits;
 }
 
 NewCollectionFace new_face(const std::string& face_id, float seed) {
@@ -208,13 +217,13 @@ TEST_P(StoreContract, CollectionFacesAreStoredInInputOrderWithExactEmbeddings) {
   EXPECT_EQ(stored.height, odd.height);
   EXPECT_EQ(stored.confidence, odd.confidence);
   EXPECT_EQ(stored.created_at, clock_.now());
-  EXPECT_EQ(std::memcmp(stored.embedding.data(), odd.embedding.data(), sizeof(FaceVector)), 0);
+  EXPECT_EQ(bits_of(stored.embedding), bits_of(odd.embedding));
 
   Result<std::optional<CollectionFace>> found = store().find_collection_face(c.id, "f-odd");
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->seq, stored.seq);
   EXPECT_EQ((*found)->confidence, odd.confidence);
-  EXPECT_EQ(std::memcmp((*found)->embedding.data(), odd.embedding.data(), sizeof(FaceVector)), 0);
+  EXPECT_EQ(bits_of((*found)->embedding), bits_of(odd.embedding));
   EXPECT_EQ(list_faces(store(), c.id).at(0).embedding, test_vector(1.0f));
 
   FaceCollection after = find(store(), ada.id, "c");
