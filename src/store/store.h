@@ -124,10 +124,10 @@ class Store {
   virtual Result<User> create_user(const NewUser& user) = 0;
   virtual Result<std::optional<User>> find_user(UserId id) = 0;
   virtual Result<std::optional<User>> find_user_by_email(std::string_view email) = 0;
-  // Erases the user with their tokens, memberships, selfies (and embeddings), matches and jobs;
-  // for an organizer also every event they organize (as delete_event), their access keys and
-  // their face collections with every face. Returns the storage keys
-  // of the selfies and photos erased. Errc::not_found for an unknown id.
+  // Erases the user with their tokens, memberships, selfies (and embeddings), matches, jobs,
+  // access keys and face collections with every face; for an organizer also every event they
+  // organize (as delete_event). Returns the storage keys of the selfies and photos erased
+  // (collection faces have no files). Errc::not_found for an unknown id.
   virtual Result<OrphanedKeys> delete_user(UserId id) = 0;
 
   // Errc::not_found when the user does not exist. A duplicate hash is Errc::internal.
