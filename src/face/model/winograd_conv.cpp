@@ -63,12 +63,15 @@ void transform_input(const std::array<const float*, kPositions>& d, Index c,
     }
   }
   for (Index i = 0; i < 4; ++i) {
-    for (Index l = 0; l < kWinogradLanes; ++l) {
-      v[i * 4 + 0][c + l] = r[i][0][l] - r[i][2][l];
-      v[i * 4 + 1][c + l] = r[i][1][l] + r[i][2][l];
-      v[i * 4 + 2][c + l] = r[i][2][l] - r[i][1][l];
-      v[i * 4 + 3][c + l] = r[i][1][l] - r[i][3][l];
-    }
+    // Distinct rows of the scratch: saying so lets each loop vectorise.
+    float* __restrict v0 = v[i * 4] + c;
+    float* __restrict v1 = v[i * 4 + 1] + c;
+    float* __restrict v2 = v[i * 4 + 2] + c;
+    float* __restrict v3 = v[i * 4 + 3] + c;
+    for (Index l = 0; l < kWinogradLanes; ++l) v0[l] = r[i][0][l] - r[i][2][l];
+    for (Index l = 0; l < kWinogradLanes; ++l) v1[l] = r[i][1][l] + r[i][2][l];
+    for (Index l = 0; l < kWinogradLanes; ++l) v2[l] = r[i][2][l] - r[i][1][l];
+    for (Index l = 0; l < kWinogradLanes; ++l) v3[l] = r[i][1][l] - r[i][3][l];
   }
 }
 
