@@ -25,7 +25,7 @@ constexpr NhwcShape kChipShape{1, kChipSize, kChipSize, 3};
 constexpr std::size_t kFirstBatchedBlock = 7;
 // im2col and Winograd scratch: 1.5 MB, so that a chunk stays in the core's L2 cache (2 MB) for
 // the GEMM, and holds one chip's 35x35 tiles of 32 channels at once.
-constexpr std::size_t kColFloats = 384 * 1024;
+constexpr std::size_t kColFloats = std::size_t{384} * 1024;
 
 void normalise(const image::RgbImage& chip, float* out) {
   const std::size_t values = chip.pixels.size();

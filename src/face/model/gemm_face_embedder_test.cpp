@@ -169,6 +169,7 @@ TEST(GemmFaceEmbedderTest, EmbeddersOnTwoThreadsShareOneCopyOfTheWeights) {
   const long users_before = fixture().packed.use_count();
   std::vector<std::vector<Embedding>> results(2);
   std::vector<std::thread> workers;
+  workers.reserve(results.size());
   for (std::vector<Embedding>& result : results) {
     workers.emplace_back([&result, &images] {
       Result<std::unique_ptr<GemmFaceEmbedder>> own = GemmFaceEmbedder::create(fixture().packed);

@@ -98,8 +98,9 @@ void transform_output(const std::array<const float*, kPositions>& m, Index o,
 void finish_lanes(float* __restrict out, const float* __restrict y, const float* __restrict bias,
                   const float* __restrict residual, bool relu) {
   if (residual && relu) {
-    for (Index l = 0; l < kWinogradLanes; ++l)
+    for (Index l = 0; l < kWinogradLanes; ++l) {
       out[l] = std::max(y[l] + bias[l] + residual[l], 0.0f);
+    }
   } else if (relu) {
     for (Index l = 0; l < kWinogradLanes; ++l) out[l] = std::max(y[l] + bias[l], 0.0f);
   } else {
@@ -116,8 +117,9 @@ void write_tiles(const PackedConv& conv, const NhwcShape& shape, const TileGrid&
   const Index stride = (last - first) * channels;  // between two positions' matrices
   for (Index t = first; t < last; ++t) {
     std::array<const float*, kPositions> m{};
-    for (Index xi = 0; xi < kPositions; ++xi)
+    for (Index xi = 0; xi < kPositions; ++xi) {
       m[xi] = products + xi * stride + (t - first) * channels;
+    }
     const Index image = t / grid.per_image();
     const int ty = static_cast<int>((t % grid.per_image()) / to_index(grid.across));
     const int tx = static_cast<int>(t % to_index(grid.across));
