@@ -47,9 +47,11 @@ Error chip_size_error(std::size_t index, const image::RgbImage& chip) {
                         "x" + std::to_string(chip.height) + ", expected a 150x150 RGB chip");
 }
 
-// The largest tensor of one chip after the stem, and the largest im2col row.
+// Buffer sizes in floats: the largest tensor of one chip in the per-chip blocks and in the
+// batched ones (input included), the stem's output, and the largest im2col row or Winograd tile.
 struct Extents {
-  std::size_t activation = 0;
+  std::size_t single = 0;
+  std::size_t batched = 0;
   std::size_t stem = 0;
   std::size_t col_row = 0;
 };
@@ -60,18 +62,19 @@ Extents extents_of(const PackedRecognitionWeights& weights) {
   e.stem = shape.size();
   e.col_row = static_cast<std::size_t>(weights.stem().rows());
   shape = {1, (shape.height - 3) / 2 + 1, (shape.width - 3) / 2 + 1, shape.channels};
-  for (const PackedBlock& block : weights.blocks()) {
-    e.activation = std::max(e.activation, shape.size());
+  for (std::size_t i = 0; i < weights.blocks().size(); ++i) {
+    const PackedBlock& block = weights.blocks()[i];
     const NhwcShape inner = conv_output_shape(block.conv1, shape);
-    e.activation = std::max(e.activation, inner.size());
+    std::size_t& largest = i < kFirstBatchedBlock ? e.single : e.batched;
+    largest = std::max({largest, shape.size(), inner.size()});
     for (const PackedConv* conv : {&block.conv1, &block.conv2}) {
       e.col_row = std::max(
           {e.col_row, static_cast<std::size_t>(conv->rows()), winograd_min_scratch(*conv)});
     }
     shape = block.downsample ? NhwcShape{1, shape.height / 2, shape.width / 2, inner.channels}
                              : conv_output_shape(block.conv2, inner);
+    largest = std::max(largest, shape.size());
   }
-  e.activation = std::max(e.activation, shape.size());
   return e;
 }
 
@@ -105,10 +108,10 @@ void GemmFaceEmbedder::allocate(std::size_t max_batch) {
   stem_.resize(e.stem);
   col_.resize(std::max(kColFloats, e.col_row));
   for (std::vector<float>* v : {&single_.x, &single_.t1, &single_.t2, &single_.y}) {
-    v->resize(e.activation);
+    v->resize(e.single);
   }
   for (std::vector<float>* v : {&batched_.x, &batched_.t1, &batched_.t2, &batched_.y}) {
-    v->resize(e.activation * max_batch);
+    v->resize(e.batched * max_batch);
   }
   pooled_.resize(max_batch * PackedRecognitionWeights::kFcInputs);
   descriptors_.resize(max_batch * kEmbeddingSize);

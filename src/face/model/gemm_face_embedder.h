@@ -15,8 +15,8 @@ namespace findme::face::model {
 struct GemmEmbedderOptions {
   // Chips per pass (>= 1): the late, small layers (8x8 and below) run as one GEMM over all chips
   // of a pass, which is what makes them fast; the early layers run chip by chip, which keeps
-  // their activations in cache. A call runs its chips in passes of at most max_batch. Buffers
-  // for max_batch chips (~0.8 MB each) are allocated by create().
+  // their activations in cache. A call runs its chips in passes of at most max_batch. create()
+  // allocates ~3 MB of buffers per embedder plus ~0.3 MB per chip of max_batch.
   int max_batch = 8;
 };
 
