@@ -33,6 +33,7 @@ readonly packages=(
   nodejs npm
   chromium
   postgresql libpqxx-dev
+  python3-boto3 awscli python3-pil
 )
 
 install_packages() {

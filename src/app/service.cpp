@@ -86,10 +86,11 @@ Result<void> build_domain(Service::Parts& p) {
       *p.job_context, runner, [&models = *p.models] { return models.make_engine(); }, p.signal,
       p.notifier, &p.registry,
       jobs::WorkerPoolOptions{.threads = s.matching_threads,
-                              .lease = std::chrono::seconds(s.job_lease_seconds)});
+                              .lease = std::chrono::seconds(s.job_lease_seconds),
+                              .max_waiting_tasks = s.face_queue_limit});
   if (Result<void> r = p.workers->start(); !r) return r;
 
-  p.access_keys = std::make_unique<domain::AccessKeys>(*p.store);
+  p.access_keys = std::make_unique<domain::AccessKeys>(*p.store, p.clock);
   domain::FaceCollectionsOptions collections{.sure_distance = policy.sure_distance};
   collections.images.decode.max_pixels = s.max_image_pixels;
   p.collections = std::make_unique<domain::FaceCollections>(*p.store, *p.decoder, collections);

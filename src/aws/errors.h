@@ -13,9 +13,7 @@
 namespace findme::aws {
 
 using sigv4::AwsError;
-
-template <class T>
-using AwsResult = Result<T, AwsError>;
+using sigv4::AwsResult;
 
 inline constexpr std::string_view kInvalidParameter = "InvalidParameterException";
 inline constexpr std::string_view kResourceNotFound = "ResourceNotFoundException";

@@ -57,13 +57,13 @@ api::Response RekognitionApi::handle(const api::Request& request) {
 
 AwsResult<Caller> RekognitionApi::authenticate(const api::Request& request) {
   const sigv4::SignedRequest signed_req = signed_request(request);
-  sigv4::AwsResult<sigv4::ParsedRequest> parsed = sigv4::parse_request(signed_req);
+  AwsResult<sigv4::ParsedRequest> parsed = sigv4::parse_request(signed_req);
   if (!parsed) return parsed.error();
   Result<std::optional<domain::AccessKeys::Signer>> signer =
       context_.keys.find_signer(parsed->access_key_id());
   if (!signer) return from_error(signer.error());
   if (!*signer) return sigv4::unrecognized_client();
-  sigv4::AwsResult<void> verified =
+  AwsResult<void> verified =
       sigv4::verify(signed_req, *parsed, (*signer)->key.secret, context_.clock.now());
   if (!verified) {
     spdlog::info("rid={} aws signature refused: {} ({})", request.request_id,

@@ -70,6 +70,7 @@ Result<Settings> settings_from_environment(const Environment& env) {
            read_number(env, "MAX_IMAGE_PIXELS", s.max_image_pixels),
            read_number(env, "MAX_QUEUED_JOBS", s.max_queued_jobs),
            read_number(env, "JOB_LEASE_SECONDS", s.job_lease_seconds),
+           read_number(env, "FACE_QUEUE_LIMIT", s.face_queue_limit),
        }) {
     if (!r) return r.error();
   }
@@ -107,6 +108,7 @@ Result<Settings> finalize(Settings s) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (s.http_threads == 0) s.http_threads = cores;
   if (s.matching_threads == 0) s.matching_threads = cores;
+  if (s.face_queue_limit == 0) s.face_queue_limit = 4 * s.matching_threads;
   // Every HTTP thread's blocking calls and every worker may hold a connection at once.
   if (s.db_pool_size == 0) s.db_pool_size = s.http_threads * 2 + s.matching_threads;
   if (s.db_max_overflow < 0) s.db_max_overflow = s.db_pool_size;
@@ -121,6 +123,7 @@ Result<Settings> finalize(Settings s) {
            check_range("MAX_IMAGE_PIXELS", s.max_image_pixels, 1'000'000, 1'000'000'000),
            check_range("MAX_QUEUED_JOBS", s.max_queued_jobs, 1, 100'000'000),
            check_range("JOB_LEASE_SECONDS", s.job_lease_seconds, 1, 86400),
+           check_range("FACE_QUEUE_LIMIT", s.face_queue_limit, 1, 100'000),
        }) {
     if (!r) return r.error();
   }

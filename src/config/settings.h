@@ -46,6 +46,9 @@ struct Settings {
   int max_queued_jobs = 100'000;  // the durable queue's limit: beyond it uploads get 429 busy
   // How long a worker holds a job before another may take it over (its process died).
   int job_lease_seconds = 120;
+  // Requests of the Rekognition-compatible API (docs/rekognition.md) that may wait for a face
+  // worker; beyond, ProvisionedThroughputExceededException. 0: 4 per worker.
+  int face_queue_limit = 0;
 };
 
 // Looks up an environment variable; std::getenv in production, a map in tests.

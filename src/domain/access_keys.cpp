@@ -26,7 +26,7 @@ std::string new_secret_access_key() {
   return random_chars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
 }
 
-AccessKeys::AccessKeys(store::Store& store) : store_(store) {}
+AccessKeys::AccessKeys(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Result<AccessKey> AccessKeys::create(const User& user) {
   if (user.role != Role::organizer) {
@@ -63,9 +63,14 @@ Result<void> AccessKeys::revoke(const User& user, std::string_view key_id) {
 }
 
 Result<std::optional<AccessKeys::Signer>> AccessKeys::find_signer(std::string_view key_id) {
-  Result<std::optional<AccessKey>> key = store_.find_access_key(key_id, true);
+  Result<std::optional<AccessKey>> key = store_.find_access_key(key_id, false);
   if (!key) return key.error();
   if (!*key) return std::optional<Signer>();
+  if (!(*key)->last_used_at || clock_.now() - *(*key)->last_used_at > std::chrono::minutes(1)) {
+    key = store_.find_access_key(key_id, true);
+    if (!key) return key.error();
+    if (!*key) return std::optional<Signer>();
+  }
   Result<std::optional<User>> owner = store_.find_user((*key)->user_id);
   if (!owner) return owner.error();
   if (!*owner) return std::optional<Signer>();

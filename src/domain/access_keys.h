@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/entities.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -16,7 +17,7 @@ namespace findme::domain {
 // Thread-safe.
 class AccessKeys {
  public:
-  explicit AccessKeys(store::Store& store);
+  AccessKeys(store::Store& store, const Clock& clock);
 
   // A new key pair; its secret is shown to its owner once, now. Organizers only (their keys act
   // on their own face collections): Errc::forbidden for an attendee. Errc::invalid_request beyond
@@ -27,8 +28,9 @@ class AccessKeys {
   // Errc::not_found when the user has no key with that id.
   Result<void> revoke(const User& user, std::string_view key_id);
 
-  // The key a signed request names, with its secret, and its owner; marks it used. nullopt when
-  // the key is unknown (revoked, or its owner erased).
+  // The key a signed request names, with its secret, and its owner; marks it used (at most once
+  // a minute: a durable write per request would cost more than the request). nullopt when the
+  // key is unknown (revoked, or its owner erased).
   struct Signer {
     AccessKey key;
     User owner;
@@ -39,6 +41,7 @@ class AccessKeys {
 
  private:
   store::Store& store_;
+  const Clock& clock_;
 };
 
 // The shapes of AWS credentials: "AKFM" + 16 characters of [A-Z2-7] (20 in all, like AWS's

@@ -1,13 +1,13 @@
-// The errors of AWS Signature Version 4 verification under the names AWS sends on the wire, and the
-// result type that carries them: core's Result<T> holds an Errc, which has no room for the name a
-// boto3 client turns into its exception class.
+// The errors of AWS Signature Version 4 verification under the names AWS sends on the wire (an
+// Errc has no room for the name a boto3 client turns into its exception class).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+
+#include "core/result.h"
 
 namespace findme::aws::sigv4 {
 
@@ -42,44 +42,8 @@ AwsError unrecognized_client();
 // outside printable ASCII replaced by '?'.
 std::string printable(std::string_view bytes, std::size_t max_size = 64);
 
-// A value or an AwsError: findme::Result's shape (has_value, *, ->, value, error), so callers read
-// it the same way.
+// A value or an AwsError: findme::Result with AWS's error names.
 template <class T>
-class [[nodiscard]] AwsResult {
- public:
-  AwsResult(T value) : state_(std::in_place_index<0>, std::move(value)) {}         // NOLINT
-  AwsResult(AwsError error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-  bool has_value() const { return state_.index() == 0; }
-  explicit operator bool() const { return has_value(); }
-
-  T& operator*() & { return std::get<0>(state_); }
-  const T& operator*() const& { return std::get<0>(state_); }
-  T&& operator*() && { return std::get<0>(std::move(state_)); }
-  T* operator->() { return &std::get<0>(state_); }
-  const T* operator->() const { return &std::get<0>(state_); }
-  T& value() & { return std::get<0>(state_); }
-  const T& value() const& { return std::get<0>(state_); }
-
-  const AwsError& error() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, AwsError> state_;
-};
-
-template <>
-class [[nodiscard]] AwsResult<void> {
- public:
-  AwsResult() = default;
-  AwsResult(AwsError error) : error_(std::move(error)), failed_(true) {}  // NOLINT
-
-  bool has_value() const { return !failed_; }
-  explicit operator bool() const { return has_value(); }
-  const AwsError& error() const { return error_; }
-
- private:
-  AwsError error_;
-  bool failed_ = false;
-};
+using AwsResult = Result<T, AwsError>;
 
 }  // namespace findme::aws::sigv4
