@@ -12,7 +12,8 @@ using nlohmann::json;
 json access_key_json(const AccessKey& key) {
   json out{{"access_key_id", key.id},
            {"created_at", format_time(key.created_at)},
-           {"last_used_at", key.last_used_at ? json(format_time(*key.last_used_at)) : json()}};
+           {"last_used_at", key.last_used_at ? json(format_time(*key.last_used_at)) : json()},
+           {"read_only", key.read_only}};
   if (!key.secret.empty()) out["secret_access_key"] = key.secret;
   return out;
 }
@@ -27,7 +28,21 @@ void add_access_key_routes(Router& router, const ApiContext& c) {
                                                                       const PathParams&) {
     Result<User> user = authenticate(accounts, req);
     if (!user) return error_response(user.error());
-    return respond(keys.create(*user), [](const AccessKey& key) {
+    // The body is optional: none, or {}, gives a key that may call every operation.
+    bool read_only = false;
+    if (!req.body.empty()) {
+      Result<json> body = json_object_body(req);
+      if (!body) return error_response(body.error());
+      auto it = body->find("read_only");
+      if (it != body->end() && !it->is_null()) {
+        if (!it->is_boolean()) {
+          return error_response(
+              make_error(Errc::invalid_request, "read_only must be true or false."));
+        }
+        read_only = it->get<bool>();
+      }
+    }
+    return respond(keys.create(*user, read_only), [](const AccessKey& key) {
       return Response::json(201, access_key_json(key)).set_header("Cache-Control", "no-store");
     });
   });

@@ -25,4 +25,9 @@ Operation find_operation(std::string_view name) {
   return nullptr;
 }
 
+bool changes_data(std::string_view name) {
+  return name == "CreateCollection" || name == "DeleteCollection" || name == "IndexFaces" ||
+         name == "DeleteFaces";
+}
+
 }  // namespace findme::aws

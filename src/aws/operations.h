@@ -23,6 +23,7 @@ namespace findme::aws {
 struct Caller {
   User owner;
   std::string region;
+  bool read_only = false;  // the key's scope
 };
 
 using FaceTask = std::function<AwsResult<nlohmann::json>(face::FaceEngine& engine)>;
@@ -39,6 +40,8 @@ using Operation = AwsResult<Prepared> (*)(domain::FaceCollections& collections,
 // The operation named by X-Amz-Target's suffix ("IndexFaces"); nullptr for one findme does not
 // serve.
 Operation find_operation(std::string_view name);
+// Whether the operation creates, changes or deletes anything (a read-only key may not call it).
+bool changes_data(std::string_view name);
 
 // The operations, by file.
 AwsResult<Prepared> create_collection(domain::FaceCollections&, const Caller&, const Input&);

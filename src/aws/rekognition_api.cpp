@@ -70,7 +70,9 @@ AwsResult<Caller> RekognitionApi::authenticate(const api::Request& request) {
                  verified.error().message, verified.error().detail);
     return verified.error();
   }
-  return Caller{.owner = std::move((*signer)->owner), .region = parsed->region()};
+  return Caller{.owner = std::move((*signer)->owner),
+                .region = parsed->region(),
+                .read_only = (*signer)->key.read_only};
 }
 
 api::Response RekognitionApi::start(const api::Request& request, std::string_view operation) {
@@ -88,6 +90,12 @@ api::Response RekognitionApi::start(const api::Request& request, std::string_vie
                           rid);
   }
   const Operation op = find_operation(operation);
+  if (op != nullptr && caller->read_only && changes_data(operation)) {
+    return error_response(
+        aws_error(kAccessDenied,
+                  "This access key is read-only: it may not call " + std::string(operation) + "."),
+        rid);
+  }
   if (op == nullptr) {
     return error_response(
         aws_error(kUnknownOperation, "findme does not serve the operation '" +

@@ -276,12 +276,16 @@ struct AccessKey {
   std::string secret;  // the secret access key
   Timestamp created_at;
   std::optional<Timestamp> last_used_at;
+  // Read-only keys may list, describe, search, detect and compare, but not create, index or
+  // delete anything (a kiosk that only searches needs no more).
+  bool read_only = false;
 };
 
 struct NewAccessKey {
   std::string id;
   UserId user_id;
   std::string secret;
+  bool read_only = false;
 };
 
 // A named set of faces owned by one organizer (Rekognition's collection). Names are unique per

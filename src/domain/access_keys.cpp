@@ -28,7 +28,7 @@ std::string new_secret_access_key() {
 
 AccessKeys::AccessKeys(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-Result<AccessKey> AccessKeys::create(const User& user) {
+Result<AccessKey> AccessKeys::create(const User& user, bool read_only) {
   if (user.role != Role::organizer) {
     return make_error(Errc::forbidden, "Only organizers can create API access keys.");
   }
@@ -39,8 +39,10 @@ Result<AccessKey> AccessKeys::create(const User& user) {
                       "You have " + std::to_string(kMaxKeysPerUser) +
                           " access keys already: revoke one you no longer use first.");
   }
-  const NewAccessKey key{
-      .id = new_access_key_id(), .user_id = user.id, .secret = new_secret_access_key()};
+  const NewAccessKey key{.id = new_access_key_id(),
+                         .user_id = user.id,
+                         .secret = new_secret_access_key(),
+                         .read_only = read_only};
   if (Result<void> r = store_.create_access_key(key); !r) return r.error();
   Result<std::optional<AccessKey>> stored = store_.find_access_key(key.id, false);
   if (!stored) return stored.error();

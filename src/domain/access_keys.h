@@ -22,7 +22,7 @@ class AccessKeys {
   // A new key pair; its secret is shown to its owner once, now. Organizers only (their keys act
   // on their own face collections): Errc::forbidden for an attendee. Errc::invalid_request beyond
   // kMaxKeysPerUser keys.
-  Result<AccessKey> create(const User& user);
+  Result<AccessKey> create(const User& user, bool read_only = false);
   // The user's keys, oldest first, without their secrets.
   Result<std::vector<AccessKey>> list(const User& user);
   // Errc::not_found when the user has no key with that id.

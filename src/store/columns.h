@@ -27,7 +27,7 @@
   p "lease_until, " p "error_code, " p "error_message, " p "result, " p "created_at, " \
   p "finished_at"
 #define FINDME_ACCESS_KEY_COLUMNS(p) \
-  p "id, " p "user_id, " p "secret, " p "created_at, " p "last_used_at"
+  p "id, " p "user_id, " p "secret, " p "created_at, " p "last_used_at, " p "read_only"
 // face_count and faces_version are kept by the calls that add and delete faces.
 #define FINDME_COLLECTION_COLUMNS(p) \
   p "id, " p "owner_id, " p "name, " p "created_at, " p "face_count, " p "faces_version"
@@ -49,7 +49,7 @@ inline constexpr int kPhotoColumns = 13;
 inline constexpr int kFaceColumns = 9;
 inline constexpr int kSelfieColumns = 6;
 inline constexpr int kJobColumns = 18;
-inline constexpr int kAccessKeyColumns = 5;
+inline constexpr int kAccessKeyColumns = 6;
 inline constexpr int kCollectionColumns = 6;
 inline constexpr int kCollectionFaceColumns = 12;
 

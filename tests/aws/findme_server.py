@@ -114,9 +114,9 @@ class Server:
         assert status == 201, (status, body)
         return body["token"]
 
-    def access_key(self, token):
+    def access_key(self, token, read_only=False):
         """Creates an access key; returns (key id, secret)."""
-        status, body = self.call("POST", "/api/access-keys", {}, token)
+        status, body = self.call("POST", "/api/access-keys", {"read_only": read_only}, token)
         assert status == 201, (status, body)
         return body["access_key_id"], body["secret_access_key"]
 

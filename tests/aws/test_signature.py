@@ -151,6 +151,28 @@ class SignatureTest(unittest.TestCase):
         other.create_collection(CollectionId="private")
         self.assertEqual(self.rek.describe_collection(CollectionId="private")["FaceCount"], 0)
 
+    def test_a_read_only_key_may_only_read(self):
+        reader = self.server.client(self.server.access_key(self.token, read_only=True))
+        self.assertIn("private", reader.list_collections()["CollectionIds"])
+        self.assertEqual(reader.describe_collection(CollectionId="private")["FaceCount"], 0)
+        self.assertEqual(reader.list_faces(CollectionId="private")["Faces"], [])
+        photo = findme_server.read(findme_server.SAMPLES[0])
+        for call, args in [
+            (reader.create_collection, {"CollectionId": "mine"}),
+            (reader.delete_collection, {"CollectionId": "private"}),
+            (reader.index_faces, {"CollectionId": "private", "Image": {"Bytes": photo}}),
+            (
+                reader.delete_faces,
+                {"CollectionId": "private", "FaceIds": ["00000000-0000-4000-8000-000000000000"]},
+            ),
+        ]:
+            with self.assertRaises(reader.exceptions.ClientError) as raised:
+                call(**args)
+            self.assertEqual(raised.exception.response["Error"]["Code"], "AccessDeniedException")
+        self.assertIn("private", self.rek.list_collections()["CollectionIds"])
+        status, _ = self.server.call("POST", "/api/access-keys", {"read_only": "yes"}, self.token)
+        self.assertEqual(status, 400)
+
     def test_keys_are_managed_through_findmes_api(self):
         status, body = self.server.call("GET", "/api/access-keys", token=self.token)
         self.assertEqual(status, 200)

@@ -203,7 +203,8 @@ CREATE TABLE access_keys (
   user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   secret TEXT NOT NULL,
   created_at BIGINT NOT NULL,
-  last_used_at BIGINT
+  last_used_at BIGINT,
+  read_only BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX access_keys_user ON access_keys(user_id, seq);
 CREATE TABLE face_collections (

@@ -35,11 +35,12 @@ void record_faces_change(Session& s, CollectionId collection, std::int64_t delta
 
 Result<void> PostgresStore::create_access_key(const NewAccessKey& key) {
   static constexpr const char* kInsert =
-      "INSERT INTO access_keys (id, user_id, secret, created_at) VALUES ($1, $2, $3, $4)";
+      "INSERT INTO access_keys (id, user_id, secret, created_at, read_only) "
+      "VALUES ($1, $2, $3, $4, $5)";
   const Timestamp now = clock_.now();
   return write([&](Session& s) -> Result<void> {
     try {
-      s.run(kInsert, key.id, key.user_id, key.secret, now);
+      s.run(kInsert, key.id, key.user_id, key.secret, now, key.read_only);
     } catch (const pqxx::foreign_key_violation&) {
       return make_error(Errc::not_found, "the account does not exist");
     }

@@ -99,6 +99,7 @@ AccessKey read_access_key(const pqxx::row& r, int c) {
   k.secret = text(r[c + 2]);
   k.created_at = time(r[c + 3]);
   k.last_used_at = optional_time(r[c + 4]);
+  k.read_only = boolean(r[c + 5]);
   return k;
 }
 

@@ -219,7 +219,8 @@ CREATE TABLE access_keys (
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   secret TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  last_used_at INTEGER
+  last_used_at INTEGER,
+  read_only INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX access_keys_user ON access_keys(user_id, seq);
 CREATE TABLE face_collections (

@@ -98,6 +98,7 @@ AccessKey read_access_key(const Statement& row, int c) {
   k.secret = row.text(c + 2);
   k.created_at = row.time(c + 3);
   k.last_used_at = row.optional_time(c + 4);
+  k.read_only = row.int64(c + 5) != 0;
   return k;
 }
 

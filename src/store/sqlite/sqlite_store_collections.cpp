@@ -60,12 +60,13 @@ Result<void> record_faces_change(Connection& c, CollectionId collection, std::in
 
 Result<void> SqliteStore::create_access_key(const NewAccessKey& key) {
   static constexpr const char* kInsert =
-      "INSERT INTO access_keys (id, user_id, secret, created_at) VALUES (?, ?, ?, ?)";
+      "INSERT INTO access_keys (id, user_id, secret, created_at, read_only) "
+      "VALUES (?, ?, ?, ?, ?)";
   const Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<void> {
     Result<Statement> stmt = c.prepare(kInsert);
     if (!stmt) return stmt.error();
-    Result<void> done = stmt->bind_all(key.id, key.user_id, key.secret, now).run();
+    Result<void> done = stmt->bind_all(key.id, key.user_id, key.secret, now, key.read_only).run();
     if (!done && stmt->last_rc() == SQLITE_CONSTRAINT_FOREIGNKEY) {
       return make_error(Errc::not_found, "the account does not exist");
     }

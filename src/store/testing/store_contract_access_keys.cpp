@@ -37,7 +37,8 @@ TEST_P(StoreContract, AccessKeysAreCreatedFoundAndListedOldestFirst) {
   ASSERT_TRUE(store().create_access_key({.id = "AKFMBOB", .user_id = bob.id, .secret = "s2"}));
   ASSERT_TRUE(store().create_access_key({.id = "AKFMAAA", .user_id = ada.id, .secret = "s3"}));
   clock_.advance(std::chrono::minutes(1));
-  ASSERT_TRUE(store().create_access_key({.id = "AKFMMMM", .user_id = ada.id, .secret = "s4"}));
+  ASSERT_TRUE(store().create_access_key(
+      {.id = "AKFMMMM", .user_id = ada.id, .secret = "s4", .read_only = true}));
 
   std::optional<AccessKey> key = find_key(store(), "AKFMZZZ");
   ASSERT_TRUE(key);
@@ -46,6 +47,10 @@ TEST_P(StoreContract, AccessKeysAreCreatedFoundAndListedOldestFirst) {
   EXPECT_EQ(key->secret, "s1");
   EXPECT_EQ(key->created_at, created);
   EXPECT_FALSE(key->last_used_at);
+  EXPECT_FALSE(key->read_only);
+  std::optional<AccessKey> read_only = find_key(store(), "AKFMMMM");
+  ASSERT_TRUE(read_only);
+  EXPECT_TRUE(read_only->read_only);
   EXPECT_FALSE(find_key(store(), "AKFMUNKNOWN"));
   EXPECT_FALSE(find_key(store(), "akfmzzz"));  // ids are exact
 
