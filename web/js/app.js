@@ -1,5 +1,6 @@
 // The web app: routes by path (history API), the top bar (account, language) and
 // focus management on every page change.
+import { renderAccessKeys } from './access_keys.js';
 import { session } from './api.js';
 import { renderEvent } from './attendee.js';
 import { clear, h } from './dom.js';
@@ -31,6 +32,8 @@ function route() {
   let m;
   if ((m = path.match(/^\/e\/([^/]+)\/?$/))) {
     renderEvent(main, m[1].toUpperCase());
+  } else if (/^\/organizer\/api\/?$/.test(path)) {
+    renderAccessKeys(main);
   } else if ((m = path.match(/^\/organizer\/events\/([^/]+)\/?$/))) {
     renderDashboard(main, m[1].toUpperCase());
   } else if (path.startsWith('/organizer')) {

@@ -114,6 +114,48 @@ export const STRINGS = {
     'org.event.photos': '{count} photos',
     'org.attendee.signed.in': 'You are signed in as a guest. Sign out to use an organizer account.',
 
+    'keys.nav': 'API access',
+    'keys.title': 'API access',
+    'keys.lead':
+      'Access keys let your own programs use findme’s face search through an API compatible with Amazon Rekognition: the AWS SDKs (such as boto3 for Python) and the AWS CLI work with it once pointed at this server’s address, {endpoint}. A program signs its requests with a key’s ID and secret, and works on face collections that belong to your account, separate from your events. Keep the secret like a password, and revoke a key as soon as it is no longer needed. You can have up to {max} keys.',
+    'keys.list': 'Your access keys',
+    'keys.empty': 'No access keys yet.',
+    'keys.created': 'Created: {when}',
+    'keys.used': 'Last used: {when}',
+    'keys.never': 'never',
+    'keys.readonly.badge': 'Read-only',
+    'keys.full': 'Full access',
+    'keys.revoke': 'Revoke',
+    'keys.revoke.label': 'Revoke key {id}',
+    'keys.revoke.title': 'Revoke key {id}?',
+    'keys.revoke.text':
+      'Programs that use this key will be refused from now on. This cannot be undone.',
+    'keys.revoke.confirm': 'Revoke the key',
+    'keys.revoked': 'Key {id} revoked.',
+    'keys.create.title': 'Create a key',
+    'keys.readonly': 'Read-only (search only)',
+    'keys.readonly.hint':
+      'A read-only key can list and describe collections and search, detect and compare faces, but cannot create or delete collections, nor add or delete faces.',
+    'keys.create': 'Create key',
+    'keys.limit':
+      'You already have {max} keys, the most allowed. Revoke one you no longer use, then create the new one.',
+    'keys.new.title': 'Your new access key',
+    'keys.new.warning':
+      'Copy the secret access key now and keep it somewhere safe: findme will not show it again. If you lose it, revoke this key and create another.',
+    'keys.id': 'Access key ID',
+    'keys.secret': 'Secret access key',
+    'keys.copy.id': 'Copy ID',
+    'keys.copy.secret': 'Copy secret',
+    'keys.copy.boto': 'Copy the Python code',
+    'keys.copy.cli': 'Copy the commands',
+    'keys.copied': 'Copied.',
+    'keys.copy.manual': 'The text is selected: copy it with Ctrl+C (⌘C on a Mac).',
+    'keys.snippet.hint':
+      'Ready to paste: this server’s address and the new key are filled in. findme accepts any region name.',
+    'keys.boto': 'Python (boto3)',
+    'keys.cli': 'AWS CLI (shell)',
+    'keys.dismiss': 'I have saved the secret',
+
     'dash.share': 'Share with your guests',
     'dash.code': 'Event code',
     'dash.link': 'Link',
@@ -290,6 +332,48 @@ export const STRINGS = {
     'org.event.photos': '{count} photos',
     'org.attendee.signed.in':
       'Vous êtes connecté en tant qu’invité. Déconnectez-vous pour utiliser un compte organisateur.',
+
+    'keys.nav': 'Accès API',
+    'keys.title': 'Accès API',
+    'keys.lead':
+      'Les clés d’accès permettent à vos propres programmes d’utiliser la recherche de visages de findme via une API compatible avec Amazon Rekognition : les SDK AWS (comme boto3 pour Python) et l’AWS CLI fonctionnent avec elle une fois dirigés vers l’adresse de ce serveur, {endpoint}. Un programme signe ses requêtes avec l’identifiant et le secret d’une clé, et travaille sur des collections de visages propres à votre compte, distinctes de vos événements. Gardez le secret comme un mot de passe et révoquez une clé dès qu’elle ne sert plus. Vous pouvez avoir jusqu’à {max} clés.',
+    'keys.list': 'Vos clés d’accès',
+    'keys.empty': 'Aucune clé d’accès pour l’instant.',
+    'keys.created': 'Créée : {when}',
+    'keys.used': 'Dernière utilisation : {when}',
+    'keys.never': 'jamais',
+    'keys.readonly.badge': 'Lecture seule',
+    'keys.full': 'Accès complet',
+    'keys.revoke': 'Révoquer',
+    'keys.revoke.label': 'Révoquer la clé {id}',
+    'keys.revoke.title': 'Révoquer la clé {id} ?',
+    'keys.revoke.text':
+      'Les programmes qui utilisent cette clé seront refusés dès maintenant. Cette action est irréversible.',
+    'keys.revoke.confirm': 'Révoquer la clé',
+    'keys.revoked': 'Clé {id} révoquée.',
+    'keys.create.title': 'Créer une clé',
+    'keys.readonly': 'Lecture seule (recherche uniquement)',
+    'keys.readonly.hint':
+      'Une clé en lecture seule peut lister et décrire les collections, et rechercher, détecter et comparer des visages, mais ne peut ni créer ni supprimer de collection, ni ajouter ou supprimer de visages.',
+    'keys.create': 'Créer la clé',
+    'keys.limit':
+      'Vous avez déjà {max} clés, le maximum. Révoquez-en une qui ne sert plus, puis créez la nouvelle.',
+    'keys.new.title': 'Votre nouvelle clé d’accès',
+    'keys.new.warning':
+      'Copiez la clé secrète maintenant et conservez-la en lieu sûr : findme ne l’affichera plus. Si vous la perdez, révoquez cette clé et créez-en une autre.',
+    'keys.id': 'Identifiant de la clé (access key ID)',
+    'keys.secret': 'Clé secrète (secret access key)',
+    'keys.copy.id': 'Copier l’identifiant',
+    'keys.copy.secret': 'Copier la clé secrète',
+    'keys.copy.boto': 'Copier le code Python',
+    'keys.copy.cli': 'Copier les commandes',
+    'keys.copied': 'Copié.',
+    'keys.copy.manual': 'Le texte est sélectionné : copiez-le avec Ctrl+C (⌘C sur Mac).',
+    'keys.snippet.hint':
+      'Prêt à coller : l’adresse de ce serveur et la nouvelle clé sont déjà remplies. findme accepte n’importe quel nom de région.',
+    'keys.boto': 'Python (boto3)',
+    'keys.cli': 'AWS CLI (shell)',
+    'keys.dismiss': 'J’ai enregistré la clé secrète',
 
     'dash.share': 'Partagez avec vos invités',
     'dash.code': 'Code de l’événement',

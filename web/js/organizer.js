@@ -1,5 +1,6 @@
-// Organizer pages: sign up / sign in, the events list with "create", and one event's dashboard
-// (share code/link/QR, bulk upload, live stats, photo grid, delete).
+// Organizer pages: sign up / sign in, the events list with "create" (and the way to the API access
+// page, access_keys.js), and one event's dashboard (share code/link/QR, bulk upload, live stats,
+// photo grid, delete).
 import { accountFields, clearErrorsOnInput } from './account_fields.js';
 import {
   ApiError,
@@ -34,7 +35,8 @@ function guardUnsentUploads(queue) {
   activeQueue = queue;
 }
 
-function requireOrganizer(main) {
+// Whether an organizer is signed in; if not, `main` shows why (or the sign-up form) instead.
+export function requireOrganizer(main) {
   const s = session();
   if (s && s.user.role !== 'organizer') {
     main.append(
@@ -65,7 +67,8 @@ export function renderOrganizer(main) {
   renderEvents(main);
 }
 
-function renderAuth(main, mode) {
+// Sign-up (mode 'signup') or sign-in ('login') in `main`; once in, the events list.
+export function renderAuth(main, mode) {
   clear(main);
   const signup = mode === 'signup';
   setTitle(signup ? t('org.signup.title') : t('org.login.title'));
@@ -162,7 +165,16 @@ async function renderEvents(main) {
       errors.append(errorBox(describeError(err)));
     }
   });
-  main.append(h('h1', {}, t('org.events')), h('section', { class: 'stack' }, list), form);
+  main.append(
+    h('h1', {}, t('org.events')),
+    h(
+      'nav',
+      { class: 'subnav', 'aria-label': t('org.title') },
+      h('a', { href: '/organizer/api', 'data-link': true }, t('keys.nav')),
+    ),
+    h('section', { class: 'stack' }, list),
+    form,
+  );
   try {
     const { events } = await get('/api/events');
     clear(list);
