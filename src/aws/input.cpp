@@ -141,8 +141,9 @@ AwsResult<std::vector<std::string>> Input::string_list(std::string_view name,
   const nlohmann::json* m = member(name);
   std::vector<std::string> out;
   if (m == nullptr) {
-    if (min_items > 0)
+    if (min_items > 0) {
       return invalid(name, "failed to satisfy constraint: Member must not be null");
+    }
     return out;
   }
   if (!m->is_array()) return invalid(name, "is not a list");

@@ -35,7 +35,7 @@ inline constexpr StringRule kFaceId{36, 36, Charset::uuid};
 inline constexpr StringRule kPaginationToken{0, 255, Charset::any};
 
 // Rekognition's limit for Image.Bytes (after base64 decoding).
-inline constexpr std::size_t kMaxImageBytes = 5 * 1024 * 1024;
+inline constexpr std::size_t kMaxImageBytes = std::size_t{5} * 1024 * 1024;
 
 // Reads members of one request body (a JSON object). The body must outlive the Input.
 class Input {

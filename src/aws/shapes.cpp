@@ -17,7 +17,7 @@ struct LandmarkSpec {
 
 // Rekognition names landmarks as the viewer sees them ("eyeLeft" is on the image's left), which
 // in iBUG order is the subject's right: points 36-41 are the image-left eye.
-const std::array<LandmarkSpec, 5> kStandardLandmarks{{
+constexpr std::array<LandmarkSpec, 5> kStandardLandmarks{{
     {"eyeLeft", {36, 37, 38, 39, 40, 41}},
     {"eyeRight", {42, 43, 44, 45, 46, 47}},
     {"mouthLeft", {48}},
@@ -25,7 +25,7 @@ const std::array<LandmarkSpec, 5> kStandardLandmarks{{
     {"nose", {30}},
 }};
 
-const std::array<LandmarkSpec, 25> kOtherLandmarks{{
+constexpr std::array<LandmarkSpec, 25> kOtherLandmarks{{
     {"leftEyeBrowLeft", {17}},
     {"leftEyeBrowUp", {19}},
     {"leftEyeBrowRight", {21}},
