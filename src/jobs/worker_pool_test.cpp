@@ -1,7 +1,11 @@
 #include "jobs/worker_pool.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -48,10 +52,50 @@ class JobWaiter {
   std::vector<Notifier::Subscription> subscriptions_;
 };
 
+// A one-way gate: wait() blocks until open() (idempotent). Holds a posted task "running" for as
+// long as a test needs, without sleeping; the same 60 s bound as JobWaiter.
+class Gate {
+ public:
+  void open() {
+    {
+      MutexLock lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool wait() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    MutexLock lock(mu_);
+    while (!open_) {
+      if (lock.wait_until(cv_, deadline) == std::cv_status::timeout) return open_;
+    }
+    return true;
+  }
+
+ private:
+  Mutex mu_;
+  std::condition_variable cv_;
+  bool open_ FINDME_GUARDED_BY(mu_) = false;
+};
+
+// Opens a gate when the test leaves its scope, so that a failed assertion never leaves a worker
+// blocked in a task while the pool joins it. Declare it after the pool.
+class OpenOnExit {
+ public:
+  explicit OpenOnExit(Gate& gate) : gate_(gate) {}
+  OpenOnExit(const OpenOnExit&) = delete;
+  OpenOnExit& operator=(const OpenOnExit&) = delete;
+  ~OpenOnExit() { gate_.open(); }
+
+ private:
+  Gate& gate_;
+};
+
 class WorkerPoolTest : public ::testing::Test {
  protected:
   std::unique_ptr<WorkerPool> make_pool(int threads, int interactive_workers = 0,
-                                        metrics::Registry* registry = nullptr) {
+                                        metrics::Registry* registry = nullptr,
+                                        int max_waiting_tasks = 0) {
     EngineFactory factory = [this]() -> Result<std::unique_ptr<face::FaceEngine>> {
       return std::unique_ptr<face::FaceEngine>(
           std::make_unique<domain::testing::FakeFaceEngine>(world_.script));
@@ -61,7 +105,8 @@ class WorkerPoolTest : public ::testing::Test {
         WorkerPoolOptions{.threads = threads,
                           .interactive_workers = interactive_workers,
                           .idle_poll = std::chrono::milliseconds(50),
-                          .worker_prefix = "test:1"});
+                          .worker_prefix = "test:1",
+                          .max_waiting_tasks = max_waiting_tasks});
   }
 
   // `count` photos tagged p0, p1, ...; returns their jobs.
@@ -237,6 +282,135 @@ TEST_F(WorkerPoolTest, EngineFactoryErrorFailsStart) {
 
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error().message, "models missing");
+  pool->stop();
+}
+
+TEST_F(WorkerPoolTest, PostedTaskRunsOnAWorkerWithItsEngineBeforeTheQueuedJobs) {
+  const std::vector<JobId> jobs = add_photos(2);
+  Gate ran;
+  std::thread::id ran_on;
+  bool with_worker_engine = false;
+  image::RgbImage tagged{8, 1, std::vector<std::uint8_t>(24, 0)};
+  std::copy_n("task", 4, tagged.pixels.begin());
+  world_.script.hold("p0");
+  auto pool = make_pool(1);
+  ASSERT_TRUE(pool->start());
+  world_.script.wait_for_call("p0");  // the only worker is busy, p1 queued in the store
+  JobWaiter waiter(notifier_, jobs);
+  ASSERT_TRUE(pool->post([&](face::FaceEngine& engine) {
+    ran_on = std::this_thread::get_id();
+    with_worker_engine = dynamic_cast<domain::testing::FakeFaceEngine*>(&engine) != nullptr;
+    EXPECT_TRUE(engine.analyze(tagged));  // the script records "task"
+    ran.open();
+  }));
+  world_.script.release();
+  ASSERT_TRUE(ran.wait());
+  ASSERT_TRUE(waiter.wait());
+  pool->stop();
+
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+  EXPECT_TRUE(with_worker_engine);
+  EXPECT_EQ(world_.script.calls(), (std::vector<std::string>{"p0", "task", "p1"}));
+}
+
+TEST_F(WorkerPoolTest, PostIsRefusedBusyWhileItsQueueIsFull) {
+  Gate started;
+  Gate release;
+  Gate drained;
+  Gate last;
+  std::atomic<int> ran{0};
+  metrics::Registry registry;
+  auto pool = make_pool(1, 0, &registry, /*max_waiting_tasks=*/2);
+  OpenOnExit unblock{release};
+  ASSERT_TRUE(pool->start());
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) {
+    started.open();
+    release.wait();
+    ++ran;
+  }));
+  ASSERT_TRUE(started.wait());  // the worker holds it: nothing waits
+
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) { ++ran; }));
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) {
+    ++ran;
+    drained.open();
+  }));
+  Result<void> refused = pool->post([&](face::FaceEngine&) { ran += 100; });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::busy);
+
+  release.open();
+  ASSERT_TRUE(drained.wait());
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) {
+    ++ran;
+    last.open();
+  }));
+  ASSERT_TRUE(last.wait());
+  pool->stop();
+
+  EXPECT_EQ(ran.load(), 4);  // the refused task never ran
+  const std::string text = registry.render();
+  EXPECT_NE(text.find("findme_face_tasks_refused_total 1"), std::string::npos) << text;
+}
+
+TEST_F(WorkerPoolTest, FourTasksPerWorkerMayWaitByDefault) {
+  Gate started;
+  Gate release;
+  auto pool = make_pool(1);
+  OpenOnExit unblock{release};
+  ASSERT_TRUE(pool->start());
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) {
+    started.open();
+    release.wait();
+  }));
+  ASSERT_TRUE(started.wait());
+
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(pool->post([](face::FaceEngine&) {})) << i;
+  Result<void> fifth = pool->post([](face::FaceEngine&) {});
+
+  ASSERT_FALSE(fifth);
+  EXPECT_EQ(fifth.error().code, Errc::busy);
+}
+
+// A task still waiting when the pool stops is dropped (its request's deadline answers for it).
+TEST_F(WorkerPoolTest, PostIsUnavailableBeforeStartAndOnceStoppingAndWaitingTasksAreDropped) {
+  Gate started;
+  Gate release;
+  std::atomic<bool> dropped_ran{false};
+  auto pool = make_pool(1);
+  OpenOnExit unblock{release};
+  Result<void> early = pool->post([](face::FaceEngine&) {});
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, Errc::unavailable);
+
+  ASSERT_TRUE(pool->start());
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) {
+    started.open();
+    release.wait();
+  }));
+  ASSERT_TRUE(started.wait());
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) { dropped_ran = true; }));
+
+  pool->request_stop();
+  Result<void> stopping = pool->post([](face::FaceEngine&) {});
+  ASSERT_FALSE(stopping);
+  EXPECT_EQ(stopping.error().code, Errc::unavailable);
+  release.open();
+  pool->stop();
+  EXPECT_FALSE(dropped_ran.load());
+  Result<void> late = pool->post([](face::FaceEngine&) {});
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, Errc::unavailable);
+}
+
+TEST_F(WorkerPoolTest, ATaskThatThrowsDoesNotStopItsWorker) {
+  auto pool = make_pool(1);
+  ASSERT_TRUE(pool->start());
+  Gate after;
+  ASSERT_TRUE(pool->post([](face::FaceEngine&) { throw std::runtime_error("task bug"); }));
+  ASSERT_TRUE(pool->post([&](face::FaceEngine&) { after.open(); }));
+
+  EXPECT_TRUE(after.wait());
   pool->stop();
 }
 
