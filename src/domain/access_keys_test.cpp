@@ -66,6 +66,7 @@ TEST_F(AccessKeysTest, CreatedKeyIsShownWithItsSecretOnceAndListedWithout) {
 
 TEST_F(AccessKeysTest, TenKeysAtMostUntilOneIsRevoked) {
   std::vector<AccessKey> made;
+  made.reserve(AccessKeys::kMaxKeysPerUser);
   for (int i = 0; i < AccessKeys::kMaxKeysPerUser; ++i) {
     made.push_back(must(keys_.create(world_.organizer)));
   }

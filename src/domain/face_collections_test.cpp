@@ -32,6 +32,7 @@ face::Face scripted_face(const FaceVector& embedding, float x, float y, float si
 
 std::vector<std::string> face_ids_of(const std::vector<FaceMatch>& matches) {
   std::vector<std::string> ids;
+  ids.reserve(matches.size());
   for (const FaceMatch& m : matches) ids.push_back(m.face.face_id);
   return ids;
 }
