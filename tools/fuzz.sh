@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if [[ ${#names[@]} -eq 0 ]]; then
-  names=(multipart url tfjs_weights tfjs_graph image api sigv4)
+  names=(multipart url tfjs_weights tfjs_graph image api sigv4 aws_input)
 fi
 
 cmake --preset fuzz >/dev/null

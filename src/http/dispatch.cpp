@@ -80,7 +80,7 @@ asio::awaitable<bool> wait_for_key(Server::State& st, Connection& c, const std::
 
 bool is_handler_path(std::string_view path) {
   return path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/readyz" ||
-         path == "/metrics";
+         path == "/metrics" || path == "/aws" || path == "/aws/";
 }
 
 asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Request& req) {

@@ -13,7 +13,7 @@
 
 namespace findme::http {
 
-// True for paths the handler owns even on GET: /api..., /healthz, /readyz, /metrics.
+// True for paths the handler owns even on GET: /api..., /healthz, /readyz, /metrics, /aws.
 bool is_handler_path(std::string_view path);
 
 // Runs on the connection's strand. Never throws: a handler exception becomes 500 internal.
