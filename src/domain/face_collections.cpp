@@ -37,6 +37,17 @@ std::string_view quality_reason(const face::FaceQuality& quality) {
   return "LOW_CONFIDENCE";
 }
 
+// Intersection over union of two boxes.
+float box_overlap(const RatioBox& a, const RatioBox& b) {
+  const float x0 = std::max(a.left, b.left);
+  const float y0 = std::max(a.top, b.top);
+  const float x1 = std::min(a.left + a.width, b.left + b.width);
+  const float y1 = std::min(a.top + a.height, b.top + b.height);
+  const float inter = std::max(0.0f, x1 - x0) * std::max(0.0f, y1 - y0);
+  const float uni = a.width * a.height + b.width * b.height - inter;
+  return uni > 0 ? inter / uni : 0.0f;
+}
+
 float distance(const FaceVector& a, const FaceVector& b) {
   return std::sqrt(squared_distance(a.data(), b.data()));
 }
@@ -161,16 +172,45 @@ Result<IndexFacesResult> FaceCollections::index_faces(const User& owner,
     if (stored.error().code == Errc::not_found) return collection_not_found(request.collection);
     return stored.error();
   }
-  // A repeated image gives the faces stored the first time, in their order; the details come
-  // from this analysis of the same bytes.
-  for (std::size_t i = 0; i < stored->faces.size(); ++i) {
-    ImageFace detail = i < kept.size() ? kept[i] : ImageFace{};
-    if (i >= kept.size()) {
-      const CollectionFace& f = stored->faces[i];
-      detail.box = {f.left, f.top, f.width, f.height};
+  if (!stored->duplicate) {
+    for (std::size_t i = 0; i < stored->faces.size(); ++i) {
+      result.indexed.push_back({stored->faces[i], std::move(kept[i])});
+    }
+    return result;
+  }
+  // A repeated image answers with the faces stored the first time. Their details come from this
+  // analysis of the same bytes: the face whose box is that stored face's (the first call may have
+  // kept other faces, under another MaxFaces or QualityFilter). Faces this call would not keep
+  // stay unindexed unless they are among the stored ones.
+  std::vector<UnindexedFace> found;
+  found.reserve(kept.size() + result.unindexed.size());
+  for (ImageFace& f : kept) found.push_back({std::move(f), {}});
+  for (UnindexedFace& u : result.unindexed) found.push_back(std::move(u));
+  result.unindexed.clear();
+  std::vector<bool> used(found.size(), false);
+  for (const CollectionFace& f : stored->faces) {
+    const RatioBox box{f.left, f.top, f.width, f.height};
+    std::size_t best = found.size();
+    float best_overlap = 0.5f;  // the same face: the boxes overlap more than half
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const float overlap = box_overlap(found[i].face.box, box);
+      if (!used[i] && overlap > best_overlap) {
+        best = i;
+        best_overlap = overlap;
+      }
+    }
+    ImageFace detail;
+    if (best < found.size()) {
+      used[best] = true;
+      detail = found[best].face;
+    } else {
+      detail.box = box;
       detail.confidence = f.confidence;
     }
-    result.indexed.push_back({stored->faces[i], std::move(detail)});
+    result.indexed.push_back({f, std::move(detail)});
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!used[i] && !found[i].reasons.empty()) result.unindexed.push_back(std::move(found[i]));
   }
   return result;
 }

@@ -206,6 +206,25 @@ TEST_F(FaceCollectionsTest, TheSameImageAndExternalIdAgainAnswersTheFirstFacesAn
   EXPECT_EQ(must(collections_.describe(world_.organizer, "team")).face_count, 8);
 }
 
+TEST_F(FaceCollectionsTest, AnImageIndexedAgainWithOtherOptionsDescribesEachStoredFaceByItsBox) {
+  world_.script.set("crowd", {scripted_face(fake_embedding(1), 0, 0, 90),
+                              scripted_face(fake_embedding(2), 100, 0, 80),
+                              scripted_face(fake_embedding(3), 200, 0, 70)});
+  const std::string crowd = fake_image("crowd", 400, 400);
+  // The first call keeps the largest face only; the second would keep every face.
+  IndexFacesResult first = must(index(crowd, "", QualityFilter::automatic, 1));
+  ASSERT_EQ(first.indexed.size(), 1u);
+
+  IndexFacesResult again = must(index(crowd));
+
+  ASSERT_EQ(again.indexed.size(), 1u);
+  EXPECT_EQ(again.indexed[0].stored.face_id, first.indexed[0].stored.face_id);
+  EXPECT_EQ(again.indexed[0].face.embedding, fake_embedding(1));
+  EXPECT_FLOAT_EQ(again.indexed[0].face.box.left, 0.0f);
+  EXPECT_TRUE(again.unindexed.empty());
+  EXPECT_EQ(must(collections_.describe(world_.organizer, "team")).face_count, 1);
+}
+
 TEST_F(FaceCollectionsTest, UndecodableImagesAndUnknownCollectionsAreErrors) {
   const std::string corrupt = "BAD bytes";
   Result<IndexFacesResult> bad = index(corrupt);

@@ -224,7 +224,7 @@ CREATE TABLE access_keys (
 );
 CREATE INDEX access_keys_user ON access_keys(user_id, seq);
 CREATE TABLE face_collections (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   created_at INTEGER NOT NULL,
