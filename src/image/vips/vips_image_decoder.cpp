@@ -89,12 +89,8 @@ std::string too_large_message(int width, int height, std::int64_t max_pixels) {
 }
 
 Result<void> check_options(const DecodeOptions& options) {
-  if (options.max_pixels <= 0 || options.max_long_side < 0 || options.min_long_side < 0) {
-    return make_error(Errc::invalid_request,
-                      "max_pixels must be positive, max_long_side and min_long_side >= 0");
-  }
-  if (options.max_long_side > 0 && options.min_long_side > 0) {
-    return make_error(Errc::invalid_request, "set max_long_side or min_long_side, not both");
+  if (options.max_pixels <= 0 || options.max_long_side < 0) {
+    return make_error(Errc::invalid_request, "max_pixels must be positive and max_long_side >= 0");
   }
   return {};
 }
@@ -207,20 +203,11 @@ Result<ImagePtr> orient_upright(ImagePtr image) {
   return step([&](VipsImage** out) { return vips_autorot(in_memory.get(), out, nullptr); });
 }
 
-// How decode_srgb8 sizes its result: the longer side at most `long_side` (resampled after the
-// loader's shrink), or, with `at_least`, the loader's cheapest shrink that keeps it at least
-// `long_side` and no resampling (DecodeOptions::min_long_side). 0: full size.
-struct Target {
-  int long_side = 0;
-  bool at_least = false;
-};
-
-// Decoded, upright, 8-bit sRGB, sized per `target`: the common part of decode and thumbnail.
-// Pixels flow load -> colour -> orientation -> resize, so the colour work runs on the shrunk
-// image and alpha is flattened before any resampling mixes it into colour.
+// Decoded, upright, 8-bit sRGB, longer side at most `long_side` (0: full size): the common part of
+// decode and thumbnail. Pixels flow load -> colour -> orientation -> resize, so the colour work
+// runs on the shrunk image and alpha is flattened before any resampling mixes it into colour.
 Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& header,
-                              Target target) {
-  const int long_side = target.long_side;
+                              int long_side) {
   const int full = long_side_of(header);
   const double shrink =
       long_side > 0 && full > long_side ? static_cast<double>(full) / long_side : 1.0;
@@ -237,7 +224,7 @@ Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& he
   }
   const int loaded =
       std::max(vips_image_get_width(image->get()), vips_image_get_height(image->get()));
-  if (long_side <= 0 || loaded <= long_side || target.at_least) {
+  if (long_side <= 0 || loaded <= long_side) {
     return image;
   }
   // Lanczos3 (vips_resize's default) for the remaining factor, which is below 2 for JPEG.
@@ -301,9 +288,7 @@ Result<DecodedImage> VipsImageDecoder::decode(std::span<const std::byte> bytes,
   if (!header) {
     return header.error();
   }
-  const Target target = options.min_long_side > 0 ? Target{options.min_long_side, true}
-                                                  : Target{options.max_long_side, false};
-  Result<ImagePtr> image = decode_srgb8(bytes, *header, target);
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, options.max_long_side);
   if (!image) {
     return image.error();
   }
@@ -327,46 +312,11 @@ Result<std::string> VipsImageDecoder::thumbnail_jpeg(std::span<const std::byte> 
   if (!header) {
     return header.error();
   }
-  Result<ImagePtr> image = decode_srgb8(bytes, *header, {long_side});
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, long_side);
   if (!image) {
     return image.error();
   }
   return save_jpeg(image->get());
-}
-
-Result<std::string> VipsImageDecoder::encode_thumbnail_jpeg(const RgbImage& image,
-                                                            int long_side) const {
-  if (long_side <= 0 || image.empty() || image.pixels.size() < image.byte_size()) {
-    return make_error(Errc::invalid_request,
-                      "the thumbnail size must be positive and the image not empty");
-  }
-  if (!started_) {
-    return make_error(Errc::internal, std::string(kNotStarted));
-  }
-  // A view of the caller's pixels (not copied): it lives only for this call.
-  ImagePtr pixels(vips_image_new_from_memory(image.pixels.data(), image.byte_size(), image.width,
-                                             image.height, 3, VIPS_FORMAT_UCHAR));
-  if (!pixels) {
-    return fail(Errc::internal, "the thumbnail could not be made");
-  }
-  pixels->Type = VIPS_INTERPRETATION_sRGB;
-  const int loaded = std::max(image.width, image.height);
-  if (loaded > long_side) {
-    // Lanczos3 as decode_srgb8's last step, over the whole factor (vips_resize box-shrinks the
-    // integer part first, as the JPEG loader's DCT scaling does for thumbnail_jpeg()).
-    const double scale = static_cast<double>(long_side) / loaded;
-    Result<ImagePtr> resized =
-        step([&](VipsImage** out) { return vips_resize(pixels.get(), out, scale, nullptr); });
-    if (!resized) {
-      return fail(Errc::internal, "the thumbnail could not be made");
-    }
-    pixels = std::move(*resized);
-  }
-  Result<std::string> jpeg = save_jpeg(pixels.get());
-  if (!jpeg) {
-    return fail(Errc::internal, "the thumbnail could not be made");
-  }
-  return jpeg;
 }
 
 Result<std::string> VipsImageDecoder::crop_jpeg(std::span<const std::byte> bytes,
@@ -394,7 +344,7 @@ Result<std::string> VipsImageDecoder::crop_jpeg(std::span<const std::byte> bytes
                             ? std::max(1, static_cast<int>(static_cast<std::int64_t>(full_long) *
                                                            long_side / region_long))
                             : 0;
-  Result<ImagePtr> image = decode_srgb8(bytes, *header, {load_long});
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, load_long);
   if (!image) {
     return image.error();
   }
