@@ -89,8 +89,8 @@ async function parse(response) {
 }
 
 // fetch() that turns a network failure into ApiError('network') only at describeError time.
-export async function call(method, path, { json, form, signal } = {}) {
-  const init = { method, headers: headers(), signal };
+export async function call(method, path, { json, form, signal, extraHeaders } = {}) {
+  const init = { method, headers: headers(extraHeaders), signal };
   if (json !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(json);
@@ -108,7 +108,7 @@ export async function call(method, path, { json, form, signal } = {}) {
 }
 
 export const get = (path, opts) => call('GET', path, opts);
-export const post = (path, json) => call('POST', path, { json });
+export const post = (path, json, extraHeaders) => call('POST', path, { json, extraHeaders });
 export const del = (path) => call('DELETE', path);
 export const postForm = (path, form) => call('POST', path, { form });
 

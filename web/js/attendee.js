@@ -6,6 +6,7 @@ import {
   del,
   describeError,
   get,
+  newIdempotencyKey,
   post,
   saveSession,
   session,
@@ -16,6 +17,7 @@ import { candidatesPanel } from './candidates.js';
 import { announce, clear, confirmDialog, errorBox, h } from './dom.js';
 import { formatNumber, t, tCount } from './i18n.js';
 import { onLeave, setTitle, signOut } from './navigation.js';
+import { withRetries } from './retry.js';
 import { selfiePicker } from './selfie.js';
 import { openViewer } from './viewer.js';
 
@@ -123,6 +125,12 @@ function showJoin(page, mode, email = '') {
     ),
   );
   clearErrorsOnInput(form, errors);
+  // One Idempotency-Key per filled-in form: sent again (by the user or by withRetries) it creates
+  // one account; any change to the fields makes it another request, with a new key.
+  let key = newIdempotencyKey();
+  form.addEventListener('input', () => {
+    key = newIdempotencyKey();
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clear(errors);
@@ -131,12 +139,17 @@ function showJoin(page, mode, email = '') {
     button.disabled = true;
     try {
       if (isRegister) {
-        const r = await post('/api/register-with-event-code', {
+        const fields = {
           event_code: page.code,
           name: form.name.value.trim(),
           email: form.email.value.trim(),
           password: form.password.value,
-        });
+        };
+        const r = await withRetries(
+          () => post('/api/register-with-event-code', fields, { 'Idempotency-Key': key }),
+          { onWait: (seconds) => showWaiting(errors, seconds) },
+        );
+        clear(errors);
         saveSession(r.token, r.user);
       } else {
         await signInAndJoin(page.code, form.email.value.trim(), form.password.value);
@@ -217,6 +230,13 @@ function validate(form, errors, isRegister) {
   return !isRegister || form.consent.checked;
 }
 
+// "Busy: trying again in N s", in the form's message area while an automatic retry waits.
+function showWaiting(area, seconds) {
+  clear(area);
+  const text = t('busy.retrying', { seconds });
+  area.append(h('p', { class: 'status-text', role: 'status' }, text));
+}
+
 // An existing attendee signs in, then joins this event with the same credentials if needed
 // (registering with the right password joins: API.md).
 async function signInAndJoin(code, email, password) {
@@ -281,12 +301,28 @@ async function uploadSelfie(page, blob) {
   const form = new FormData();
   form.append('event_code', page.code);
   form.append('selfie', blob, blob.name || 'selfie.jpg');
+  // This selfie's key: every automatic retry of it stores one selfie and starts one match.
+  const key = newIdempotencyKey();
   let job;
   try {
     job = (
-      await uploadWithProgress('/api/upload-selfie', form, (f) => {
-        bar.value = Math.round(f * 100);
-      })
+      await withRetries(
+        () =>
+          uploadWithProgress(
+            '/api/upload-selfie',
+            form,
+            (f) => {
+              bar.value = Math.round(f * 100);
+            },
+            { 'Idempotency-Key': key },
+          ),
+        {
+          onWait: (seconds) => {
+            status.textContent = t('busy.retrying', { seconds });
+            announce(status.textContent);
+          },
+        },
+      )
     ).job;
   } catch (e) {
     return showSelfie(page, describeError(e));

@@ -174,6 +174,7 @@ export const STRINGS = {
     'dash.file.done': 'Uploaded',
     'dash.file.duplicate': 'Already uploaded',
     'dash.file.retrying': 'Not sent yet (busy or offline): trying again in {seconds} s',
+    'busy.retrying': 'The server is busy or out of reach: trying again in {seconds} s…',
     'dash.stats': 'Live status',
     'dash.stat.total': 'Photos',
     'dash.stat.queued': 'Queued',
@@ -395,6 +396,7 @@ export const STRINGS = {
     'dash.file.duplicate': 'Déjà envoyée',
     'dash.file.retrying':
       'Pas encore envoyée (serveur occupé ou hors ligne) : nouvel essai dans {seconds} s',
+    'busy.retrying': 'Le serveur est occupé ou injoignable : nouvel essai dans {seconds} s…',
     'dash.stats': 'État en direct',
     'dash.stat.total': 'Photos',
     'dash.stat.queued': 'En attente',

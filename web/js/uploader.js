@@ -4,17 +4,10 @@
 // after AUTO_RETRIES, wait for the user's retry. The others go on meanwhile. No previews are made, so even
 // thousands of queued files cost only a row of text each.
 import { ApiError, newIdempotencyKey, uploadWithProgress } from './api.js';
+import { AUTO_RETRIES, isTransient, pauseSeconds } from './retry.js';
 
+export { AUTO_RETRIES }; // busy or offline: sent again this often before the user is asked
 export const CONCURRENT_UPLOADS = 3; // keeps the phone/laptop link busy without hogging it
-export const AUTO_RETRIES = 5; // busy or offline: sent again this often before the user is asked
-const MAX_PAUSE_S = 30;
-
-// Worth sending again as it is: the server was busy or away, or the connection dropped. Safe,
-// because every attempt of a file carries the same Idempotency-Key.
-function transient(error) {
-  if (!(error instanceof ApiError)) return error?.name !== 'AbortError';
-  return error.code === 'busy' || error.code === 'unavailable';
-}
 
 export class UploadQueue {
   // onChange(item) after any change to one item (item null: the queue as a whole changed).
@@ -137,8 +130,9 @@ export class UploadQueue {
     } catch (e) {
       item.error = e;
       item.progress = 0;
-      if (transient(e) && item.autoRetried < this.autoRetries) {
-        this.retryLater(item, e.retryAfter ?? Math.min(2 ** item.autoRetried, MAX_PAUSE_S));
+      // Safe to send again as it is: every attempt of a file carries the same Idempotency-Key.
+      if (isTransient(e) && item.autoRetried < this.autoRetries) {
+        this.retryLater(item, pauseSeconds(e, item.autoRetried + 1));
       } else {
         item.state = 'failed';
       }
