@@ -131,16 +131,27 @@ Result<std::unique_ptr<SsdFaceDetector>> SsdFaceDetector::create(const SsdWeight
   if (Result<void> ok = check_ssd_policy(policy); !ok) {
     return ok.error();
   }
-  Result<SsdNet> net = SsdNet::create(weights);
+  if (policy.forward == SsdPolicy::Forward::opencv) {
+    Result<SsdNet> net = SsdNet::create(weights);
+    if (!net) {
+      return net.error();
+    }
+    return std::unique_ptr<SsdFaceDetector>(new SsdFaceDetector(std::move(*net), policy));
+  }
+  Result<GemmSsdNet> net = GemmSsdNet::create(weights);
   if (!net) {
     return net.error();
   }
   return std::unique_ptr<SsdFaceDetector>(new SsdFaceDetector(std::move(*net), policy));
 }
 
+Result<std::vector<SsdBox>> SsdFaceDetector::run_net(const cv::Mat& input) {
+  return std::visit([&](auto& net) { return net.run(input); }, net_);
+}
+
 Result<std::vector<SsdBox>> SsdFaceDetector::detect_in_input_square(const image::RgbImage& image) {
   Result<std::vector<SsdBox>> boxes =
-      net_.run(make_ssd_input(image, {0, 0, image.width, image.height}, kSsdSide));
+      run_net(make_ssd_input(image, {0, 0, image.width, image.height}, kSsdSide));
   if (!boxes) {
     return boxes.error();
   }
@@ -159,7 +170,7 @@ Result<std::vector<SsdBox>> SsdFaceDetector::detect_in_input_square(const image:
 
 Result<std::vector<Detection>> SsdFaceDetector::detect_region(const image::RgbImage& image,
                                                               const PixelRegion& region) {
-  Result<std::vector<SsdBox>> boxes = net_.run(make_ssd_input(image, region, kSsdSide));
+  Result<std::vector<SsdBox>> boxes = run_net(make_ssd_input(image, region, kSsdSide));
   if (!boxes) {
     return boxes.error();
   }

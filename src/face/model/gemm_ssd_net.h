@@ -1,0 +1,58 @@
+// face-api's SSD MobileNet v1 as our own forward pass: channel-last (NHWC) tensors, the 1x1
+// convolutions (~80 % of the work) as one OpenBLAS sgemm each, the 3x3 ones (depthwise and full)
+// as direct loops or im2col + sgemm, bias and ReLU6 applied in the same pass. The same function as
+// SsdNet (OpenCV DNN), about twice as fast (docs/benchmarks.md); boxes agree within 1e-4.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/result.h"
+#include "face/model/ssd_boxes.h"
+#include "face/model/ssd_weights.h"
+
+namespace findme::face::model {
+
+// One per worker thread: run() uses the net's buffers. Build one per worker from a single shared
+// SsdWeights; the net keeps its own repacked copy of the weights (~5.6 MB). OpenBLAS runs single-
+// threaded (one worker per core), as for GemmFaceEmbedder.
+class GemmSsdNet {
+ public:
+  // Repacks the weights. Errors: Errc::internal when a tensor has a shape this port does not know.
+  static Result<GemmSsdNet> create(const SsdWeights& weights);
+
+  // As SsdNet::run: `input` is make_ssd_input()'s blob [1, 3, 512, 512]; returns
+  // SsdWeights::kAnchorCount boxes in anchor order, each decoded and scored with the sigmoid of
+  // its face logit. Errors: Errc::internal for a blob of another shape.
+  Result<std::vector<SsdBox>> run(const cv::Mat& input);
+
+  // One layer, repacked for channel-last tensors (public for the implementation's helpers).
+  struct Layer {
+    int in_channels = 0;
+    int out_channels = 0;
+    int kernel = 1;
+    int stride = 1;
+    bool depthwise = false;
+    bool relu6 = true;
+    std::vector<float> weights;  // full: [ky][kx][in][out]; depthwise: [ky][kx][channel]
+    std::vector<float> bias;     // [out]
+  };
+
+ private:
+  GemmSsdNet() = default;
+
+  std::vector<Layer> backbone_;
+  std::vector<Layer> extras_;
+  std::vector<Layer> predictors_;  // boxes, classes, boxes, classes, ... (SsdWeights order)
+  std::vector<int> anchors_per_cell_;
+  cv::Mat anchors_;
+  // Per-call buffers, kept between calls (no allocation once sized).
+  std::vector<float> a_;
+  std::vector<float> b_;
+  std::vector<float> col_;
+  std::vector<float> boxes_out_;
+  std::vector<float> classes_out_;
+};
+
+}  // namespace findme::face::model

@@ -1,0 +1,94 @@
+#include "face/model/gemm_ssd_net.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "face/model/ssd_net.h"
+#include "face/model/test_files.h"
+
+namespace findme::face::model {
+namespace {
+
+const SsdWeights& ssd_weights() {
+  static const SsdWeights kWeights = SsdWeights::load(testing::face_api_dir()).value();
+  return kWeights;
+}
+
+// The largest difference of any box coordinate (units of the input side) and of any score between
+// the two forward passes over `input`.
+std::array<float, 2> largest_differences(GemmSsdNet& gemm, SsdNet& opencv, const cv::Mat& input) {
+  Result<std::vector<SsdBox>> ours = gemm.run(input);
+  Result<std::vector<SsdBox>> reference = opencv.run(input);
+  EXPECT_TRUE(ours && reference);
+  if (!ours || !reference) return {1, 1};
+  EXPECT_EQ(ours->size(), static_cast<std::size_t>(SsdWeights::kAnchorCount));
+  EXPECT_EQ(ours->size(), reference->size());
+  std::array<float, 2> worst{0, 0};
+  for (std::size_t i = 0; i < std::min(ours->size(), reference->size()); ++i) {
+    const SsdBox& a = (*ours)[i];
+    const SsdBox& b = (*reference)[i];
+    worst[0] = std::max({worst[0], std::abs(a.ymin - b.ymin), std::abs(a.xmin - b.xmin),
+                         std::abs(a.ymax - b.ymax), std::abs(a.xmax - b.xmax)});
+    worst[1] = std::max(worst[1], std::abs(a.score - b.score));
+  }
+  return worst;
+}
+
+// The same function as OpenCV DNN's net (the port that agrees with face-api.js,
+// ssd_face_detector_test.cpp) on every anchor, for the six samples, a tile, a portrait crop and a
+// blank input.
+TEST(GemmSsdNetTest, AgreesWithOpenCvOnEveryAnchor) {
+  Result<GemmSsdNet> gemm = GemmSsdNet::create(ssd_weights());
+  Result<SsdNet> opencv = SsdNet::create(ssd_weights());
+  ASSERT_TRUE(gemm) << gemm.error().message;
+  ASSERT_TRUE(opencv) << opencv.error().message;
+  std::vector<cv::Mat> inputs;
+  for (int n = 1; n <= 6; ++n) {
+    const image::RgbImage image = testing::decode_file(testing::face_api_dir() / "demo" /
+                                                       ("sample" + std::to_string(n) + ".jpg"));
+    ASSERT_FALSE(image.empty());
+    inputs.push_back(make_ssd_input(image, {0, 0, image.width, image.height}, 512));
+    if (n == 3) {
+      inputs.push_back(make_ssd_input(image, {1000, 100, 500, 700}, 512));  // a portrait crop
+      inputs.push_back(make_ssd_input(image, {0, 0, 1280, 1280}, 512));     // a tile
+    }
+  }
+  const std::array<int, 4> dims{1, 3, 512, 512};
+  inputs.emplace_back(4, dims.data(), CV_32F, cv::Scalar(0));
+  std::array<float, 2> worst{0, 0};
+  for (const cv::Mat& input : inputs) {
+    const std::array<float, 2> d = largest_differences(*gemm, *opencv, input);
+    worst = {std::max(worst[0], d[0]), std::max(worst[1], d[1])};
+  }
+  EXPECT_LT(worst[0], 1e-4f);
+  EXPECT_LT(worst[1], 1e-4f);
+  std::printf("largest difference to OpenCV DNN: box %.2g (of the input side), score %.2g\n",
+              static_cast<double>(worst[0]), static_cast<double>(worst[1]));
+}
+
+TEST(GemmSsdNetTest, RefusesAnInputOfAnotherShapeAndRunsAgainAfterIt) {
+  Result<GemmSsdNet> gemm = GemmSsdNet::create(ssd_weights());
+  ASSERT_TRUE(gemm) << gemm.error().message;
+  const std::array<int, 4> wrong{1, 3, 256, 512};
+  const std::array<int, 4> right{1, 3, 512, 512};
+
+  Result<std::vector<SsdBox>> refused = gemm->run(cv::Mat(4, wrong.data(), CV_32F, cv::Scalar(0)));
+  Result<std::vector<SsdBox>> first = gemm->run(cv::Mat(4, right.data(), CV_32F, cv::Scalar(0.5)));
+  Result<std::vector<SsdBox>> again = gemm->run(cv::Mat(4, right.data(), CV_32F, cv::Scalar(0.5)));
+
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::internal);
+  ASSERT_TRUE(first && again);
+  ASSERT_EQ(first->size(), again->size());
+  for (std::size_t i = 0; i < first->size(); ++i) {
+    ASSERT_EQ((*first)[i].score, (*again)[i].score) << i;  // buffers reused, nothing stale
+  }
+}
+
+}  // namespace
+}  // namespace findme::face::model
