@@ -1,5 +1,6 @@
 #include "domain/job_runner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/stopwatch.h"
+#include "domain/selfie_face.h"
 
 namespace findme::domain {
 namespace {
@@ -83,26 +85,25 @@ Result<std::string> JobRunner::run(const Job& job) {
   return make_error(Errc::internal, "Unknown job kind.");
 }
 
-Result<image::DecodedImage> JobRunner::read_and_decode(const std::string& key, int long_side,
-                                                       std::string& bytes) {
+Result<std::string> JobRunner::read(const std::string& key) {
   Stopwatch watch;
-  Result<std::string> read = context_.files.read(key);
-  if (!read) {
-    return read.error();
-  }
-  bytes = std::move(*read);
+  Result<std::string> bytes = context_.files.read(key);
   timings_.read_ms = watch.elapsed_ms();
-  watch.restart();
+  return bytes;
+}
+
+Result<image::DecodedImage> JobRunner::decode(const std::string& bytes, int long_side) {
+  Stopwatch watch;
   image::DecodeOptions decode = options_.decode;
   decode.max_long_side = long_side;
+  decode.min_long_side = 0;
   Result<image::DecodedImage> decoded = context_.decoder.decode(as_bytes(bytes), decode);
   timings_.decode_ms = watch.elapsed_ms();
   return decoded;
 }
 
-Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image, Shot shot) {
-  Result<face::FaceAnalysis> analysis =
-      shot == Shot::selfie ? engine_.analyze_selfie(image) : engine_.analyze(image);
+Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image) {
+  Result<face::FaceAnalysis> analysis = engine_.analyze(image);
   if (analysis) {
     timings_.face = analysis->timings;
     timings_.faces = static_cast<int>(analysis->faces.size());
@@ -110,10 +111,18 @@ Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image, Shot
   return analysis;
 }
 
-Result<std::string> JobRunner::write_thumbnail(const Photo& photo, const std::string& bytes) {
+Result<std::string> JobRunner::write_thumbnail(const Photo& photo,
+                                               const image::DecodedImage& decoded,
+                                               const std::string& bytes) {
   Stopwatch watch;
-  Result<std::string> jpeg = context_.decoder.thumbnail_jpeg(
-      as_bytes(bytes), options_.thumbnail_long_side, options_.decode);
+  // The decoded pixels are upright already; they serve unless decoding shrank the photo below the
+  // thumbnail's size (a detect_long_side under thumbnail_long_side).
+  const int side = options_.thumbnail_long_side;
+  const bool enough = std::max(decoded.image.width, decoded.image.height) >=
+                      std::min(side, std::max(decoded.original.width, decoded.original.height));
+  Result<std::string> jpeg =
+      enough ? context_.decoder.encode_thumbnail_jpeg(decoded.image, side)
+             : context_.decoder.thumbnail_jpeg(as_bytes(bytes), side, options_.decode);
   if (!jpeg) {
     return jpeg.error();
   }
@@ -138,17 +147,19 @@ Result<std::string> JobRunner::index_photo(const Job& job) {
     return std::string(R"({"faces":0})");
   }
   const Photo& photo = **found;
-  std::string bytes;
-  Result<image::DecodedImage> decoded =
-      read_and_decode(photo.storage_key, options_.detect_long_side, bytes);
+  Result<std::string> bytes = read(photo.storage_key);
+  if (!bytes) {
+    return bytes.error();
+  }
+  Result<image::DecodedImage> decoded = decode(*bytes, options_.detect_long_side);
   if (!decoded) {
     return decoded.error();
   }
-  Result<face::FaceAnalysis> analysis = analyse(decoded->image, Shot::event_photo);
+  Result<face::FaceAnalysis> analysis = analyse(decoded->image);
   if (!analysis) {
     return analysis.error();
   }
-  Result<std::string> thumbnail = write_thumbnail(photo, bytes);
+  Result<std::string> thumbnail = write_thumbnail(photo, *decoded, *bytes);
   if (!thumbnail) {
     return thumbnail.error();
   }
@@ -286,23 +297,26 @@ Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_
 }
 
 Result<void> JobRunner::describe_selfie(const Selfie& selfie) {
-  std::string bytes;
-  Result<image::DecodedImage> decoded =
-      read_and_decode(selfie.storage_key, options_.selfie_long_side, bytes);
-  if (!decoded) {
-    return decoded.error();
+  Result<std::string> bytes = read(selfie.storage_key);
+  if (!bytes) {
+    return bytes.error();
   }
-  Result<face::FaceAnalysis> analysis = analyse(decoded->image, Shot::selfie);
-  if (!analysis) {
-    return analysis.error();
+  Result<SelfieFace> found = find_selfie_face(as_bytes(*bytes), context_.decoder, engine_,
+                                              {.decode = options_.decode,
+                                               .first_min_long_side = options_.selfie_min_long_side,
+                                               .max_long_side = options_.selfie_long_side,
+                                               .min_face_px = options_.selfie_min_face_px});
+  if (!found) {
+    return found.error();
   }
-  // Faces come largest first: the first usable one is the person holding the camera.
-  auto face = std::find_if(analysis->faces.begin(), analysis->faces.end(),
-                           [](const face::Face& f) { return f.quality.usable; });
-  if (face == analysis->faces.end()) {
+  timings_.decode_ms = found->decode_ms;
+  timings_.face = found->timings;
+  timings_.faces = found->faces;
+  timings_.decodes = found->decodes;
+  if (!found->face) {
     return no_face_found();
   }
-  return context_.store.set_selfie_embedding(selfie.id, face->embedding);
+  return context_.store.set_selfie_embedding(selfie.id, found->face->embedding);
 }
 
 Result<std::string> JobRunner::match_selfie(const Job& job) {
@@ -336,10 +350,11 @@ Result<std::string> JobRunner::match_selfie(const Job& job) {
   }
   timings_.match_ms = watch.elapsed_ms();
   summary_ = fmt::format(
-      "match_selfie selfie={} decode={:.0f}ms detect={:.0f}ms embed={:.0f}ms faces={} "
+      "match_selfie selfie={} decode={:.0f}ms/{} detect={:.0f}ms embed={:.0f}ms faces={} "
       "selfies={} events={} search={:.1f}ms matches={}",
-      selfie.id.value, timings_.decode_ms, timings_.face.detect_ms, timings_.face.embed_ms,
-      timings_.faces, matched->selfies, matched->events, timings_.match_ms, *count);
+      selfie.id.value, timings_.decode_ms, timings_.decodes, timings_.face.detect_ms,
+      timings_.face.embed_ms, timings_.faces, matched->selfies, matched->events, timings_.match_ms,
+      *count);
   return matches_json(*count);
 }
 

@@ -23,7 +23,14 @@ struct JobRunnerOptions {
   // Photos are analysed with their longer side shrunk to this (0 = full size): HOG takes
   // ~210-330 ms at 1920 px and ~1 s at 3840 px (FACE-NOTES); its smallest face is ~80 px.
   int detect_long_side = 1920;
-  int selfie_long_side = 1280;  // a selfie's face is large
+  // A selfie is decoded at the loader's cheapest shrink that keeps its longer side at least
+  // selfie_min_long_side, and again at most selfie_long_side only when that shows no usable face
+  // of selfie_min_face_px (domain/selfie_face.h).
+  int selfie_long_side = 1280;
+  int selfie_min_long_side = 320;
+  float selfie_min_face_px = 112;
+  // Made from the decoded photo (at least this large unless the photo is smaller), not from the
+  // file again.
   int thumbnail_long_side = 400;
   // Which faces an attendee is shown, asked about or not offered (domain/match_policy.h).
   MatchPolicy policy = default_match_policy();
@@ -33,6 +40,7 @@ struct JobRunnerOptions {
 struct JobTimings {
   double read_ms = 0;
   double decode_ms = 0;
+  int decodes = 0;          // of a selfie: 2 when its first, cheap decode was not enough
   face::StageTimings face;  // detect, landmarks, embed
   double thumbnail_ms = 0;
   double save_ms = 0;
@@ -81,13 +89,13 @@ class JobRunner {
   // Finds the selfie's face and stores its embedding; Errc::no_face_found when there is none.
   Result<void> describe_selfie(const Selfie& selfie);
   Result<std::string> match_new_faces(const Job& job);
-  Result<image::DecodedImage> read_and_decode(const std::string& key, int long_side,
-                                              std::string& bytes);
-  // The engine's analysis of `image` (a selfie takes the detector's close-face path), recording
-  // its stage timings for the job's log line.
-  enum class Shot { event_photo, selfie };
-  Result<face::FaceAnalysis> analyse(const image::RgbImage& image, Shot shot);
-  Result<std::string> write_thumbnail(const Photo& photo, const std::string& bytes);
+  Result<std::string> read(const std::string& key);
+  Result<image::DecodedImage> decode(const std::string& bytes, int long_side);
+  // The engine's analysis of an event photo, recording its stage timings for the job's log line.
+  Result<face::FaceAnalysis> analyse(const image::RgbImage& image);
+  // From `decoded` when it holds enough pixels, else from the file's `bytes`.
+  Result<std::string> write_thumbnail(const Photo& photo, const image::DecodedImage& decoded,
+                                      const std::string& bytes);
   Result<std::int64_t> match_faces_to_attendees(EventId event, const std::vector<Face>& faces);
   struct MatchedScope {
     std::size_t selfies = 0;

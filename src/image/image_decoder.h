@@ -32,6 +32,13 @@ struct DecodeOptions {
   // When > 0, the result's longer side is at most this many pixels; JPEG and WebP shrink while
   // loading, so a large photo never exists at full size in memory. 0 keeps full size.
   int max_long_side = 0;
+  // When > 0 (with max_long_side 0): the cheapest decode whose longer side is still at least this
+  // many pixels (full size when the image is smaller), for face work, which needs enough pixels
+  // rather than an exact size. Nothing is resampled after the loader: JPEG shrinks while loading
+  // by 2, 4 or 8 (DCT scaling: a 12 MP JPEG decodes straight to 1/8 size, its longer side then
+  // below twice this or at 1/8), WebP by any factor; PNG and HEIF load at full size.
+  // Errc::invalid_request when both this and max_long_side are set.
+  int min_long_side = 0;
 };
 
 // A rectangle in pixels of the upright full-size image (as ImageInfo's width and height).
@@ -66,6 +73,13 @@ class ImageDecoder {
   // An upright JPEG whose longer side is at most `long_side` pixels. Errors as decode().
   virtual Result<std::string> thumbnail_jpeg(std::span<const std::byte> bytes, int long_side,
                                              const DecodeOptions& options) const = 0;
+
+  // A JPEG of `image` (pixels already upright, e.g. decode()'s) whose longer side is at most
+  // `long_side` pixels; a smaller image is not enlarged. What thumbnail_jpeg() makes from the file
+  // (same size, same orientation) when `image` is that file decoded at least this large, without
+  // decoding the file again. Errors: Errc::invalid_request when long_side <= 0 or `image` is empty
+  // or short of pixels; Errc::internal when the encoder fails.
+  virtual Result<std::string> encode_thumbnail_jpeg(const RgbImage& image, int long_side) const = 0;
 
   // An upright JPEG of `region` (the part inside the image) whose longer side is at most
   // `long_side` pixels; a smaller region is not enlarged. Errors as decode(), and

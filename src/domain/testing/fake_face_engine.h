@@ -25,7 +25,8 @@ inline std::string fake_image(std::string_view tag, int width = 64, int height =
 }
 
 // Thread-safe. Decodes fake_image() bytes; "BAD..." is a corrupt image (invalid_image), anything
-// else is not an image (unsupported_media_type). Honours max_long_side like the real decoder.
+// else is not an image (unsupported_media_type). Honours max_long_side and min_long_side like the
+// real decoder (halving, as the JPEG loader's DCT scaling).
 class FakeImageDecoder final : public image::ImageDecoder {
  public:
   Result<image::ImageInfo> probe(std::span<const std::byte> bytes,
@@ -50,6 +51,10 @@ class FakeImageDecoder final : public image::ImageDecoder {
     while (options.max_long_side > 0 && long_side / divisor > options.max_long_side) {
       divisor *= 2;
     }
+    while (options.min_long_side > 0 && divisor < 8 &&
+           long_side / (divisor * 2) >= options.min_long_side) {
+      divisor *= 2;
+    }
     out.image.width = parsed->width / divisor;
     out.image.height = parsed->height / divisor;
     out.image.pixels.assign(out.image.byte_size(), 0);
@@ -65,6 +70,17 @@ class FakeImageDecoder final : public image::ImageDecoder {
       return parsed.error();
     }
     return "THUMB:" + parsed->tag + ":" + std::to_string(long_side);
+  }
+
+  // "THUMB:<tag>:<long_side>" as thumbnail_jpeg() for the file `image` was decoded from.
+  Result<std::string> encode_thumbnail_jpeg(const image::RgbImage& image,
+                                            int long_side) const override {
+    if (long_side <= 0 || image.empty() || image.pixels.size() < image.byte_size()) {
+      return make_error(Errc::invalid_request, "empty image");
+    }
+    const auto* begin = reinterpret_cast<const char*>(image.pixels.data());
+    return "THUMB:" + std::string(begin, strnlen(begin, image.pixels.size())) + ":" +
+           std::to_string(long_side);
   }
 
   // "CROP:<tag>:<x>,<y>,<width>x<height>:<long_side>", the region clamped to the image.

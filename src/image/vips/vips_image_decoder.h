@@ -12,7 +12,8 @@ namespace findme::image::vips {
 // Thread-safe: one instance serves every thread (libvips pipelines are per call; the instance
 // holds no mutable state). Any number of instances may exist; they share the libvips runtime.
 //
-// Outcomes, for probe(), decode(), thumbnail_jpeg() and crop_jpeg():
+// Outcomes, for probe(), decode(), thumbnail_jpeg() and crop_jpeg() (encode_thumbnail_jpeg():
+// see ImageDecoder):
 //   - Errc::unsupported_media_type: empty input, or bytes that are not JPEG, PNG, WebP or (when
 //     libheif is present) HEIC/AVIF, whatever the file was called. GIF, TIFF, PDF, SVG are here.
 //   - Errc::invalid_image: a recognised format whose header or pixel data is truncated or
@@ -38,6 +39,7 @@ class VipsImageDecoder final : public ImageDecoder {
                               const DecodeOptions& options) const override;
   Result<std::string> thumbnail_jpeg(std::span<const std::byte> bytes, int long_side,
                                      const DecodeOptions& options) const override;
+  Result<std::string> encode_thumbnail_jpeg(const RgbImage& image, int long_side) const override;
   Result<std::string> crop_jpeg(std::span<const std::byte> bytes, const PixelRect& region,
                                 int long_side, const DecodeOptions& options) const override;
 
