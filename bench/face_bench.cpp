@@ -11,6 +11,7 @@
 #include "face/dlib/hog_face_detector.h"
 #include "face/local/face_models.h"
 #include "face/local/test_photos.h"
+#include "face/model/gemm_ssd_net.h"
 #include "face/model/opencv_face_embedder.h"
 #include "face/model/ssd_face_detector.h"
 
@@ -102,16 +103,25 @@ BENCHMARK(BM_DetectSsd)
     ->Threads(1)
     ->Threads(2);
 
-// The net alone on one 512 px input (no resize, decode or NMS).
-void BM_SsdNetPass(benchmark::State& state) {
-  model::SsdNet net = model::SsdNet::create(ssd_weights()).value();
+// The net alone on one 512 px input (no resize, decode or NMS). Arg 0: OpenCV DNN (SsdNet),
+// 1: our own forward pass (GemmSsdNet, the default since issue #14).
+template <class Net>
+void run_ssd_pass(benchmark::State& state, Net net) {
   const image::RgbImage& photo = samples()[0];
   const cv::Mat input = model::make_ssd_input(photo, {0, 0, photo.width, photo.height}, 512);
   for (auto _ : state) {
     benchmark::DoNotOptimize(net.run(input));
   }
 }
-BENCHMARK(BM_SsdNetPass)->Unit(benchmark::kMillisecond);
+void BM_SsdNetPass(benchmark::State& state) {
+  if (state.range(0) == 0) {
+    run_ssd_pass(state, model::SsdNet::create(ssd_weights()).value());
+  } else {
+    run_ssd_pass(state, model::GemmSsdNet::create(ssd_weights()).value());
+  }
+  state.SetLabel(state.range(0) == 0 ? "opencv" : "gemm");
+}
+BENCHMARK(BM_SsdNetPass)->ArgName("gemm")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 Box largest_face(const image::RgbImage& photo) {
   return dlib::HogFaceDetector::create({}).value().detect(photo).front().box;

@@ -227,8 +227,8 @@ struct World {
 };
 
 World& world() {
-  static World kWorld;
-  return kWorld;
+  static World instance;
+  return instance;
 }
 
 void add_timings(benchmark::State& state, const domain::JobTimings& sum, double n) {

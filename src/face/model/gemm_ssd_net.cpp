@@ -138,8 +138,9 @@ void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape&
             for (std::size_t l = 0; l < kLanes; ++l) acc[l] += src[l] * w[l];
           }
         }
-        for (std::size_t l = 0; l < kLanes; ++l)
+        for (std::size_t l = 0; l < kLanes; ++l) {
           dst[c + l] = std::min(std::max(acc[l], 0.0f), 6.0f);
+        }
       }
     }
   }
@@ -156,10 +157,12 @@ void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o,
         const int iy = oy * layer.stride + ky - pad;
         for (int kx = 0; kx < k; ++kx) {
           const int ix = ox * layer.stride + kx - pad;
+          // Plain loops: the first layer's rows are 3 floats, too short for memcpy calls.
           if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width) {
-            std::fill_n(col, channels, 0.0f);
+            for (std::size_t c = 0; c < channels; ++c) col[c] = 0.0f;
           } else {
-            std::copy_n(in + at(iy, ix, s.width, s.channels), channels, col);
+            const float* src = in + at(iy, ix, s.width, s.channels);
+            for (std::size_t c = 0; c < channels; ++c) col[c] = src[c];
           }
           col += channels;
         }
@@ -228,7 +231,8 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
       gemm(layer, cur, pixels, shape.channels, dst);
     } else {
       const int depth = layer.kernel * layer.kernel * shape.channels;
-      col_.resize(std::max(col_.size(), static_cast<std::size_t>(pixels * depth)));
+      col_.resize(std::max(col_.size(),
+                           static_cast<std::size_t>(pixels) * static_cast<std::size_t>(depth)));
       im2col(layer, cur, shape, out_shape, col_.data());
       gemm(layer, col_.data(), pixels, depth, dst);
     }
@@ -240,15 +244,18 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
     const Layer& box_layer = predictors_[2 * p];
     const Layer& class_layer = predictors_[2 * p + 1];
     const int pixels = shape.height * shape.width;
-    boxes_out_.resize(static_cast<std::size_t>(pixels * box_layer.out_channels));
-    classes_out_.resize(static_cast<std::size_t>(pixels * class_layer.out_channels));
+    const auto cells = static_cast<std::size_t>(pixels);
+    const auto box_values = static_cast<std::size_t>(box_layer.out_channels);
+    const auto class_values = static_cast<std::size_t>(class_layer.out_channels);
+    boxes_out_.resize(cells * box_values);
+    classes_out_.resize(cells * class_values);
     gemm(box_layer, cur, pixels, shape.channels, boxes_out_.data());
     gemm(class_layer, cur, pixels, shape.channels, classes_out_.data());
-    const int per_cell = anchors_per_cell_[p];
-    for (int cell = 0; cell < pixels; ++cell) {
-      const float* e = &boxes_out_[static_cast<std::size_t>(cell * box_layer.out_channels)];
-      const float* c = &classes_out_[static_cast<std::size_t>(cell * class_layer.out_channels)];
-      for (int k = 0; k < per_cell; ++k) {
+    const auto per_cell = static_cast<std::size_t>(anchors_per_cell_[p]);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+      const float* e = &boxes_out_[cell * box_values];
+      const float* c = &classes_out_[cell * class_values];
+      for (std::size_t k = 0; k < per_cell; ++k) {
         const int anchor = static_cast<int>(boxes.size());
         if (anchor >= anchors_.rows) return;
         SsdBox box = decode_box(e + 4 * k, anchors_.ptr<float>(anchor));

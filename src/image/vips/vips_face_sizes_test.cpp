@@ -138,7 +138,7 @@ TEST_F(VipsFaceSizesTest, ThumbnailFromPixelsOfARealPhotoHasTheFilesSize) {
 }
 
 TEST_F(VipsFaceSizesTest, ThumbnailFromPixelsNeverEnlargesAndRefusesNothing) {
-  const RgbImage small{40, 20, std::vector<std::uint8_t>(40 * 20 * 3, 128)};
+  const RgbImage small{40, 20, std::vector<std::uint8_t>(std::size_t{2400}, 128)};  // 40 x 20 x 3
 
   Result<std::string> kept = decoder_.encode_thumbnail_jpeg(small, 400);
   Result<std::string> empty = decoder_.encode_thumbnail_jpeg(RgbImage{}, 400);
