@@ -78,8 +78,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   read(input.optional_enum("QualityFilter", {"NONE", "AUTO", "LOW", "MEDIUM", "HIGH"}),
        [](const std::optional<std::string>& v) {
-         if (v)
+         if (v) {
            check(*v == "NONE" || *v == "AUTO" || *v == "LOW" || *v == "MEDIUM" || *v == "HIGH");
+         }
        });
   for (const char* name : {"Image", "SourceImage", "TargetImage"}) {
     read(input.image(name), [](const std::string& bytes) {
