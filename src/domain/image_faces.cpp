@@ -99,13 +99,14 @@ ImageFace to_image_face(const face::Face& face, const image::RgbImage& image) {
   return out;
 }
 
-Result<ImageFaces> find_image_faces(const image::ImageDecoder& decoder, face::FaceEngine& engine,
-                                    std::span<const std::byte> bytes, Shot shot,
-                                    const ImageFacesOptions& options) {
-  image::DecodeOptions decode = options.decode;
-  decode.max_long_side = shot == Shot::selfie ? options.selfie_long_side : options.detect_long_side;
+namespace {
+
+Result<ImageFaces> decode_and_find(const image::ImageDecoder& decoder, face::FaceEngine& engine,
+                                   std::span<const std::byte> bytes, Shot shot,
+                                   const image::DecodeOptions& decode, int& decoded_long_side) {
   Result<image::DecodedImage> decoded = decoder.decode(bytes, decode);
   if (!decoded) return decoded.error();
+  decoded_long_side = std::max(decoded->image.width, decoded->image.height);
   Result<face::FaceAnalysis> analysis =
       shot == Shot::selfie ? engine.analyze_selfie(decoded->image) : engine.analyze(decoded->image);
   if (!analysis) return analysis.error();
@@ -115,6 +116,33 @@ Result<ImageFaces> find_image_faces(const image::ImageDecoder& decoder, face::Fa
     out.faces.push_back(to_image_face(f, decoded->image));
   }
   return out;
+}
+
+}  // namespace
+
+Result<ImageFaces> find_image_faces(const image::ImageDecoder& decoder, face::FaceEngine& engine,
+                                    std::span<const std::byte> bytes, Shot shot,
+                                    const ImageFacesOptions& options) {
+  image::DecodeOptions decode = options.decode;
+  int decoded_long_side = 0;
+  if (shot == Shot::event_photo) {
+    decode.max_long_side = options.detect_long_side;
+    return decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
+  }
+  decode.min_long_side = options.selfie_first_long_side;
+  Result<ImageFaces> first =
+      decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
+  if (!first) return first;
+  // Faces come largest first: the first usable one is the selfie's.
+  auto face = std::find_if(first->faces.begin(), first->faces.end(),
+                           [](const ImageFace& f) { return f.quality.usable; });
+  const bool enough = face != first->faces.end() && face->size_px >= options.selfie_min_face_px;
+  const int full_long_side =
+      std::min(std::max(first->width, first->height), options.selfie_long_side);
+  if (enough || decoded_long_side >= full_long_side) return first;
+  decode.min_long_side = 0;
+  decode.max_long_side = options.selfie_long_side;
+  return decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
 }
 
 }  // namespace findme::domain

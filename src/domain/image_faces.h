@@ -50,7 +50,13 @@ struct ImageFaces {
 struct ImageFacesOptions {
   image::DecodeOptions decode;  // max_pixels = MAX_IMAGE_PIXELS
   int detect_long_side = 1920;  // as the photo indexing jobs
+  // A selfie (Shot::selfie) is decoded as the match_selfie job decodes one (domain/selfie_face.h):
+  // first at the loader's cheapest shrink that keeps selfie_first_long_side (a 12 MP JPEG straight
+  // to 1/8), and again at selfie_long_side only when that shows no usable face of
+  // selfie_min_face_px.
+  int selfie_first_long_side = 320;
   int selfie_long_side = 1280;
+  float selfie_min_face_px = 112;
 };
 
 // Decodes `bytes` and finds their faces with `engine`. Errors: the decoder's

@@ -184,13 +184,17 @@ class ShotEngine final : public face::FaceEngine {
   }
   std::string last;
   int last_width = 0;
+  std::vector<int> widths;  // of every analysed image, in order
+  float face_px = 0;        // the size of the face it finds
 
  private:
   Result<face::FaceAnalysis> answer(std::string kind, const image::RgbImage& image) {
     last = std::move(kind);
     last_width = image.width;
+    widths.push_back(image.width);
     face::FaceAnalysis analysis;
     analysis.faces.push_back(face_with({}));
+    analysis.faces.back().quality.size_px = face_px;
     return analysis;
   }
 };
@@ -218,6 +222,37 @@ TEST(FindImageFacesTest, SelfiesTakeTheSelfiePathAndRatiosFollowTheAnalysedImage
   Result<ImageFaces> bad = find_image_faces(decoder, engine, bytes_of(corrupt), Shot::selfie, {});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, Errc::invalid_image);
+}
+
+TEST(FindImageFacesTest, ASelfieWithALargeFaceIsAnalysedAtTheCheapestShrinkOnly) {
+  testing::FakeImageDecoder decoder;
+  ShotEngine engine;
+  engine.face_px = 150;  // over selfie_min_face_px (112)
+  const std::string phone = fake_image("phone", 4000, 3000);
+
+  ImageFaces selfie = must(find_image_faces(decoder, engine, bytes_of(phone), Shot::selfie, {}));
+
+  EXPECT_EQ(engine.widths, std::vector<int>{500});  // 1/8: the long side stays >= 320
+  EXPECT_EQ(selfie.width, 4000);
+  EXPECT_FLOAT_EQ(selfie.faces[0].box.left, 60.0f / 500);
+}
+
+TEST(FindImageFacesTest, ASelfieWhoseFaceIsTooSmallThereIsDecodedAgainLarger) {
+  testing::FakeImageDecoder decoder;
+  ShotEngine engine;
+  engine.face_px = 60;  // under selfie_min_face_px
+  const std::string phone = fake_image("phone", 4000, 3000);
+
+  ImageFaces selfie = must(find_image_faces(decoder, engine, bytes_of(phone), Shot::selfie, {}));
+
+  EXPECT_EQ(engine.widths, (std::vector<int>{500, 1000}));  // then within selfie_long_side
+  EXPECT_FLOAT_EQ(selfie.faces[0].box.left, 60.0f / 1000);
+
+  // A small image is decoded once, at full size, whatever its face.
+  engine.widths.clear();
+  const std::string crop = fake_image("crop", 250, 250);
+  must(find_image_faces(decoder, engine, bytes_of(crop), Shot::selfie, {}));
+  EXPECT_EQ(engine.widths, std::vector<int>{250});
 }
 
 }  // namespace
