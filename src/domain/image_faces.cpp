@@ -139,10 +139,19 @@ Result<ImageFaces> find_image_faces(const image::ImageDecoder& decoder, face::Fa
   const bool enough = face != first->faces.end() && face->size_px >= options.selfie_min_face_px;
   const int full_long_side =
       std::min(std::max(first->width, first->height), options.selfie_long_side);
-  if (enough || decoded_long_side >= full_long_side) return first;
-  decode.min_long_side = 0;
-  decode.max_long_side = options.selfie_long_side;
-  return decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
+  Result<ImageFaces> selfie = first;
+  if (!enough && decoded_long_side < full_long_side) {
+    decode.min_long_side = 0;
+    decode.max_long_side = options.selfie_long_side;
+    selfie = decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
+    if (!selfie) return selfie;
+  }
+  if (!selfie->faces.empty() && selfie->faces.front().box.width >= options.selfie_min_face_width) {
+    return selfie;
+  }
+  decode = options.decode;
+  decode.max_long_side = options.detect_long_side;
+  return decode_and_find(decoder, engine, bytes, Shot::event_photo, decode, decoded_long_side);
 }
 
 }  // namespace findme::domain

@@ -184,8 +184,9 @@ class ShotEngine final : public face::FaceEngine {
   }
   std::string last;
   int last_width = 0;
-  std::vector<int> widths;  // of every analysed image, in order
-  float face_px = 0;        // the size of the face it finds
+  std::vector<int> widths;     // of every analysed image, in order
+  float face_px = 0;           // the size of the face it finds
+  float face_fraction = 0.5f;  // its box's width, as a fraction of the analysed image's
 
  private:
   Result<face::FaceAnalysis> answer(std::string kind, const image::RgbImage& image) {
@@ -195,6 +196,7 @@ class ShotEngine final : public face::FaceEngine {
     face::FaceAnalysis analysis;
     analysis.faces.push_back(face_with({}));
     analysis.faces.back().quality.size_px = face_px;
+    analysis.faces.back().box.width = face_fraction * static_cast<float>(image.width);
     return analysis;
   }
 };
@@ -253,6 +255,20 @@ TEST(FindImageFacesTest, ASelfieWhoseFaceIsTooSmallThereIsDecodedAgainLarger) {
   const std::string crop = fake_image("crop", 250, 250);
   must(find_image_faces(decoder, engine, bytes_of(crop), Shot::selfie, {}));
   EXPECT_EQ(engine.widths, std::vector<int>{250});
+}
+
+TEST(FindImageFacesTest, AGroupPhotoSentAsASelfieIsAnalysedAsAnEventPhoto) {
+  testing::FakeImageDecoder decoder;
+  ShotEngine engine;
+  engine.face_px = 150;
+  engine.face_fraction = 0.1f;  // a face among many
+  const std::string group = fake_image("group", 1920, 1280);
+
+  ImageFaces faces = must(find_image_faces(decoder, engine, bytes_of(group), Shot::selfie, {}));
+
+  EXPECT_EQ(engine.last, "photo");
+  EXPECT_EQ(engine.widths.back(), 1920);  // detect_long_side
+  EXPECT_FLOAT_EQ(faces.faces[0].box.left, 60.0f / 1920);
 }
 
 }  // namespace

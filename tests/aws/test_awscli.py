@@ -85,6 +85,15 @@ class AwsCliTest(unittest.TestCase):
         self.assertEqual(described["FaceCount"], len(ids) - 1)
         detected = self.aws("detect-faces", "--image-bytes", "fileb://" + SAMPLES[3])
         self.assertEqual(len(detected["FaceDetails"]), 4)
+        compared = self.aws(
+            "compare-faces",
+            "--source-image-bytes", "fileb://" + SAMPLES[3],
+            "--target-image-bytes", "fileb://" + SAMPLES[3],
+        )
+        self.assertEqual(len(compared["FaceMatches"]), 1)  # the source's largest face
+        self.assertGreater(compared["FaceMatches"][0]["Similarity"], 95)
+        self.assertEqual(len(compared["UnmatchedFaces"]), 3)
+        self.assertIn("cli-event", self.aws("list-collections")["CollectionIds"])
         self.aws("delete-collection", "--collection-id", "cli-event")
         stderr = self.aws("describe-collection", "--collection-id", "cli-event", ok=False)
         self.assertIn("ResourceNotFoundException", stderr)
