@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +67,11 @@ inline AwsResult<Prepared> face_work(FaceTask task) {
 // Attributes / DetectionAttributes: ["DEFAULT"] or ["ALL"] (ALL wins when both are given);
 // standard when absent.
 AwsResult<Detail> detail_level(const Input& input, std::string_view member);
+
+// QualityFilter's values (service-2.json).
+inline std::vector<std::string_view> quality_filters() {
+  return {"NONE", "AUTO", "LOW", "MEDIUM", "HIGH"};
+}
 
 // ListCollections and ListFaces return this many items when MaxResults is absent (or 0).
 inline constexpr std::int64_t kDefaultPageSize = 1000;

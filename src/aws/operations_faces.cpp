@@ -30,7 +30,7 @@ AwsResult<domain::SearchOptions> search_options(const Input& input) {
 
 AwsResult<domain::QualityFilter> quality_filter(const Input& input) {
   AwsResult<std::optional<std::string>> value =
-      input.optional_enum("QualityFilter", {"NONE", "AUTO", "LOW", "MEDIUM", "HIGH"});
+      input.optional_enum("QualityFilter", quality_filters());
   if (!value) return value.error();
   const std::string v = value->value_or("AUTO");
   if (v == "NONE") return domain::QualityFilter::none;

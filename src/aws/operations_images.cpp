@@ -35,7 +35,7 @@ AwsResult<Prepared> compare_faces(domain::FaceCollections& collections, const Ca
   AwsResult<std::optional<double>> threshold = input.optional_number("SimilarityThreshold", 0, 100);
   if (!threshold) return threshold.error();
   AwsResult<std::optional<std::string>> quality =
-      input.optional_enum("QualityFilter", {"NONE", "AUTO", "LOW", "MEDIUM", "HIGH"});
+      input.optional_enum("QualityFilter", quality_filters());
   if (!quality) return quality.error();
   AwsResult<std::string> source = input.image("SourceImage");
   if (!source) return source.error();

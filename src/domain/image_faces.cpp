@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "domain/selfie_face.h"
+
 namespace findme::domain {
 namespace {
 
@@ -101,20 +103,10 @@ ImageFace to_image_face(const face::Face& face, const image::RgbImage& image) {
 
 namespace {
 
-Result<ImageFaces> decode_and_find(const image::ImageDecoder& decoder, face::FaceEngine& engine,
-                                   std::span<const std::byte> bytes, Shot shot,
-                                   const image::DecodeOptions& decode, int& decoded_long_side) {
-  Result<image::DecodedImage> decoded = decoder.decode(bytes, decode);
-  if (!decoded) return decoded.error();
-  decoded_long_side = std::max(decoded->image.width, decoded->image.height);
-  Result<face::FaceAnalysis> analysis =
-      shot == Shot::selfie ? engine.analyze_selfie(decoded->image) : engine.analyze(decoded->image);
-  if (!analysis) return analysis.error();
-  ImageFaces out{.width = decoded->original.width, .height = decoded->original.height};
-  out.faces.reserve(analysis->faces.size());
-  for (const face::Face& f : analysis->faces) {
-    out.faces.push_back(to_image_face(f, decoded->image));
-  }
+ImageFaces to_image_faces(const face::FaceAnalysis& analysis, const image::DecodedImage& decoded) {
+  ImageFaces out{.width = decoded.original.width, .height = decoded.original.height};
+  out.faces.reserve(analysis.faces.size());
+  for (const face::Face& f : analysis.faces) out.faces.push_back(to_image_face(f, decoded.image));
   return out;
 }
 
@@ -123,35 +115,27 @@ Result<ImageFaces> decode_and_find(const image::ImageDecoder& decoder, face::Fac
 Result<ImageFaces> find_image_faces(const image::ImageDecoder& decoder, face::FaceEngine& engine,
                                     std::span<const std::byte> bytes, Shot shot,
                                     const ImageFacesOptions& options) {
+  if (shot == Shot::selfie) {
+    // Decoded as the match_selfie job decodes a selfie (domain/selfie_face.h).
+    Result<SelfieFace> selfie =
+        find_selfie_face(bytes, decoder, engine,
+                         {.decode = options.decode,
+                          .first_min_long_side = options.selfie_first_long_side,
+                          .max_long_side = options.selfie_long_side,
+                          .min_face_px = options.selfie_min_face_px});
+    if (!selfie) return selfie.error();
+    ImageFaces out = to_image_faces(selfie->analysis, selfie->decoded);
+    if (!out.faces.empty() && out.faces.front().box.width >= options.selfie_min_face_width) {
+      return out;
+    }
+  }
   image::DecodeOptions decode = options.decode;
-  int decoded_long_side = 0;
-  if (shot == Shot::event_photo) {
-    decode.max_long_side = options.detect_long_side;
-    return decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
-  }
-  decode.min_long_side = options.selfie_first_long_side;
-  Result<ImageFaces> first =
-      decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
-  if (!first) return first;
-  // Faces come largest first: the first usable one is the selfie's.
-  auto face = std::find_if(first->faces.begin(), first->faces.end(),
-                           [](const ImageFace& f) { return f.quality.usable; });
-  const bool enough = face != first->faces.end() && face->size_px >= options.selfie_min_face_px;
-  const int full_long_side =
-      std::min(std::max(first->width, first->height), options.selfie_long_side);
-  Result<ImageFaces> selfie = first;
-  if (!enough && decoded_long_side < full_long_side) {
-    decode.min_long_side = 0;
-    decode.max_long_side = options.selfie_long_side;
-    selfie = decode_and_find(decoder, engine, bytes, shot, decode, decoded_long_side);
-    if (!selfie) return selfie;
-  }
-  if (!selfie->faces.empty() && selfie->faces.front().box.width >= options.selfie_min_face_width) {
-    return selfie;
-  }
-  decode = options.decode;
   decode.max_long_side = options.detect_long_side;
-  return decode_and_find(decoder, engine, bytes, Shot::event_photo, decode, decoded_long_side);
+  Result<image::DecodedImage> decoded = decoder.decode(bytes, decode);
+  if (!decoded) return decoded.error();
+  Result<face::FaceAnalysis> analysis = engine.analyze(decoded->image);
+  if (!analysis) return analysis.error();
+  return to_image_faces(*analysis, *decoded);
 }
 
 }  // namespace findme::domain

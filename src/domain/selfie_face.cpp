@@ -39,10 +39,13 @@ Result<Pass> decode_and_analyse(std::span<const std::byte> bytes,
                            [](const face::Face& f) { return f.quality.usable; });
   out.face.reset();
   if (face != analysis->faces.end()) {
-    out.face = std::move(*face);
+    out.face = *face;
   }
-  return Pass{long_side(decoded->image.width, decoded->image.height),
-              long_side(decoded->original.width, decoded->original.height)};
+  const Pass pass{long_side(decoded->image.width, decoded->image.height),
+                  long_side(decoded->original.width, decoded->original.height)};
+  out.decoded = std::move(*decoded);
+  out.analysis = std::move(*analysis);
+  return pass;
 }
 
 }  // namespace

@@ -29,6 +29,8 @@ struct SelfieDecodeOptions {
 struct SelfieFace {
   std::optional<face::Face> face;  // the first usable face (largest first); nullopt: none
   int faces = 0;                   // faces found in the decode that was used
+  image::DecodedImage decoded;     // the decode that was used
+  face::FaceAnalysis analysis;     // its analysis: every face, largest first
   int decodes = 0;                 // 1, or 2 when the selfie was decoded again
   double decode_ms = 0;            // both decodes
   face::StageTimings timings;      // both analyses
