@@ -100,7 +100,6 @@ Result<void> build_domain(Service::Parts& p) {
       .work = *p.workers,
       .notifier = p.notifier,
       .clock = p.clock,
-      .metrics = &p.registry,
   });
   return {};
 }

@@ -22,7 +22,6 @@
 #include "domain/access_keys.h"
 #include "domain/face_collections.h"
 #include "domain/face_work.h"
-#include "metrics/registry.h"
 
 namespace findme::aws {
 
@@ -33,7 +32,6 @@ struct RekognitionContext {
   domain::FaceWork& work;
   Notifier& notifier;
   const Clock& clock;
-  metrics::Registry* metrics = nullptr;  // may be null
   // How long a request may wait for its face work (queue and run) before it is answered with
   // an error; the queue's bound keeps real waits far below it.
   std::chrono::seconds face_deadline{30};
@@ -45,9 +43,6 @@ class RekognitionApi final : public api::Handler {
  public:
   explicit RekognitionApi(RekognitionContext context);
   api::Response handle(const api::Request& request) override;
-
-  // Whether `path` is this API's: "/aws" or "/aws/".
-  static bool serves(std::string_view path) { return path == "/aws" || path == "/aws/"; }
 
  private:
   struct Pending {

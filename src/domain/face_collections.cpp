@@ -74,10 +74,6 @@ std::vector<FaceMatch> rank(const CollectionIndex::Snapshot& snapshot, const Fac
 
 }  // namespace
 
-float similarity_percent(float distance, float sure_distance) {
-  return std::clamp(100.0f - 20.0f * distance / sure_distance, 0.0f, 100.0f);
-}
-
 std::string random_uuid() {
   std::array<unsigned char, 16> b{};
   randombytes_buf(b.data(), b.size());

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "domain/collection_index.h"
 #include "domain/image_faces.h"
+#include "domain/similarity.h"
 #include "image/image_decoder.h"
 #include "store/store.h"
 
@@ -79,11 +80,6 @@ struct FaceCollectionsOptions {
 
 // The version reported as FaceModelVersion and IndexFacesModelVersion.
 inline constexpr std::string_view kFaceModelVersion = "1.0";
-
-// Rekognition's similarity from a descriptor distance: 100 at distance 0, 80 at sure_distance,
-// falling linearly by 20 points per sure_distance, 0 from 5 x sure_distance on.
-// REQUIRES: sure_distance > 0.
-float similarity_percent(float distance, float sure_distance);
 
 // Thread-safe. Operations that find faces take the engine of the face worker they run on.
 // Errors, beside the store's: Errc::not_found for an unknown collection (or face), and

@@ -11,4 +11,8 @@ float similarity(float distance, float threshold) {
   return std::clamp(score, 0.0f, 1.0f);
 }
 
+float similarity_percent(float distance, float sure_distance) {
+  return std::clamp(100.0f - 20.0f * distance / sure_distance, 0.0f, 100.0f);
+}
+
 }  // namespace findme::domain

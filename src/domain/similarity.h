@@ -25,4 +25,10 @@ constexpr float match_threshold_for(float threshold, bool usable) {
 // score over 0.5 always means "under the threshold". REQUIRES: threshold > 0.
 float similarity(float distance, float threshold);
 
+// The Rekognition-compatible API's similarity in percent (docs/rekognition.md): 100 at distance
+// 0, 80 at sure_distance (MatchPolicy::sure_distance: Rekognition's default threshold of 80 is
+// findme's sure decision), falling by 20 points per sure_distance, 0 from 5 x sure_distance on.
+// REQUIRES: sure_distance > 0.
+float similarity_percent(float distance, float sure_distance);
+
 }  // namespace findme::domain
