@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -116,6 +117,27 @@ Result<std::vector<std::uint8_t>> read_group_shards(const nlohmann::json& group,
   return buffer;
 }
 
+// The dimensions as ints, or nothing when one is not an integer in int's range: json's own
+// conversion would cast 1e300 or -1e300 to int, which is undefined behaviour.
+std::optional<std::vector<int>> shape_of(const nlohmann::json& shape) {
+  if (!shape.is_array()) {
+    return std::nullopt;
+  }
+  std::vector<int> dims;
+  for (const nlohmann::json& dim : shape) {
+    if (dim.is_number_unsigned() && dim.get<std::uint64_t>() <= std::numeric_limits<int>::max()) {
+      dims.push_back(static_cast<int>(dim.get<std::uint64_t>()));
+    } else if (dim.is_number_integer() && !dim.is_number_unsigned() &&
+               dim.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
+               dim.get<std::int64_t>() <= std::numeric_limits<int>::max()) {
+      dims.push_back(static_cast<int>(dim.get<std::int64_t>()));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return dims;
+}
+
 }  // namespace
 
 Result<void> read_tfjs_weight_group(const nlohmann::json& group,
@@ -131,8 +153,13 @@ Result<void> read_tfjs_weight_group(const nlohmann::json& group,
     if (!encoding) {
       return encoding.error();
     }
+    std::optional<std::vector<int>> shape = shape_of(entry.at("shape"));
     WeightTensor tensor{
-        entry.at("name").get<std::string>(), entry.at("shape").get<std::vector<int>>(), {}};
+        entry.at("name").get<std::string>(), shape.value_or(std::vector<int>{}), {}};
+    if (!shape) {
+      return manifest_error(
+          manifest, "tensor '" + tensor.name + "' has a shape that is not a list of integers");
+    }
     const std::optional<std::size_t> count = tensor_value_count(tensor.shape);
     if (!count) {
       return manifest_error(manifest, "tensor '" + tensor.name +

@@ -156,6 +156,24 @@ TEST_F(TfjsWeightsTest, ShapesOverTheValueLimitAreRefusedWithoutOverflow) {
   EXPECT_EQ(tensor_value_count({0, 1 << 30}), 0u);
 }
 
+// Found by CI's fuzz run: a dimension of 1e300 was cast to int inside json's own conversion,
+// which is undefined behaviour (UBSan stopped the harness).
+TEST_F(TfjsWeightsTest, ShapesThatAreNotIntsAreRefused) {
+  for (const char* shape : {"[1e300]", "[-1e300]", "[2.5]", "[4294967296]", "[-2147483649]",
+                            "[\"3\"]", "3", "[18446744073709551615]"}) {
+    write("m.json", std::string(R"([{"paths": ["w.bin"], "weights": [{"name": "s", "shape": )") +
+                        shape + R"(, "dtype": "float32"}]}])");
+    write("w.bin", "");
+
+    Result<std::vector<WeightTensor>> tensors = read_tfjs_weights(dir_ / "m.json");
+
+    ASSERT_FALSE(tensors) << shape;
+    EXPECT_NE(tensors.error().message.find("tensor 's' has a shape that is not a list of integers"),
+              std::string::npos)
+        << shape << ": " << tensors.error().message;
+  }
+}
+
 TEST_F(TfjsWeightsTest, EmptyTensorsReadAsEmpty) {
   write("m.json", R"([{"paths": ["w.bin"], "weights": [
       {"name": "none", "shape": [0, 3], "dtype": "float32"}]}])");
