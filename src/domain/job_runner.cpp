@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -191,9 +190,11 @@ Result<std::string> JobRunner::index_photo(const Job& job) {
 }
 
 // Each new face against every attendee's queries (selfies and confirmed faces): a few thousand
-// distances. An attendee the face could be offered to (under the maybe distance and nearer to
-// them than to anyone else) is then matched again against the whole event by the match policy,
-// so a photo uploaded late is decided exactly as if it had been there at the selfie.
+// distances. Every attendee the face could be offered to (under the maybe distance of one of
+// their queries) is then matched again against the whole event by the match policy, which
+// weighs the rivals, so a photo uploaded late is decided exactly as if it had been there at the
+// selfie. Offering it to the nearest attendee only would differ from that when two attendees tie
+// (the same selfie sent twice) or when the policy's normalised scores rank them otherwise.
 Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
                                                          const std::vector<Face>& faces) {
   if (faces.empty()) {
@@ -206,19 +207,14 @@ Result<std::int64_t> JobRunner::match_faces_to_attendees(EventId event,
   const std::map<UserId, std::vector<FaceVector>> queries = queries_by_member(*attendees);
   std::set<UserId> offered;
   for (const Face& face : faces) {
-    UserId nearest_user;
-    float nearest = std::numeric_limits<float>::max();
+    const float limit = match_threshold_for(options_.policy.maybe_distance, face.usable);
     for (const auto& [user, of_user] : queries) {
-      for (const FaceVector& query : of_user) {
-        const float d = face::distance(face.embedding, query);
-        if (d < nearest) {
-          nearest = d;
-          nearest_user = user;
-        }
+      const bool close = std::any_of(of_user.begin(), of_user.end(), [&](const FaceVector& q) {
+        return face::distance(face.embedding, q) < limit;
+      });
+      if (close) {
+        offered.insert(user);
       }
-    }
-    if (nearest < match_threshold_for(options_.policy.maybe_distance, face.usable)) {
-      offered.insert(nearest_user);
     }
   }
   std::int64_t matched = 0;

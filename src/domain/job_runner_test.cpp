@@ -193,6 +193,25 @@ TEST_F(JobRunnerTest, PhotoIndexedAfterTheSelfieJoinsTheGallery) {
   EXPECT_TRUE(matches(bob).empty());
 }
 
+// Two attendees who sent the same selfie are equally near every later face of it: each gets the
+// photo, as each would have at their selfie (the match policy lets tied rivals share a face).
+// Offering a new face to the single nearest attendee gave it to whichever came first.
+TEST_F(JobRunnerTest, PhotoIndexedLaterReachesAttendeesWhoSentTheSameSelfie) {
+  UserId ada = world_.add_attendee("ada");
+  UserId twin = world_.add_attendee("twin");
+  world_.script.set("same", {fake_face(fake_embedding(1))});
+  ASSERT_TRUE(run(world_.add_selfie(ada, fake_image("same")).job.id));
+  ASSERT_TRUE(run(world_.add_selfie(twin, fake_image("same")).job.id));
+  world_.script.set("later", {fake_face(fake_embedding(1, 0.25f))});
+
+  store::PhotoAndJob later = world_.add_photo(fake_image("later"));
+  ASSERT_TRUE(run(later.job.id));
+
+  ASSERT_EQ(matches(ada).size(), 1u);
+  ASSERT_EQ(matches(twin).size(), 1u);
+  EXPECT_EQ(matches(twin)[0].photo.id, later.photo.id);
+}
+
 TEST_F(JobRunnerTest, HiddenMatchStaysHiddenAfterReindex) {
   UserId ada = world_.add_attendee("ada");
   world_.script.set("ada", {fake_face(fake_embedding(1))});
