@@ -1,5 +1,6 @@
 #include "app/service.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -133,6 +134,7 @@ Result<void> build_http(Service::Parts& p) {
   options.port = static_cast<std::uint16_t>(s.port);
   options.io_threads = static_cast<std::size_t>(s.http_threads);
   options.max_connections = static_cast<std::size_t>(s.max_connections);
+  options.max_queue_wait = std::chrono::seconds(s.max_queue_wait_s);
   options.max_upload_mb = static_cast<std::size_t>(s.max_upload_mb);
   options.spool_dir = std::filesystem::path(s.data_dir) / "spool";
   if (std::filesystem::exists(s.web_dir)) options.web_dir = s.web_dir;

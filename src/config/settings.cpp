@@ -63,6 +63,7 @@ Result<Settings> settings_from_environment(const Environment& env) {
            read_number(env, "PORT", s.port),
            read_number(env, "HTTP_THREADS", s.http_threads),
            read_number(env, "MAX_CONNECTIONS", s.max_connections),
+           read_number(env, "MAX_QUEUE_WAIT_S", s.max_queue_wait_s),
            read_number(env, "MATCHING_THREAD_POOL_SIZE", s.matching_threads),
            read_number(env, "DB_POOL_SIZE", s.db_pool_size),
            read_number(env, "DB_MAX_OVERFLOW", s.db_max_overflow),
@@ -89,6 +90,8 @@ void add_flags(CLI::App& command, Settings& settings) {
   command.add_option("--http-threads", settings.http_threads, "I/O threads (HTTP_THREADS)");
   command.add_option("--max-connections", settings.max_connections,
                      "Open connections at most; more get 503 (MAX_CONNECTIONS)");
+  command.add_option("--max-queue-wait", settings.max_queue_wait_s,
+                     "Seconds a write may wait for a handler; beyond, 503 (MAX_QUEUE_WAIT_S)");
   command.add_option("--matching-threads", settings.matching_threads,
                      "Face job workers (MATCHING_THREAD_POOL_SIZE)");
   command.add_option("--max-upload-mb", settings.max_upload_mb, "Per-file limit (MAX_UPLOAD_MB)");
@@ -116,6 +119,7 @@ Result<Settings> finalize(Settings s) {
            check_range("PORT", s.port, 0, 65535),
            check_range("HTTP_THREADS", s.http_threads, 1, 256),
            check_range("MAX_CONNECTIONS", s.max_connections, 16, 1'000'000),
+           check_range("MAX_QUEUE_WAIT_S", s.max_queue_wait_s, 0, 3600),
            check_range("MATCHING_THREAD_POOL_SIZE", s.matching_threads, 1, 256),
            check_range("DB_POOL_SIZE", s.db_pool_size, 1, 1024),
            check_range("DB_MAX_OVERFLOW", s.db_max_overflow, 0, 1024),

@@ -29,6 +29,9 @@ struct Settings {
   int http_threads = 0;  // 0: number of cores
   // Open connections at most; more are answered 503 with Retry-After and closed at once.
   int max_connections = 2048;
+  // A sign-up, selfie, upload (any write) that would wait longer than this for a handler thread
+  // is answered 503 with Retry-After at once instead of queuing; 0: never refused.
+  int max_queue_wait_s = 10;
   int matching_threads = 0;  // 0: number of cores
   int db_pool_size = 0;      // 0: sized from the threads
   int db_max_overflow = -1;  // -1: sized from the threads

@@ -70,9 +70,11 @@ TEST(SettingsTest, EnvironmentOverridesDefaults) {
                                                                    {"HOST", "0.0.0.0"},
                                                                    {"MATCH_THRESHOLD", "0.55"},
                                                                    {"HTTP_THREADS", "3"},
-                                                                   {"MAX_CONNECTIONS", "500"}}));
+                                                                   {"MAX_CONNECTIONS", "500"},
+                                                                   {"MAX_QUEUE_WAIT_S", "0"}}));
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->max_connections, 500);
+  EXPECT_EQ(s->max_queue_wait_s, 0);
   EXPECT_EQ(s->port, 9090);
   EXPECT_EQ(s->host, "0.0.0.0");
   EXPECT_EQ(s->http_threads, 3);
@@ -109,6 +111,12 @@ TEST(SettingsTest, FinalizeFillsCoreCountsAndRejectsNonsense) {
   Result<Settings> too_few = finalize(few);
   ASSERT_FALSE(too_few);
   EXPECT_NE(too_few.error().message.find("MAX_CONNECTIONS"), std::string::npos);
+
+  Settings forever;
+  forever.max_queue_wait_s = -1;
+  Result<Settings> negative = finalize(forever);
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("MAX_QUEUE_WAIT_S"), std::string::npos);
 
   Settings bad;
   bad.port = 70000;

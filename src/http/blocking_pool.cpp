@@ -3,6 +3,8 @@
 // clang-format on
 #include "http/blocking_pool.h"
 
+#include <cstdint>
+
 namespace findme::http {
 
 BlockingPool::BlockingPool(std::size_t threads) {
@@ -38,6 +40,13 @@ std::size_t BlockingPool::queue_depth() const {
   return queue_.size();
 }
 
+std::chrono::nanoseconds BlockingPool::expected_wait() const {
+  MutexLock lock(mu_);
+  const double ns =
+      static_cast<double>(queue_.size()) * mean_run_ns_ / static_cast<double>(workers_.size());
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
+}
+
 void BlockingPool::work() {
   for (;;) {
     std::unique_ptr<Task> task;
@@ -49,10 +58,16 @@ void BlockingPool::work() {
       queue_.pop_front();
       ++busy_;
     }
+    const auto started = std::chrono::steady_clock::now();
     task->run();
     task.reset();
+    const auto ran =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - started)
+            .count();
     MutexLock lock(mu_);
     --busy_;
+    constexpr double kWeight = 0.1;  // of the newest task in the moving average
+    mean_run_ns_ = mean_run_ns_ == 0 ? ran : mean_run_ns_ + kWeight * (ran - mean_run_ns_);
   }
 }
 

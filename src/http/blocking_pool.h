@@ -2,6 +2,7 @@
 // I/O thread ever blocks. Coroutines reach it through run_blocking().
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -42,6 +43,10 @@ class BlockingPool {
   std::size_t threads() const { return workers_.size(); }
   std::size_t busy() const;         // threads running a task now
   std::size_t queue_depth() const;  // tasks waiting for a thread
+  // How long a task submitted now would wait for a thread: the tasks queued ahead of it times
+  // the recent mean run time (a moving average over roughly the last ten tasks), shared by the
+  // threads. Zero while nothing is queued or before a task has run.
+  std::chrono::nanoseconds expected_wait() const;
 
  private:
   void work();
@@ -50,6 +55,7 @@ class BlockingPool {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Task>> queue_ FINDME_GUARDED_BY(mu_);
   std::size_t busy_ FINDME_GUARDED_BY(mu_) = 0;
+  double mean_run_ns_ FINDME_GUARDED_BY(mu_) = 0;
   bool stopping_ FINDME_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };

@@ -3,6 +3,10 @@
 // clang-format on
 #include "http/blocking_pool.h"
 
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -62,6 +66,43 @@ TEST(BlockingPoolTest, ExceptionsReachTheAwaitingCoroutine) {
   }
   EXPECT_EQ(pool.busy(), 0u);
   EXPECT_EQ(pool.queue_depth(), 0u);
+}
+
+struct FnTask final : BlockingPool::Task {
+  explicit FnTask(std::function<void()> f) : fn(std::move(f)) {}
+  void run() override { fn(); }
+  std::function<void()> fn;
+};
+
+TEST(BlockingPoolTest, ExpectedWaitIsTheQueueTimesTheRecentRunTime) {
+  using std::chrono::milliseconds;
+  BlockingPool pool(1);
+  EXPECT_EQ(pool.expected_wait().count(), 0);  // nothing has run yet
+  std::promise<void> ran;
+  pool.submit(std::make_unique<FnTask>([&] {
+    std::this_thread::sleep_for(milliseconds(40));
+    ran.set_value();
+  }));
+  ran.get_future().wait();
+  EXPECT_EQ(pool.expected_wait().count(), 0);  // nothing queued
+
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  pool.submit(std::make_unique<FnTask>([&] {
+    entered.set_value();
+    released.wait();
+  }));
+  entered.get_future().wait();
+  for (int i = 0; i < 3; ++i) pool.submit(std::make_unique<FnTask>([] {}));
+
+  // Three tasks queued behind the blocked thread, each expected to take the >= 40 ms measured.
+  EXPECT_GE(pool.expected_wait(), milliseconds(120));
+  release.set_value();
+  for (int i = 0; i < 2000 && pool.queue_depth() + pool.busy() != 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  EXPECT_EQ(pool.expected_wait().count(), 0);
 }
 
 }  // namespace

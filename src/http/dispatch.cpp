@@ -4,7 +4,11 @@
 #include "http/dispatch.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <exception>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -20,14 +24,36 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr std::int64_t kMaxRetryAfterSeconds = 60;
+
 api::Response internal_error() {
   return api::error_response(
       make_error(Errc::internal, "the server failed to handle this request; try again later"));
 }
 
+// The write lane's admission control: the answer when a request would wait longer than
+// max_queue_wait for a handler thread, else nothing. Retry-After is the expected wait, so that
+// a client coming back then finds the queue worked off.
+std::optional<api::Response> refusal(Server::State& st, const Lane& lane) {
+  if (&lane != &st.writes || st.options.max_queue_wait.count() <= 0) return std::nullopt;
+  const std::chrono::nanoseconds wait = lane.pool->expected_wait();
+  if (wait <= st.options.max_queue_wait) return std::nullopt;
+  if (st.metrics.refused_requests) st.metrics.refused_requests->inc();
+  const auto seconds = std::clamp<std::int64_t>(
+      std::chrono::ceil<std::chrono::seconds>(wait).count(), 1, kMaxRetryAfterSeconds);
+  const std::string after = std::to_string(seconds);
+  return api::Response::error(503, "unavailable",
+                              "the server is busy: about " + after +
+                                  " s of requests are waiting ahead of this one; try again in " +
+                                  after + " s")
+      .set_header("Retry-After", after)
+      .with_route("refused");
+}
+
 // Runs the handler in its lane's blocking pool, keeping the lane's gauges current.
 asio::awaitable<api::Response> call_handler(Server::State& st, const api::Request& req) {
   Lane& lane = st.lane_for(req.method);
+  if (std::optional<api::Response> refused = refusal(st, lane)) co_return std::move(*refused);
   if (lane.queued) lane.queued->add(1);
   auto run = [&st, &req, &lane]() -> api::Response {
     if (lane.queued) lane.queued->add(-1);

@@ -37,6 +37,10 @@ ServerMetrics make_metrics(metrics::Registry* r) {
       &r->gauge("findme_http_waiting_requests", "Requests held in an async wait (?wait=N).");
   m.rejected_connections = &r->counter("findme_http_rejected_connections_total",
                                        "Connections refused because max_connections was reached.");
+  m.refused_requests =
+      &r->counter("findme_http_refused_requests_total",
+                  "Write requests answered 503 at once because they would have waited longer than "
+                  "MAX_QUEUE_WAIT_S for a handler thread.");
   return m;
 }
 

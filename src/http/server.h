@@ -37,8 +37,12 @@ struct ServerOptions {
   std::chrono::milliseconds write_idle_timeout{15'000};  // max gap while the client reads
   std::chrono::milliseconds max_wait{30'000};            // cap on a handler's async wait
   std::size_t max_connections = 2048;  // more are answered 503 unavailable and closed
-  std::filesystem::path spool_dir;     // empty = std::filesystem::temp_directory_path()
-  std::filesystem::path web_dir;       // empty = no static files
+  // Admission control for the write lane (sign-ups, selfies, uploads): a request that would wait
+  // longer than this for a handler thread (BlockingPool::expected_wait) is answered at once 503
+  // unavailable with Retry-After, so that the accepted ones keep their latency. 0 = never.
+  std::chrono::milliseconds max_queue_wait{10'000};
+  std::filesystem::path spool_dir;  // empty = std::filesystem::temp_directory_path()
+  std::filesystem::path web_dir;    // empty = no static files
   std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long on stop
 };
 

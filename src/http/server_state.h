@@ -46,6 +46,7 @@ struct ServerMetrics {
   metrics::Gauge* connections = nullptr;
   metrics::Gauge* waiting = nullptr;
   metrics::Counter* rejected_connections = nullptr;
+  metrics::Counter* refused_requests = nullptr;  // over ServerOptions::max_queue_wait
 };
 
 // A blocking pool and its gauges. Reads (GET, HEAD) and writes (everything else: sign-ups and

@@ -309,6 +309,58 @@ TEST(ServerTest, HealthzAnswersWhileEveryHandlerThreadIsBusy) {
   EXPECT_EQ(slow2.read().result_int(), 200u);
 }
 
+// Admission control: a write that would wait longer than max_queue_wait for a handler thread is
+// told 503 with Retry-After at once; the accepted ones and every read are still served.
+TEST(ServerTest, WritesThatWouldWaitTooLongAreRefusedWithRetryAfter) {
+  using std::chrono::milliseconds;
+  std::atomic<int> entered{0};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ServerOptions options = TestServer::quick_options();
+  options.write_threads = 1;
+  options.max_queue_wait = milliseconds(50);
+  TestServer ts(
+      [&](const api::Request& r) {
+        if (r.path == "/api/measure") {
+          std::this_thread::sleep_for(milliseconds(100));  // the lane's run time: ~100 ms
+        } else if (r.path == "/api/block") {
+          ++entered;
+          released.wait();
+        }
+        return api::Response::json(200, {{"ok", true}});
+      },
+      options);
+  Client first(ts.server.port());
+  ASSERT_EQ(first.request(post("/api/measure", "text/plain", "")).result_int(), 200u);
+  first.send(post("/api/block", "text/plain", ""));  // takes the one write thread
+  while (entered.load() < 1) std::this_thread::sleep_for(milliseconds(1));
+  Client queued(ts.server.port());
+  queued.send(
+      post("/api/measure", "text/plain", ""));  // waits ~0 s: nothing ahead of it in the queue
+  ASSERT_TRUE(testing::eventually([&] {
+    return ts.registry.render().find("findme_http_blocking_pool_queued{pool=\"write\"} 1") !=
+           std::string::npos;
+  }));
+
+  Client refused(ts.server.port());
+  auto busy =
+      refused.request(post("/api/measure", "text/plain", ""));  // would wait ~100 ms > 50 ms
+  Client reader(ts.server.port());
+  auto read = reader.request(get("/api/anything"));
+
+  EXPECT_EQ(busy.result_int(), 503u);
+  EXPECT_EQ(body_of(busy)["error"]["code"], "unavailable");
+  EXPECT_THAT(std::string(body_of(busy)["error"]["message"]), HasSubstr("busy"));
+  EXPECT_EQ(std::string(busy["Retry-After"]), "1");
+  EXPECT_EQ(read.result_int(), 200u);  // reads have their own lane and are never refused
+  EXPECT_THAT(ts.registry.render(), HasSubstr("findme_http_refused_requests_total 1"));
+  release.set_value();
+  EXPECT_EQ(first.read().result_int(), 200u);
+  EXPECT_EQ(queued.read().result_int(), 200u);
+  EXPECT_EQ(refused.request(post("/api/measure", "text/plain", "")).result_int(),
+            200u);  // queue worked off
+}
+
 TEST(ServerTest, PortInUseIsAClearStartupError) {
   TestServer ts(echo);
   auto options = TestServer::quick_options();
