@@ -186,6 +186,52 @@ class MetricsSampler:
         self._thread.join()
 
 
+class HealthProbe:
+    """GETs /healthz every `period_s` on its own thread, a new connection each time (as a load
+    balancer's health check does), and keeps each latency; a failure or timeout counts apart."""
+
+    def __init__(self, url, period_s=0.25, timeout_s=5):
+        self.url = url + "/healthz"
+        self.period_s = period_s
+        self.timeout_s = timeout_s
+        self.latencies_ms = []
+        self.failures = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(self.period_s):
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url, timeout=self.timeout_s) as response:
+                    response.read()
+                    ok = response.status == 200
+            except OSError:
+                ok = False
+            if ok:
+                self.latencies_ms.append(1000 * (time.monotonic() - started))
+            else:
+                self.failures += 1
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self):
+        values = sorted(self.latencies_ms)
+
+        def rank(p):
+            return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 1)
+        if not values:
+            return {"probes": 0, "failures": self.failures}
+        return {"probes": len(values), "failures": self.failures, "p50_ms": rank(50),
+                "p99_ms": rank(99), "max_ms": round(values[-1], 1)}
+
+
 def http_json(method, url, body=None, token=None, timeout=30):
     """One JSON request; returns (status, parsed body or None)."""
     data = None if body is None else json.dumps(body).encode()

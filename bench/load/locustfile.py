@@ -10,6 +10,11 @@ Requests are named by route so the statistics are per route. "selfie -> match jo
 separate entry (type JOB): the time from sending the selfie (registration or upload) until
 GET /api/jobs/{id}?wait=30 reports the job done.
 
+Sign-ups and selfies carry an Idempotency-Key. An answer of 429 or 503 with Retry-After (the
+server refusing work it cannot take on in time) is recorded as a failure whose message starts
+with "refused", and the request is sent again with the same key after the pause the server
+asked for (at most REFUSED_RETRIES times), as the web app does. Any other failure is real.
+
 Environment: FINDME_EVENT_CODE (required), FINDME_SELFIE_DIR (folder of selfie JPEGs).
 """
 
@@ -28,6 +33,7 @@ SELFIES = [p.read_bytes() for p in sorted(Path(os.environ.get("FINDME_SELFIE_DIR
 TIMEOUT_S = 60  # any request slower than this counts as a failure (a timeout)
 JOB_WAIT_S = 30
 JOB_DONE = "selfie → match job done"
+REFUSED_RETRIES = 10
 _counter = itertools.count()
 # Several findme processes (measure.py --processes): each user sticks to one, round-robin, as
 # behind a load balancer.
@@ -77,15 +83,12 @@ class Attendee(HttpUser):
         form = {"event_code": EVENT_CODE, "email": "a%d-%s@load.test" % (n, uuid.uuid4().hex[:8]),
                 "password": "attendee password %d" % n, "name": "Attendee %d" % n}
         started = time.monotonic()
-        with self.client.post("/api/register-with-event-code", data=form,
-                              files={"selfie": ("selfie.jpg", random.choice(SELFIES),
-                                                "image/jpeg")},
-                              name="/api/register-with-event-code", timeout=TIMEOUT_S,
-                              catch_response=True) as response:
-            if response.status_code != 201:
-                response.failure("status %s: %s" % (response.status_code, response.text[:200]))
-                return False
-            body = response.json()
+        response = self.post_until_taken(
+            "/api/register-with-event-code", 201, data=form,
+            files={"selfie": ("selfie.jpg", random.choice(SELFIES), "image/jpeg")})
+        if response is None:
+            return False
+        body = response.json()
         self.token = body["token"]
         job = body.get("match_job")
         if not job:
@@ -96,16 +99,35 @@ class Attendee(HttpUser):
 
     def upload_selfie(self):
         started = time.monotonic()
-        with self.client.post("/api/upload-selfie", data={"event_code": EVENT_CODE},
-                              files={"selfie": ("selfie.jpg", random.choice(SELFIES),
-                                                "image/jpeg")},
-                              headers=self.auth(), name="/api/upload-selfie",
-                              timeout=TIMEOUT_S, catch_response=True) as response:
-            if response.status_code != 202:
-                response.failure("status %s: %s" % (response.status_code, response.text[:200]))
-                return
-            job_id = response.json()["job"]["id"]
+        response = self.post_until_taken(
+            "/api/upload-selfie", 202, data={"event_code": EVENT_CODE},
+            files={"selfie": ("selfie.jpg", random.choice(SELFIES), "image/jpeg")},
+            headers=self.auth())
+        if response is None:
+            return
+        job_id = response.json()["job"]["id"]
         self.wait_job(job_id, started)
+
+    def post_until_taken(self, path, expected, headers=None, **kwargs):
+        """POSTs with an Idempotency-Key until the answer is not a refusal (429/503 with
+        Retry-After), pausing as asked between attempts. Returns the response when its status is
+        `expected`, else None (recorded as a failure)."""
+        headers = dict(headers or {}, **{"Idempotency-Key": str(uuid.uuid4())})
+        for _ in range(REFUSED_RETRIES + 1):
+            with self.client.post(path, headers=headers, name=path, timeout=TIMEOUT_S,
+                                  catch_response=True, **kwargs) as response:
+                after = response.headers.get("Retry-After")
+                refused = response.status_code in (429, 503) and after
+                if refused:
+                    response.failure("refused %d, Retry-After %s" % (response.status_code, after))
+                elif response.status_code != expected:
+                    response.failure("status %s: %s" % (response.status_code,
+                                                        response.text[:200]))
+                    return None
+                else:
+                    return response
+            time.sleep(min(float(after), 60))
+        return None
 
     def wait_job(self, job_id, started):
         """Polls GET /api/jobs/{id}?wait=30 until the job ends; fires the JOB_DONE event."""

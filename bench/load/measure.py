@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import MetricsSampler, RssSampler, Server, cpu_seconds, http_text, loadavg  # noqa: E402
+from common import (HealthProbe, MetricsSampler, RssSampler, Server, cpu_seconds,  # noqa: E402
+                    http_text, loadavg)
 
 HERE = Path(__file__).resolve().parent
 
@@ -146,6 +147,7 @@ def measure(args):
         rss_at_start = server.status_kb("VmRSS")
         sampler = RssSampler(server.pid).start()
         gauges = MetricsSampler(server.url).start() if args.mode == "locust" else None
+        health = HealthProbe(server.url).start() if args.mode == "locust" else None
         pids = [s.pid for s in [server] + others]
         cpu_before, started = sum(cpu_seconds(p) for p in pids), time.monotonic()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -166,6 +168,9 @@ def measure(args):
         if gauges:
             gauges.stop()
             record["gauge_peaks"] = gauges.peaks
+        if health:
+            health.stop()
+            record["healthz_probe"] = health.summary()
         record.update(loadavg_after=loadavg(), rss_start_kb=rss_at_start,
                       rss_peak_sampled_kb=sampler.peak_kb(), vm_hwm_kb=server.status_kb("VmHWM"),
                       rss_end_kb=server.status_kb("VmRSS"))
@@ -212,6 +217,14 @@ def main():
     if record.get("gauge_peaks"):
         print("gauge peaks (1 s samples): " + ", ".join(
             "%s %g" % kv for kv in sorted(record["gauge_peaks"].items())))
+    if record.get("healthz_probe"):
+        print("/healthz probe (a new connection every 0.25 s): %s" % record["healthz_probe"])
+    failures = [f for f in record.get("failures", []) if not f["error"].startswith("refused")]
+    refused = sum(f["occurrences"] for f in record.get("failures", [])
+                  if f["error"].startswith("refused"))
+    if record["mode"] == "locust":
+        print("failures other than refusals: %d; refusals (429/503 with Retry-After, resent): %d"
+              % (sum(f["occurrences"] for f in failures), refused))
     print("server: peak RSS %.0f MB sampled, VmHWM %.0f MB, %.2f cores; client %.2f cores" %
           (record["rss_peak_sampled_kb"] / 1024, (record["vm_hwm_kb"] or 0) / 1024,
            record["server_cpu_cores"], record["client_cpu_cores"]))
