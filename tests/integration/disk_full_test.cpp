@@ -135,5 +135,65 @@ TEST(DiskFullTest, FullDataDirRefusesUploadsThenRecoversAndIndexingResumesByItse
   EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
+// The database itself on the full disk (SQLite: its WAL and pages cannot grow). Every write is
+// either done or refused 503 with Retry-After, never a 500 or a crash; reads go on; once space
+// returns writes succeed again by themselves, nothing acknowledged is lost across a restart,
+// and `findme check` finds nothing wrong.
+TEST(DiskFullTest, DatabaseOnAFullDiskRefusesWritesThenRecoversAndLosesNothing) {
+  if (on_postgres()) {
+    GTEST_SKIP() << "the PostgreSQL server's disk is not this test's to fill";
+  }
+  TempDir dir;
+  Tmpfs disk(dir.path() / "disk", 16);
+  if (!disk.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "): needs root";
+  }
+  const std::filesystem::path data_dir = dir.path() / "disk";
+  TestServer server({{"DATA_DIR", data_dir.string()},
+                     {"DATABASE_URL", "sqlite:" + (data_dir / "findme.db").string()},
+                     {"MATCHING_THREAD_POOL_SIZE", "1"}});
+  HttpClient organizer = sign_up_organizer(server.port(), unique_email("organizer"));
+  const std::string code = create_event(organizer, "Full Database");
+
+  // Writes until the database cannot grow (with the disk this full, the first write already
+  // cannot): each is done (201) or refused (503, Retry-After).
+  std::filesystem::path filler = fill(data_dir, 0);
+  int created = 1;
+  HttpResponse refused;
+  for (int n = 0; n < 5000 && refused.status == 0; ++n) {
+    HttpResponse r = organizer.post_json("/api/events", {{"name", "Event " + std::to_string(n)}});
+    if (r.status == 201) {
+      ++created;
+    } else {
+      refused = r;
+    }
+  }
+  ASSERT_TRUE(is_error(refused, 503, "unavailable")) << "created " << created;
+  EXPECT_FALSE(refused.header("retry-after").empty()) << refused.describe();
+  EXPECT_EQ(HttpClient(server.port()).get("/api/events/" + code).status, 200);
+  EXPECT_EQ(get_json(organizer, "/api/events")["events"].size(), static_cast<std::size_t>(created));
+
+  // Space returns: writes succeed with no one doing anything, a selfie included.
+  std::filesystem::remove(filler);
+  ASSERT_TRUE(eventually([&] {
+    return organizer.post_json("/api/events", {{"name", "After"}}).status == 201;
+  }));
+  ++created;
+  Attendee her = register_attendee(server.port(), code, unique_email("her"), her_selfie());
+  EXPECT_EQ(
+      wait_for_job(her.client, her.registration["match_job"]["id"].get<std::string>())["status"],
+      "done");
+
+  // Nothing acknowledged is lost, and the database and files agree, after a restart too.
+  EXPECT_EQ(server.stop(), 0) << server.log();
+  server.start();
+  HttpClient after(server.port());
+  after.set_token(organizer.token());
+  EXPECT_EQ(get_json(after, "/api/events")["events"].size(), static_cast<std::size_t>(created));
+  auto [status, output] = server.check("--hash --grace-minutes 0");
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_EQ(server.stop(), 0) << server.log();
+}
+
 }  // namespace
 }  // namespace findme::integration
