@@ -49,6 +49,7 @@ Result<Job> Attendees::upload_selfie(const User& user, std::string_view code,
   if (!code.empty()) {
     Result<Event> event = events_.find_public(code);
     if (!event) {
+      if (event.error().code != Errc::not_found) return event.error();  // e.g. the store is away
       return make_error(Errc::invalid_event_code, "no event has this code; check the code");
     }
     Result<bool> member = store_.is_member(user.id, event->id);
@@ -71,7 +72,10 @@ Result<Job> Attendees::store_selfie(const User& user, EventId scope,
       store_.add_selfie_and_enqueue(NewSelfie{.user_id = user.id, .storage_key = key},
                                     NewJob{.event_id = scope, .priority = kPriorityInteractive});
   if (!stored) {
-    files_.remove(key);
+    // A transient failure may be a commit whose answer was lost (see Photos::row_may_hold): the
+    // file is then kept, an orphan at worst for `findme check --repair`, never a stored selfie
+    // without its image.
+    if (stored.error().code != Errc::unavailable) files_.remove(key);
     return stored.error();
   }
   if (wake_workers_) wake_workers_();

@@ -63,7 +63,7 @@ Result<store::PhotoAndJob> Photos::store_one(const Event& event, const User& use
   if (Result<void> r = files_.write(key, file.bytes); !r) return r.error();
   // The file is durable; now the row and its job, in one transaction. If that fails, or a
   // concurrent upload of the same content stored its row first, the file is removed, so nothing
-  // is half-stored or stored twice.
+  // is half-stored or stored twice: unless the row may be there after all (below).
   Result<store::PhotoAndJob> stored = store_.add_photo_and_enqueue(NewPhoto{
       .event_id = event.id,
       .uploaded_by = user.id,
@@ -76,8 +76,22 @@ Result<store::PhotoAndJob> Photos::store_one(const Event& event, const User& use
       .height = info->height,
       .content_sha256 = content,
   });
-  if (!stored || stored->duplicate) files_.remove(key);
+  if (stored && stored->duplicate) files_.remove(key);
+  if (!stored && !row_may_hold(event, content, key, stored.error())) files_.remove(key);
   return stored;
+}
+
+// After a failed add_photo_and_enqueue: whether a row may still refer to `key`. A transient
+// failure can be a commit whose answer was lost (PostgreSQL reports a commit cut off by a dying
+// connection as a failure even when it went through), so the store is asked; when it cannot
+// answer either, the file is kept: an orphan at worst, which `findme check --repair` removes,
+// rather than a photo whose file is gone.
+bool Photos::row_may_hold(const Event& event, const std::string& content, const std::string& key,
+                          const Error& failure) {
+  if (failure.code != Errc::unavailable) return false;
+  Result<std::optional<store::PhotoAndJob>> found = store_.find_photo_by_content(event.id, content);
+  if (!found) return true;
+  return *found && (*found)->photo.storage_key == key;
 }
 
 Result<UploadOutcome> Photos::upload(const User& user, std::string_view code,

@@ -80,6 +80,8 @@ class Photos {
  private:
   Result<store::PhotoAndJob> store_one(const Event& event, const User& user,
                                        const UploadedFile& file);
+  bool row_may_hold(const Event& event, const std::string& content, const std::string& key,
+                    const Error& failure);
 
   store::Store& store_;
   FileStore& files_;

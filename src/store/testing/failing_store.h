@@ -22,6 +22,13 @@ class FailingStore final : public Store {
     calls_ = 0;
     fail_on_ = n;
     keep_failing_ = keep_failing;
+    lose_answer_ = false;
+  }
+  // Restarts counting: the next `n`-th call is done by the inner store, and then reported failed
+  // (a commit that went through on a connection that died before its answer came back).
+  void lose_answer_of(std::int64_t n) {
+    fail_on(n);
+    lose_answer_ = true;
   }
   std::int64_t calls() const { return calls_.load(); }
 
@@ -118,6 +125,7 @@ class FailingStore final : public Store {
     std::int64_t n = ++calls_;
     std::int64_t target = fail_on_.load();
     if (target != 0 && (n == target || (keep_failing_.load() && n > target))) {
+      if (lose_answer_.load()) (void)forward();
       return make_error(Errc::unavailable, "injected store failure; try again later");
     }
     return forward();
@@ -127,6 +135,7 @@ class FailingStore final : public Store {
   std::atomic<std::int64_t> calls_{0};
   std::atomic<std::int64_t> fail_on_;
   std::atomic<bool> keep_failing_;
+  std::atomic<bool> lose_answer_{false};
 };
 
 }  // namespace findme::store::testing
