@@ -15,6 +15,11 @@ Prints what normal clients saw (latency percentiles, errors), how many attackers
 the connection cap or cut off by a deadline and when, and the server's peak open descriptors and
 memory. Figures go to docs/reliability.md with the command.
 
+With --check (the short run CTest does: findme_slow_clients_test), it also exits 1 unless the
+normal clients had no error in any phase, the server stayed up with its descriptors bounded, and
+the server cut off every header and body trickler within the hold. Latency is reported, never
+asserted: on a shared 2-core machine it measures the neighbours as much as the server.
+
   /usr/bin/python3 bench/load/slow_clients.py --binary build/release/findme \
       --model-dir models/face-api-1.7.15 --attackers 2000
 """
@@ -28,6 +33,8 @@ import signal
 import socket
 import statistics
 import subprocess
+import resource
+import sys
 import tempfile
 import time
 import urllib.request
@@ -221,6 +228,31 @@ async def main_async(args, base, host, port, code, pid, pool):
     return report
 
 
+def check(report, max_connections):
+    """What --check requires of a run; returns the list of what failed."""
+    failed = []
+    for phase in ("normal_alone", "normal_under_attack", "normal_after"):
+        if report[phase]["errors"]:
+            failed.append(f"{phase}: {report[phase]['errors']} normal requests failed")
+    if not report["server_alive"]:
+        failed.append("the server died")
+    fd_bound = 2 * max_connections + 256  # what findme serve sizes its open-file limit to
+    if report["server_peak"]["fds"] > fd_bound:
+        failed.append(f"the server held {report['server_peak']['fds']} descriptors (> {fd_bound})")
+    for kind in ("header", "body"):
+        group = report.get(f"attackers_{kind}")
+        if group and group["still_open_at_hold_end"]:
+            failed.append(f"{group['still_open_at_hold_end']} {kind} tricklers still connected")
+    return failed
+
+
+def raise_open_file_limit():
+    """Thousands of attacker sockets need more than the usual soft limit of 1024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--binary", required=True)
@@ -233,7 +265,10 @@ def main():
     p.add_argument("--hold", type=float, default=40, help="seconds each attacker keeps trying")
     p.add_argument("--max-connections", type=int, default=0,
                    help="MAX_CONNECTIONS for the server (0: its default)")
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 unless normal clients saw no error and the tricklers were cut off")
     args = p.parse_args()
+    raise_open_file_limit()
 
     port = free_port()
     host = "127.0.0.1"
@@ -269,6 +304,13 @@ def main():
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+    if args.check:
+        failed = check(report, args.max_connections or 2048)
+        for line in failed:
+            print("slow clients: FAILED: " + line, file=sys.stderr)
+        if failed:
+            sys.exit(1)
+        print("slow clients: ok: normal clients had no error, tricklers were cut off")
 
 
 if __name__ == "__main__":
