@@ -251,10 +251,44 @@ CREATE INDEX collection_faces_image
   ON collection_faces(collection_id, image_id, external_image_id);
 )sql";
 
+// Version 8: ids are never reused (store/sqlite/next_id.h). The largest id each table has had is
+// its floor: rows deleted before this version above today's largest id are not known, so only
+// those few may come back once.
+constexpr const char* kMigration008 = R"sql(
+CREATE TABLE id_floors (
+  tbl TEXT PRIMARY KEY,
+  last INTEGER NOT NULL
+);
+INSERT INTO id_floors (tbl, last) SELECT 'users', coalesce(max(id), 0) FROM users;
+CREATE TRIGGER users_id_floor AFTER DELETE ON users BEGIN
+  UPDATE id_floors SET last = OLD.id WHERE tbl = 'users' AND last < OLD.id;
+END;
+INSERT INTO id_floors (tbl, last) SELECT 'events', coalesce(max(id), 0) FROM events;
+CREATE TRIGGER events_id_floor AFTER DELETE ON events BEGIN
+  UPDATE id_floors SET last = OLD.id WHERE tbl = 'events' AND last < OLD.id;
+END;
+INSERT INTO id_floors (tbl, last) SELECT 'photos', coalesce(max(id), 0) FROM photos;
+CREATE TRIGGER photos_id_floor AFTER DELETE ON photos BEGIN
+  UPDATE id_floors SET last = OLD.id WHERE tbl = 'photos' AND last < OLD.id;
+END;
+INSERT INTO id_floors (tbl, last) SELECT 'faces', coalesce(max(id), 0) FROM faces;
+CREATE TRIGGER faces_id_floor AFTER DELETE ON faces BEGIN
+  UPDATE id_floors SET last = OLD.id WHERE tbl = 'faces' AND last < OLD.id;
+END;
+INSERT INTO id_floors (tbl, last) SELECT 'selfies', coalesce(max(id), 0) FROM selfies;
+CREATE TRIGGER selfies_id_floor AFTER DELETE ON selfies BEGIN
+  UPDATE id_floors SET last = OLD.id WHERE tbl = 'selfies' AND last < OLD.id;
+END;
+INSERT INTO id_floors (tbl, last) SELECT 'jobs', coalesce(max(id), 0) FROM jobs;
+CREATE TRIGGER jobs_id_floor AFTER DELETE ON jobs BEGIN
+  UPDATE id_floors SET last = OLD.id WHERE tbl = 'jobs' AND last < OLD.id;
+END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, kMigration001}, Migration{2, kMigration002}, Migration{3, kMigration003},
     Migration{4, kMigration004}, Migration{5, kMigration005}, Migration{6, kMigration006},
-    Migration{7, kMigration007},
+    Migration{7, kMigration007}, Migration{8, kMigration008},
 };
 
 constexpr const char* kCreateVersionTable =

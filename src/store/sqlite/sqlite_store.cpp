@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/next_id.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store_inl.h"
 
@@ -76,7 +77,8 @@ Result<void> SqliteStore::ping() {
 
 Result<User> SqliteStore::create_user(const NewUser& user) {
   static constexpr const char* kInsert =
-      "INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?) "
+      "INSERT INTO users (id, email, name, role, password_hash, created_at) "
+      "VALUES (" FINDME_NEXT_ID("users") ", ?, ?, ?, ?, ?) "
       "RETURNING " FINDME_USER_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<User> {

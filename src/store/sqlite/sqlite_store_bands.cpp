@@ -1,6 +1,7 @@
 // SqliteStore: confidence bands. Candidates ("Is this you?"), answers and query faces.
 #include <string>
 
+#include "store/sqlite/next_id.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
@@ -46,8 +47,8 @@ Result<void> set_state(Connection& c, const Match& match, MatchState state) {
 // match_selfie job that matches it there.
 Result<SelfieAndJob> add_query_face(Connection& c, const Match& match, Timestamp now) {
   static constexpr const char* kInsert =
-      "INSERT INTO selfies (user_id, storage_key, embedding, event_id, created_at) "
-      "SELECT ?1, '', embedding, ?2, ?3 FROM faces WHERE id = ?4 "
+      "INSERT INTO selfies (id, user_id, storage_key, embedding, event_id, created_at) "
+      "SELECT " FINDME_NEXT_ID("selfies") ", ?1, '', embedding, ?2, ?3 FROM faces WHERE id = ?4 "
       "RETURNING " FINDME_SELFIE_COLUMNS("");
   Result<Statement> stmt = c.prepare(kInsert);
   if (!stmt) return stmt.error();

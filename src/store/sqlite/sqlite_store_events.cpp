@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "store/sqlite/next_id.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
@@ -31,7 +32,8 @@ Result<std::optional<Event>> select_event(Connection& c, EventId id) {
 
 Result<std::optional<Event>> SqliteStore::create_event(const NewEvent& event) {
   static constexpr const char* kInsert =
-      "INSERT INTO events (code, name, organizer_id, starts_at, created_at) VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO events (id, code, name, organizer_id, starts_at, created_at) "
+      "VALUES (" FINDME_NEXT_ID("events") ", ?, ?, ?, ?, ?)";
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<std::optional<Event>> {
     Result<Statement> stmt = c.prepare(kInsert);

@@ -2,6 +2,7 @@
 #include <string>
 #include <tuple>
 
+#include "store/sqlite/next_id.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
@@ -90,8 +91,9 @@ Result<std::int64_t> count(Connection& c, const char* sql, UserId user = {}) {
 
 Result<Job> insert_job(Connection& c, const NewJob& job, Timestamp now) {
   static constexpr const char* kInsert =
-      "INSERT INTO jobs (kind, status, owner_id, event_id, photo_id, selfie_id, priority, "
-      "max_attempts, run_after, created_at) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) "
+      "INSERT INTO jobs (id, kind, status, owner_id, event_id, photo_id, selfie_id, priority, "
+      "max_attempts, run_after, created_at) "
+      "VALUES (" FINDME_NEXT_ID("jobs") ", ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) "
       "RETURNING " FINDME_JOB_COLUMNS("");
   Result<Statement> stmt = c.prepare(kInsert);
   if (!stmt) return stmt.error();

@@ -1,6 +1,7 @@
 // SqliteStore: selfies and matches.
 #include <string>
 
+#include "store/sqlite/next_id.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
@@ -31,7 +32,8 @@ AttendeeFace read_attendee_face(const Statement& row, int c) {
 
 Result<SelfieAndJob> SqliteStore::add_selfie_and_enqueue(const NewSelfie& selfie, NewJob job) {
   static constexpr const char* kInsert =
-      "INSERT INTO selfies (user_id, storage_key, created_at) VALUES (?, ?, ?) "
+      "INSERT INTO selfies (id, user_id, storage_key, created_at) "
+      "VALUES (" FINDME_NEXT_ID("selfies") ", ?, ?, ?) "
       "RETURNING " FINDME_SELFIE_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<SelfieAndJob> {

@@ -1,6 +1,7 @@
 // SqliteStore: photos, faces, selfies and matches.
 #include <string>
 
+#include "store/sqlite/next_id.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_inl.h"
@@ -18,8 +19,9 @@ Result<std::vector<Face>> replace_faces(Connection& c, PhotoId photo, EventId ev
                                         const std::vector<NewFace>& faces) {
   static constexpr const char* kDelete = "DELETE FROM faces WHERE photo_id = ?";
   static constexpr const char* kInsert =
-      "INSERT INTO faces (photo_id, event_id, box_x, box_y, box_width, box_height, "
-      "detection_score, usable, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "INSERT INTO faces (id, photo_id, event_id, box_x, box_y, box_width, box_height, "
+      "detection_score, usable, embedding) "
+      "VALUES (" FINDME_NEXT_ID("faces") ", ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "RETURNING " FINDME_FACE_COLUMNS("");
   Result<Statement> del = c.prepare(kDelete);
   if (!del) return del.error();
@@ -63,9 +65,9 @@ Result<std::optional<PhotoAndJob>> SqliteStore::find_photo_by_content(
 
 Result<PhotoAndJob> SqliteStore::add_photo_and_enqueue(const NewPhoto& photo) {
   static constexpr const char* kInsert =
-      "INSERT INTO photos (event_id, filename, storage_key, thumbnail_key, content_type, "
+      "INSERT INTO photos (id, event_id, filename, storage_key, thumbnail_key, content_type, "
       "byte_size, width, height, status, created_at, content_sha256) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, nullif(?, '')) "
+      "VALUES (" FINDME_NEXT_ID("photos") ", ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, nullif(?, '')) "
       "RETURNING " FINDME_PHOTO_COLUMNS("");
   Timestamp now = clock_.now();
   return write([&](Connection& c) -> Result<PhotoAndJob> {

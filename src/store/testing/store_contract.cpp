@@ -12,13 +12,14 @@ int link_bands_contract();
 int link_idempotency_contract();
 int link_collections_contract();
 int link_access_keys_contract();
+int link_ids_contract();
 
 int link_failing_store_cases();
 
 int link_store_contract() {
   return link_photos_contract() + link_jobs_contract() + link_versions_contract() +
          link_bands_contract() + link_idempotency_contract() + link_collections_contract() +
-         link_access_keys_contract() + link_failing_store_cases();
+         link_access_keys_contract() + link_ids_contract() + link_failing_store_cases();
 }
 
 FaceVector test_vector(float seed) {
