@@ -115,15 +115,33 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-class RssSampler:
+class Background:
+    """A loop (`_run`, which returns once `_stop` is set) on its own daemon thread."""
+
+    def __init__(self):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        raise NotImplementedError
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+
+class RssSampler(Background):
     """Samples a process's resident set every `period_s` on its own thread."""
 
     def __init__(self, pid, period_s=0.5):
         self.pid = pid
         self.period_s = period_s
         self.samples = []  # (seconds since start, rss kB)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
         self._start = time.monotonic()
 
     def _run(self):
@@ -137,19 +155,11 @@ class RssSampler:
                 self.samples.append((time.monotonic() - self._start, int(match.group(1))))
             self._stop.wait(self.period_s)
 
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join()
-
     def peak_kb(self):
         return max((kb for _, kb in self.samples), default=0)
 
 
-class MetricsSampler:
+class MetricsSampler(Background):
     """Polls /metrics every `period_s` on its own thread and keeps the maximum of some gauges
     (handler pool busy/queued, job queue depth, connections, waiting requests)."""
 
@@ -161,8 +171,7 @@ class MetricsSampler:
         self.period_s = period_s
         self.peaks = {}
         self.samples = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
 
     def _run(self):
         # Series keep their labels (e.g. the read and write handler pools are separate).
@@ -177,16 +186,8 @@ class MetricsSampler:
             for name, value in pattern.findall(text):
                 self.peaks[name] = max(self.peaks.get(name, 0.0), float(value))
 
-    def start(self):
-        self._thread.start()
-        return self
 
-    def stop(self):
-        self._stop.set()
-        self._thread.join()
-
-
-class HealthProbe:
+class HealthProbe(Background):
     """GETs /healthz every `period_s` on its own thread, a new connection each time (as a load
     balancer's health check does), and keeps each latency; a failure or timeout counts apart."""
 
@@ -196,8 +197,7 @@ class HealthProbe:
         self.timeout_s = timeout_s
         self.latencies_ms = []
         self.failures = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
 
     def _run(self):
         while not self._stop.wait(self.period_s):
@@ -212,14 +212,6 @@ class HealthProbe:
                 self.latencies_ms.append(1000 * (time.monotonic() - started))
             else:
                 self.failures += 1
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join()
 
     def summary(self):
         values = sorted(self.latencies_ms)
