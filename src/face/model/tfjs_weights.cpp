@@ -9,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -153,13 +154,13 @@ Result<void> read_tfjs_weight_group(const nlohmann::json& group,
     if (!encoding) {
       return encoding.error();
     }
+    std::string name = entry.at("name").get<std::string>();
     std::optional<std::vector<int>> shape = shape_of(entry.at("shape"));
-    WeightTensor tensor{
-        entry.at("name").get<std::string>(), shape.value_or(std::vector<int>{}), {}};
     if (!shape) {
-      return manifest_error(
-          manifest, "tensor '" + tensor.name + "' has a shape that is not a list of integers");
+      return manifest_error(manifest,
+                            "tensor '" + name + "' has a shape that is not a list of integers");
     }
+    WeightTensor tensor{std::move(name), std::move(*shape), {}};
     const std::optional<std::size_t> count = tensor_value_count(tensor.shape);
     if (!count) {
       return manifest_error(manifest, "tensor '" + tensor.name +
