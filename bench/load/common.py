@@ -224,6 +224,14 @@ class HealthProbe(Background):
                 "p99_ms": rank(99), "max_ms": round(values[-1], 1)}
 
 
+def jpeg_with_comment(jpeg, text):
+    """The same JPEG with a COM segment after SOI: other bytes (a new photo for the server), the
+    same pixels."""
+    payload = text.encode()
+    segment = b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
 def http_json(method, url, body=None, token=None, timeout=30):
     """One JSON request; returns (status, parsed body or None)."""
     data = None if body is None else json.dumps(body).encode()

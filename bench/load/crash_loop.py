@@ -50,7 +50,6 @@ import json
 import random
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -61,7 +60,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import seed  # noqa: E402
 from burst import multipart, retry_after, send  # noqa: E402
-from common import Server, loadavg  # noqa: E402
+from common import Server, jpeg_with_comment, loadavg  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_CACHES = (Path("/tmp/findme-burst-work/images"), Path("/tmp/findme-load-work/images"))
@@ -118,18 +117,12 @@ def complete(photos_dir):
 
 def photo_file(ctx, filename):
     """The bytes of the photo sent as `filename` (made again from its base photo)."""
-    return jpeg_copy(ctx.photo_bytes[ctx.state.base_of[filename]], filename)
+    return jpeg_with_comment(ctx.photo_bytes[ctx.state.base_of[filename]], filename)
 
 
 def photos_body(ctx, names):
     """A multipart body with one `photos` part per file name: (bytes, content type)."""
     return multipart({}, [("photos", name, photo_file(ctx, name)) for name in names])
-
-
-def jpeg_copy(jpeg, text):
-    """The same picture with a JPEG comment segment: new bytes, so a new photo for the server."""
-    comment = text.encode()
-    return jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + jpeg[2:]
 
 
 # --- State ------------------------------------------------------------------------------------

@@ -20,18 +20,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Server, cpu_seconds, http_json, loadavg  # noqa: E402
+from common import Server, cpu_seconds, http_json, jpeg_with_comment, loadavg  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ORGANIZER = {"email": "organizer@index.test", "password": "index test organizer", "name": "Ix"}
 STAGE_RE = re.compile(r"index photo=\d+ (.*)")
-
-
-def with_comment(jpeg, text):
-    """The same JPEG with a COM segment after SOI: other bytes, the same pixels."""
-    payload = text.encode()
-    segment = b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload
-    return jpeg[:2] + segment + jpeg[2:]
 
 
 def make_photos(model_dir, copies, out_dir):
@@ -39,7 +32,7 @@ def make_photos(model_dir, copies, out_dir):
     for n in range(1, 7):
         raw = (Path(model_dir) / "demo" / ("sample%d.jpg" % n)).read_bytes()
         for k in range(copies):
-            (out_dir / ("s%d-%02d.jpg" % (n, k))).write_bytes(with_comment(raw, "copy %d" % k))
+            (out_dir / ("s%d-%02d.jpg" % (n, k))).write_bytes(jpeg_with_comment(raw, "copy %d" % k))
     return 6 * copies
 
 
