@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -60,6 +61,9 @@ struct Response {
   int status = 200;
   Fields headers;  // extra headers; Content-Length is computed by http/
   std::string body;
+  // When set, sent instead of `body`: bytes shared by many responses (the web app's files, held
+  // in memory), so that a thousand clients reading one script do not each hold a copy.
+  std::shared_ptr<const std::string> shared_body;
   std::optional<FileBody> file;      // when set, streamed instead of `body`
   std::optional<StreamBody> stream;  // when set, produced and sent instead of `body`
   std::optional<WaitFor> wait;       // when set, nothing is sent yet (see WaitFor)

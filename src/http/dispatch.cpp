@@ -117,8 +117,12 @@ asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Re
     co_return api::Response::json(200, {{"status", "ok"}}).with_route("/healthz");
   }
   if (st.static_files && get && !is_handler_path(req.path)) {
-    // Static lookups stat the disk, so they too run off the I/O threads.
     const StaticFiles& files = *st.static_files;
+    // The web app's files are in memory: answered here, like /healthz.
+    if (auto held = files.from_memory(req.path, req.header("If-None-Match"))) {
+      co_return std::move(*held);
+    }
+    // Other lookups stat the disk, so they run off the I/O threads.
     auto found = co_await run_blocking(*st.reads.pool, [&] { return files.lookup(req.path); });
     if (found) co_return std::move(*found);
     co_return api::error_response(make_error(Errc::not_found, "not found")).with_route("static");

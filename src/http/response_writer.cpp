@@ -13,7 +13,7 @@
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/file_body.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -66,15 +66,17 @@ asio::awaitable<bool> send(Connection& conn, bhttp::response<Body>& res, bool he
 asio::awaitable<WriteOutcome> write_string(Connection& conn, const api::Response& response,
                                            const api::Request& request, bool keep_alive,
                                            milliseconds idle) {
-  bhttp::response<bhttp::string_body> res;
+  // A view, not a copy: `response` outlives the write.
+  const std::string& body = response.shared_body ? *response.shared_body : response.body;
+  bhttp::response<bhttp::span_body<const char>> res;
   res.version(11);
   res.result(static_cast<unsigned>(response.status));
   add_headers(res, response.headers, request, keep_alive);
-  res.body() = response.body;
+  res.body() = {body.data(), body.size()};
   res.prepare_payload();
   WriteOutcome out{response.status, 0, false};
   out.ok = co_await send(conn, res, request.method == "HEAD", idle);
-  if (out.ok && request.method != "HEAD") out.bytes = response.body.size();
+  if (out.ok && request.method != "HEAD") out.bytes = body.size();
   co_return out;
 }
 

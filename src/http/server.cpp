@@ -12,7 +12,10 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include "http/server_state.h"
 
@@ -87,6 +90,15 @@ asio::awaitable<void> accept_loop(Server::State& st) {
     // Responses are written in pieces (headers, then 4 KiB file chunks): without TCP_NODELAY,
     // Nagle holds the last partial segment until the client's delayed ACK, ~40 ms per response.
     socket.set_option(tcp::no_delay(true), ec);
+    // A client that pipelines requests and never reads would otherwise have answers computed and
+    // queued until the kernel's send buffer (autotuned to megabytes) is full, work shared with
+    // everyone. With this, a write waits once max_unsent_bytes are queued unsent, and
+    // write_idle_timeout ends the connection; data in flight is not counted, so downloads keep
+    // their speed.
+    if (st.options.max_unsent_bytes) {
+      const int lowat = static_cast<int>(st.options.max_unsent_bytes);
+      ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
+    }
     if (st.connection_count() >= st.options.max_connections) {
       if (st.metrics.rejected_connections) st.metrics.rejected_connections->inc();
       auto ex = socket.get_executor();

@@ -35,8 +35,15 @@ struct ServerOptions {
   // a few kB/s on venue Wi-Fi is not.
   std::size_t min_body_bytes_per_second = 1024;
   std::chrono::milliseconds write_idle_timeout{15'000};  // max gap while the client reads
-  std::chrono::milliseconds max_wait{30'000};            // cap on a handler's async wait
-  std::size_t max_connections = 2048;  // more are answered 503 unavailable and closed
+  // Answers queued in a socket and not yet sent (TCP_NOTSENT_LOWAT): a write waits beyond this,
+  // so a client that never reads gets a few answers computed, not megabytes. 0 = the kernel's.
+  std::size_t max_unsent_bytes = std::size_t{16} * 1024;
+  // The next request of a connection is read only once no more than this of its answers is left
+  // unread in the socket's send queue (a client that pipelines and never reads), for up to
+  // write_idle_timeout, after which the connection is closed.
+  std::size_t max_unread_bytes = std::size_t{256} * 1024;
+  std::chrono::milliseconds max_wait{30'000};  // cap on a handler's async wait
+  std::size_t max_connections = 2048;          // more are answered 503 unavailable and closed
   // Admission control for the write lane (sign-ups, selfies, uploads): a request that would wait
   // longer than this for a handler thread (BlockingPool::expected_wait) is answered at once 503
   // unavailable with Retry-After, so that the accepted ones keep their latency. 0 = never.

@@ -151,6 +151,28 @@ TEST_F(StaticFilesServerTest, ServesFilesWithTypesEtagsAndAppRouteFallback) {
   EXPECT_EQ(Json::parse(client.request(get("/readyz")).body())["api"], true);
 }
 
+TEST_F(StaticFilesServerTest, FilesHeldInMemoryAndFilesOnlyOnDiskAnswerAlike) {
+  std::ofstream(root_ / "web" / "assets" / "big.bin") << std::string((1 << 20) + 1, 'b');
+  auto options = TestServer::quick_options();
+  options.web_dir = root_ / "web";
+  TestServer ts([](const api::Request&) { return api::Response::json(200, {}); }, options);
+  std::ofstream(root_ / "web" / "assets" / "later.css") << "p{}";  // after start: on disk only
+  Client client(ts.server.port());
+  for (std::string target : {"/assets/app.js", "/assets/big.bin", "/assets/later.css"}) {
+    auto reply = client.request(get(target));
+    EXPECT_EQ(reply.result_int(), 200u) << target;
+    std::string etag(reply["ETag"]);
+    ASSERT_FALSE(etag.empty()) << target;
+    EXPECT_EQ(reply["Cache-Control"], "public, max-age=3600") << target;
+    auto again = client.request(get(target, "If-None-Match: " + etag + "\r\n"));
+    EXPECT_EQ(again.result_int(), 304u) << target;
+    EXPECT_EQ(again["ETag"], etag) << target;
+  }
+  EXPECT_EQ(client.request(get("/assets/big.bin")).body().size(), (1u << 20) + 1);
+  EXPECT_EQ(client.request(get("/assets/later.css")).body(), "p{}");
+  EXPECT_EQ(client.request(get("/assets/app.js")).body(), "console.log(1)");
+}
+
 TEST_F(StaticFilesServerTest, TraversalNeverEscapesTheWebDir) {
   auto options = TestServer::quick_options();
   options.web_dir = root_ / "web";
