@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api/handler.h"
+#include "api/public_event_cache.h"
 #include "api/router.h"
 #include "domain/access_keys.h"
 #include "domain/accounts.h"
@@ -37,15 +38,21 @@ struct ApiContext {
   // POST /aws/ (aws::RekognitionApi). Null: neither is served.
   domain::AccessKeys* access_keys = nullptr;
   Handler* aws = nullptr;
+  // Set by Api to its own cache: the event routes fill it.
+  PublicEventCache* public_events = nullptr;
 };
 
-// Thread-safe: handle() is called concurrently from the blocking pool.
+// Thread-safe: handle() is called concurrently from the blocking pool, handle_from_memory() from
+// the I/O threads.
 class Api final : public Handler {
  public:
   explicit Api(ApiContext context);
   Response handle(const Request& request) override;
+  // GET /api/events/{code} from PublicEventCache.
+  std::optional<Response> handle_from_memory(const Request& request) override;
 
  private:
+  PublicEventCache public_events_;
   ApiContext context_;
   Router router_;
 };

@@ -1,6 +1,8 @@
 // What http/ calls for every request it does not serve itself (static files).
 #pragma once
 
+#include <optional>
+
 #include "api/request.h"
 #include "api/response.h"
 
@@ -14,6 +16,13 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual Response handle(const Request& request) = 0;
+
+  // The answer handle() would give, when it is at hand without blocking (held in memory, short
+  // locks only): http/ asks first, on an I/O thread, and skips the hop to the pool when given
+  // one. nullopt: call handle().
+  virtual std::optional<Response> handle_from_memory(const Request& /*request*/) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace findme::api

@@ -85,8 +85,12 @@ void add_event_routes(Router& router, const ApiContext& c) {
   });
 
   router.add("GET /api/events/{code}", [&c](const Request&, const PathParams& p) {
-    return respond(c.events.find_public(p["code"]), [](const Event& e) {
-      return Response::json(200, {{"event", public_event_json(e)}});
+    return respond(c.events.find_public(p["code"]), [&c](const Event& e) {
+      Response response = Response::json(200, {{"event", public_event_json(e)}});
+      if (c.public_events != nullptr) {
+        c.public_events->put(e.code, response.body, PublicEventCache::Clock::now());
+      }
+      return response;
     });
   });
 

@@ -116,6 +116,10 @@ asio::awaitable<api::Response> respond(Server::State& st, Connection& c, api::Re
     // handler thread, so that it stays fast while every handler thread is busy (issue #14).
     co_return api::Response::json(200, {{"status", "ok"}}).with_route("/healthz");
   }
+  if (get && is_handler_path(req.path)) {
+    // What the handler holds in memory (the public view of an event) needs no handler thread.
+    if (auto held = st.handler.handle_from_memory(req)) co_return std::move(*held);
+  }
   if (st.static_files && get && !is_handler_path(req.path)) {
     const StaticFiles& files = *st.static_files;
     // The web app's files are in memory: answered here, like /healthz.
