@@ -10,7 +10,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -76,14 +75,15 @@ asio::awaitable<void> reject_connection(tcp::socket socket) {
 
 asio::awaitable<void> accept_loop(Server::State& st) {
   for (;;) {
-    tcp::socket socket(asio::make_strand(st.io));
+    asio::io_context& home = *st.ios[st.next_io++ % st.ios.size()];
+    tcp::socket socket(home);
     boost::system::error_code ec;
     co_await st.acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (st.stopping || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("http: accept failed: {}", ec.message());
       // Out of descriptors: back off instead of spinning.
-      asio::steady_timer pause(st.io, std::chrono::milliseconds(50));
+      asio::steady_timer pause(st.acceptor->get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
@@ -191,7 +191,14 @@ Result<void> Server::start() {
   auto address = asio::ip::make_address(o.host, ec);
   if (ec) return make_error(Errc::unavailable, "invalid listen address '" + o.host + "'");
   tcp::endpoint endpoint(address, o.port);
-  tcp::acceptor acceptor(st.io);
+  const std::size_t n = o.io_threads ? o.io_threads : hardware_threads();
+  st.ios.clear();
+  st.io_work.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    st.ios.push_back(std::make_unique<asio::io_context>(1));
+    st.io_work.push_back(asio::make_work_guard(*st.ios.back()));
+  }
+  tcp::acceptor acceptor(*st.ios.front());
   if (acceptor.open(endpoint.protocol(), ec); !ec) {
     acceptor.set_option(asio::socket_base::reuse_address(true), ec);
     acceptor.bind(endpoint, ec);
@@ -208,8 +215,7 @@ Result<void> Server::start() {
   start_lane(st.writes, o.write_threads ? o.write_threads : hardware_threads(), "write",
              st.registry);
   asio::co_spawn(st.acceptor->get_executor(), accept_loop(st), asio::detached);
-  std::size_t n = o.io_threads ? o.io_threads : hardware_threads();
-  for (std::size_t i = 0; i < n; ++i) st.io_threads.emplace_back([&st] { st.io.run(); });
+  for (auto& io : st.ios) st.io_threads.emplace_back([&io = *io] { io.run(); });
   st.running = true;
   spdlog::info("http: listening on {}:{} ({} I/O threads, {} read and {} write handler threads)",
                o.host, st.bound_port.load(), n, st.reads.pool->threads(),
@@ -238,7 +244,8 @@ void Server::stop() {
     st.for_each_connection([](Connection& c) { c.stream.close(); });
     st.wait_for_no_connections(std::chrono::seconds(1));
   }
-  st.io.stop();
+  st.io_work.clear();
+  for (auto& io : st.ios) io->stop();
   for (auto& t : st.io_threads) t.join();
   st.io_threads.clear();
   st.reads.pool.reset();  // runs what is queued; their completions stay queued on the stopped io

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -68,7 +69,13 @@ struct Server::State {
   metrics::Registry* registry;
   ServerMetrics metrics;
 
-  boost::asio::io_context io;
+  // One io_context per I/O thread, each run by its thread alone: a connection lives on one of
+  // them (round robin), so its handlers never run concurrently without a strand, and the threads
+  // never contend for one scheduler (a fifth of the throughput at 50k requests/s). ios[0] also
+  // runs the acceptor.
+  std::vector<std::unique_ptr<boost::asio::io_context>> ios;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> io_work;
+  std::atomic<std::size_t> next_io{0};
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
   std::optional<StaticFiles> static_files;
   Lane reads;
