@@ -1,20 +1,24 @@
 // `findme serve`: the HTTP service on the settings from the environment and flags.
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "app/commands.h"
 #include "app/service.h"
 #include "app/settings_binding.h"
 #include "config/settings.h"
 #include "core/stopwatch.h"
+#include "logging/batched_sink.h"
 
 namespace findme::app {
 namespace {
@@ -60,8 +64,16 @@ int run_serve(config::Settings settings) {
     std::cerr << "findme: " << final_settings.error().message << "\n";
     return 1;
   }
-  // Logs go to stderr; stdout carries only the one "serving on" line that scripts wait for.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("findme"));
+  // Logs go to stderr; stdout carries only the one "serving on" line that scripts wait for. A
+  // terminal gets every line at once, in colour; a file or pipe gets them in batches, flushed
+  // every second and at every warning (logging/batched_sink.h).
+  if (::isatty(STDERR_FILENO) != 0) {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("findme"));
+  } else {
+    auto sink = std::make_shared<logging::BatchedFdSink>(STDERR_FILENO);
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("findme", std::move(sink)));
+    spdlog::flush_every(std::chrono::seconds(1));
+  }
   spdlog::set_level(spdlog::level::from_str(final_settings->log_level));
   fit_descriptor_limit(final_settings->max_connections);
   const sigset_t stop_signals = block_stop_signals();
@@ -83,6 +95,7 @@ int run_serve(config::Settings settings) {
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}; shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   (*service)->stop();
+  spdlog::shutdown();  // the last batch of lines
   return 0;
 }
 
