@@ -114,11 +114,12 @@ void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* o
   bias_and_clamp(layer, out, static_cast<std::size_t>(pixels));
 }
 
-// REQUIRES: the channel count is a multiple of kLanes (checked by repack()).
-void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, float* out) {
+// Output rows [0, rows). REQUIRES: the channel count is a multiple of kLanes (repack() checks).
+void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+               float* out) {
   const int pad = pad_before(layer);
   const auto channels = static_cast<std::size_t>(s.channels);
-  for (int oy = 0; oy < o.height; ++oy) {
+  for (int oy = 0; oy < rows; ++oy) {
     const int y0 = oy * layer.stride - pad;
     for (int ox = 0; ox < o.width; ++ox) {
       const int x0 = ox * layer.stride - pad;
@@ -146,12 +147,13 @@ void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape&
   }
 }
 
-// im2col rows [ky][kx][in] per output pixel, zeros outside the image.
-void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, float* col) {
+// im2col rows [ky][kx][in] per output pixel of output rows [0, rows), zeros outside the image.
+void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+            float* col) {
   const int k = layer.kernel;
   const int pad = pad_before(layer);
   const auto channels = static_cast<std::size_t>(s.channels);
-  for (int oy = 0; oy < o.height; ++oy) {
+  for (int oy = 0; oy < rows; ++oy) {
     for (int ox = 0; ox < o.width; ++ox) {
       for (int ky = 0; ky < k; ++ky) {
         const int iy = oy * layer.stride + ky - pad;
@@ -169,6 +171,20 @@ void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o,
       }
     }
   }
+}
+
+// The first output row that the input's rows from `first_padding_row` on decide alone: output
+// row y reads input rows y * stride - pad ... y * stride - pad + kernel - 1.
+int first_padding_row(const Layer& layer, int first_padding_row_in, int out_height) {
+  const int row = (first_padding_row_in + pad_before(layer) + layer.stride - 1) / layer.stride;
+  return std::min(row, out_height);
+}
+
+// The rows after the last layer's photo rows that the next layer reads (3x3 kernels, stride <= 2).
+constexpr int kBandRows = 2;
+
+std::size_t row_floats(const Shape& s) {
+  return static_cast<std::size_t>(s.width) * static_cast<std::size_t>(s.channels);
 }
 
 }  // namespace
@@ -198,7 +214,22 @@ Result<GemmSsdNet> GemmSsdNet::create(const SsdWeights& weights) {
     net.anchors_per_cell_.push_back(p.anchors_per_cell);
   }
   net.anchors_ = weights.anchors().clone();
+  std::vector<const Layer*> sequence;
+  for (const Layer& layer : net.backbone_) sequence.push_back(&layer);
+  for (const Layer& layer : net.extras_) sequence.push_back(&layer);
+  for (std::size_t i = 0; i < sequence.size(); ++i) {
+    const bool next_reads_around = i + 1 < sequence.size() && sequence[i + 1]->kernel > 1;
+    net.band_rows_.push_back(next_reads_around ? kBandRows : 0);
+  }
   return net;
+}
+
+const GemmSsdNet::PaddingRows* GemmSsdNet::known_padding(int photo_rows,
+                                                         const std::array<float, 3>& pad) const {
+  for (const PaddingRows& known : padding_) {
+    if (known.photo_rows == photo_rows && known.pad == pad) return &known;
+  }
+  return nullptr;
 }
 
 Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
@@ -215,27 +246,61 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
   for (std::size_t p = 0; p < plane; ++p) {
     for (std::size_t c = 0; c < 3; ++c) a_[p * 3 + c] = src[c * plane + p];
   }
+
+  // A landscape photo padded to a square leaves rows of padding under it. What the net computes
+  // from those rows alone is the same for every photo of that height: it is recorded on the
+  // first such photo (the rows next to the photo's at each layer, the predictions of the padding
+  // cells) and reused after, so only the photo's rows are computed (a 3:2 photo: 2/3 of the
+  // work). Same arithmetic on every value computed, so the same boxes.
+  const std::array<float, 3> pad{a_[plane * 3 - 3], a_[plane * 3 - 2], a_[plane * 3 - 1]};
+  int photo_rows = kSide;
+  const auto is_padding_row = [&](int y) {
+    const float* row = a_.data() + at(y, 0, kSide, 3);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(kSide) * 3; ++i) {
+      if (row[i] != pad[i % 3]) return false;
+    }
+    return true;
+  };
+  while (photo_rows > 0 && is_padding_row(photo_rows - 1)) --photo_rows;
+  const PaddingRows* known = photo_rows < kSide ? known_padding(photo_rows, pad) : nullptr;
+  PaddingRows recording;
+  const bool record = photo_rows < kSide && known == nullptr;
+  recording.photo_rows = photo_rows;
+  recording.pad = pad;
+  int padding_from = photo_rows;  // the current map's first row decided by the padding alone
+
   std::vector<SsdBox> boxes;
   boxes.reserve(SsdWeights::kAnchorCount);
   float* cur = a_.data();
+  std::size_t band = 0;  // layers applied so far: the index into PaddingRows::bands
   // Applies one layer from `cur` into the other buffer and swaps.
   const auto apply = [&](const Layer& layer) {
     const Shape out_shape = output_shape(layer, shape);
     std::vector<float>& dst_buffer = cur == a_.data() ? b_ : a_;
     if (dst_buffer.size() < out_shape.size()) dst_buffer.resize(out_shape.size());  // not `cur`'s
     float* dst = dst_buffer.data();
-    const int pixels = out_shape.height * out_shape.width;
+    padding_from = first_padding_row(layer, padding_from, out_shape.height);
+    const int rows = known != nullptr ? padding_from : out_shape.height;
+    const int pixels = rows * out_shape.width;
     if (layer.depthwise) {
-      depthwise(layer, cur, shape, out_shape, dst);
+      depthwise(layer, cur, shape, out_shape, rows, dst);
     } else if (layer.kernel == 1 && layer.stride == 1) {
       gemm(layer, cur, pixels, shape.channels, dst);
     } else {
       const int depth = layer.kernel * layer.kernel * shape.channels;
       col_.resize(std::max(col_.size(),
                            static_cast<std::size_t>(pixels) * static_cast<std::size_t>(depth)));
-      im2col(layer, cur, shape, out_shape, col_.data());
+      im2col(layer, cur, shape, out_shape, rows, col_.data());
       gemm(layer, col_.data(), pixels, depth, dst);
     }
+    // The padding rows the next layer reads next to the photo's (none for a 1x1 layer).
+    const int band_end = std::min(out_shape.height, padding_from + band_rows_[band]);
+    float* band_start = dst + static_cast<std::size_t>(padding_from) * row_floats(out_shape);
+    const std::size_t band_floats =
+        static_cast<std::size_t>(band_end - padding_from) * row_floats(out_shape);
+    if (record) recording.bands.emplace_back(band_start, band_start + band_floats);
+    if (known != nullptr) std::copy_n(known->bands[band].begin(), band_floats, band_start);
+    ++band;
     cur = dst;
     shape = out_shape;
   };
@@ -244,13 +309,29 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
     const Layer& box_layer = predictors_[2 * p];
     const Layer& class_layer = predictors_[2 * p + 1];
     const int pixels = shape.height * shape.width;
+    const int photo_pixels = known != nullptr ? padding_from * shape.width : pixels;
     const auto cells = static_cast<std::size_t>(pixels);
     const auto box_values = static_cast<std::size_t>(box_layer.out_channels);
     const auto class_values = static_cast<std::size_t>(class_layer.out_channels);
     boxes_out_.resize(cells * box_values);
     classes_out_.resize(cells * class_values);
-    gemm(box_layer, cur, pixels, shape.channels, boxes_out_.data());
-    gemm(class_layer, cur, pixels, shape.channels, classes_out_.data());
+    gemm(box_layer, cur, photo_pixels, shape.channels, boxes_out_.data());
+    gemm(class_layer, cur, photo_pixels, shape.channels, classes_out_.data());
+    // The padding cells' predictions.
+    const std::size_t padding_cell =
+        static_cast<std::size_t>(padding_from) * static_cast<std::size_t>(shape.width);
+    float* box_tail = boxes_out_.data() + padding_cell * box_values;
+    float* class_tail = classes_out_.data() + padding_cell * class_values;
+    const std::size_t box_floats = (cells - padding_cell) * box_values;
+    const std::size_t class_floats = (cells - padding_cell) * class_values;
+    if (record) {
+      recording.tails.emplace_back(box_tail, box_tail + box_floats);
+      recording.tails.emplace_back(class_tail, class_tail + class_floats);
+    }
+    if (known != nullptr) {
+      std::copy_n(known->tails[2 * p].begin(), box_floats, box_tail);
+      std::copy_n(known->tails[2 * p + 1].begin(), class_floats, class_tail);
+    }
     const auto per_cell = static_cast<std::size_t>(anchors_per_cell_[p]);
     for (std::size_t cell = 0; cell < cells; ++cell) {
       const float* e = &boxes_out_[cell * box_values];
@@ -277,6 +358,10 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
     return make_error(Errc::internal, "face detection: the net gave " +
                                           std::to_string(boxes.size()) + " boxes, expected " +
                                           std::to_string(SsdWeights::kAnchorCount));
+  }
+  if (record) {
+    if (padding_.size() >= kPaddingGeometries) padding_.erase(padding_.begin());
+    padding_.push_back(std::move(recording));
   }
   return boxes;
 }

@@ -4,6 +4,8 @@
 // SsdNet (OpenCV DNN), about twice as fast (docs/benchmarks.md); boxes agree within 1e-4.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
@@ -42,10 +44,23 @@ class GemmSsdNet {
  private:
   GemmSsdNet() = default;
 
+  // What the rows of padding under a photo `photo_rows` high give (see run()).
+  struct PaddingRows {
+    int photo_rows = 0;
+    std::array<float, 3> pad{};             // the padding's value per input channel
+    std::vector<std::vector<float>> bands;  // per layer: the padding rows next to the photo's
+    std::vector<std::vector<float>> tails;  // per predictor conv: the padding cells' outputs
+  };
+  // Photo heights remembered, ~1.5 MB each: an event's cameras and orientations.
+  static constexpr std::size_t kPaddingGeometries = 8;
+
+  const PaddingRows* known_padding(int photo_rows, const std::array<float, 3>& pad) const;
+
   std::vector<Layer> backbone_;
   std::vector<Layer> extras_;
   std::vector<Layer> predictors_;  // boxes, classes, boxes, classes, ... (SsdWeights order)
   std::vector<int> anchors_per_cell_;
+  std::vector<int> band_rows_;  // per layer (backbone, then extras): padding rows the next reads
   cv::Mat anchors_;
   // Per-call buffers, kept between calls (no allocation once sized).
   std::vector<float> a_;
@@ -53,6 +68,7 @@ class GemmSsdNet {
   std::vector<float> col_;
   std::vector<float> boxes_out_;
   std::vector<float> classes_out_;
+  std::vector<PaddingRows> padding_;  // the most recent last
 };
 
 }  // namespace findme::face::model
