@@ -262,6 +262,37 @@ test('attendee on a 360 px phone: the same journey', { timeout: 180000 }, async 
   await attendeeJourney({ viewport: { width: 360, height: 740 }, email: 'bea@example.org', screenshots: 'attendee-phone', mobile: true });
 });
 
+test('a large selfie from the library is shrunk to 1280 px in the browser before it is sent', { timeout: 120000 }, async () => {
+  const page = await newPage({ width: 1280, height: 900 });
+  await page.goto(`${server.url}/e/${eventCode}`);
+  await page.getByRole('heading', { name: 'Harbour Run 2026' }).waitFor();
+  await page.getByLabel('Your name').fill('Cy Library');
+  await page.getByLabel('Email').fill('cy@example.org');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('I agree that findme processes my face').check();
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await page.getByRole('heading', { name: 'Take a selfie' }).waitFor();
+  await page.locator('#selfie-file').setInputFiles(SELFIE_SOURCE);  // sample6: 1920 x 1537
+  await page.getByRole('img', { name: 'Your selfie' }).waitFor();
+  // What the page sends: the selfie part of the form, as the server will read it.
+  await page.evaluate(() => {
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function (body) {
+      if (body instanceof FormData && body.get('selfie')) window.sentSelfie = body.get('selfie');
+      return send.call(this, body);
+    };
+  });
+  const response = page.waitForResponse((r) => r.url().endsWith('/api/upload-selfie'));
+  await page.getByRole('button', { name: 'Use this photo' }).click();
+  assert.equal((await response).status(), 202);
+  const sent = await page.evaluate(async () => {
+    const bitmap = await createImageBitmap(window.sentSelfie);
+    return { width: bitmap.width, height: bitmap.height, type: window.sentSelfie.type };
+  });
+  assert.deepEqual(sent, { width: 1280, height: 1025, type: 'image/jpeg' });
+  await done(page);
+});
+
 test('French from the browser language, switchable and remembered; readable API errors', { timeout: 60000 }, async () => {
   const page = await newPage({ width: 360, height: 740 }, { locale: 'fr-FR', isMobile: true, hasTouch: true });
   await page.goto(`${server.url}/`);
