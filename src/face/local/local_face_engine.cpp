@@ -12,8 +12,6 @@
 namespace findme::face::local {
 namespace {
 
-float area(const Box& box) { return box.width * box.height; }
-
 constexpr std::array<Point, 5> kChipFivePoints{dlib::kChipLeftEye, dlib::kChipRightEye,
                                                dlib::kChipNoseTip, dlib::kChipMouthLeft,
                                                dlib::kChipMouthRight};

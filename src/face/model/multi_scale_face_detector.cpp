@@ -8,14 +8,6 @@
 namespace findme::face::model {
 namespace {
 
-float area(const Box& b) { return b.width * b.height; }
-
-float intersection(const Box& a, const Box& b) {
-  const float w = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
-  const float h = std::min(a.y + a.height, b.y + b.height) - std::max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0.0f;
-}
-
 bool runs(PassUse use, bool found_before) {
   return use == PassUse::always || (use == PassUse::when_empty && !found_before);
 }

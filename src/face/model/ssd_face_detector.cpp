@@ -65,14 +65,6 @@ bool cut_by_tile(const Box& b, const PixelRegion& tile, const image::RgbImage& i
   return left || top || right || bottom;
 }
 
-float area(const Box& b) { return b.width * b.height; }
-
-float intersection(const Box& a, const Box& b) {
-  const float w = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
-  const float h = std::min(a.y + a.height, b.y + b.height) - std::max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0.0f;
-}
-
 // Boxes of all passes, best first; a box is dropped when it overlaps a kept one by IoU above
 // max_iou, or lies mostly (kContained of its area) inside it or around it: a tile sees a face
 // larger than the whole-image pass does and then also boxes parts of it (a chin, the lower half

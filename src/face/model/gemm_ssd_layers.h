@@ -1,0 +1,58 @@
+// The layers of GemmSsdNet (internal to face/model): channel-last maps of one image and the
+// three kinds of convolution the SSD uses, with bias and ReLU6 applied in the same pass.
+#pragma once
+
+#include <cstddef>
+
+#include "core/result.h"
+#include "face/model/gemm_ssd_net.h"
+#include "face/model/ssd_weights.h"
+
+namespace findme::face::model::gemm_ssd {
+
+using Layer = GemmSsdNet::Layer;
+
+// Channels go in groups of this many in the loops below: a fixed inner trip count is what lets
+// GCC vectorise at -O2 (as in conv_gemm.cpp). The backbone's and the extras' channel counts are
+// multiples of it; the predictors' (9 to 24) end in a scalar tail.
+inline constexpr std::size_t kLanes = 8;
+
+// A [height, width, channels] tensor of one image.
+struct Shape {
+  int height = 0;
+  int width = 0;
+  int channels = 0;
+  std::size_t size() const {
+    return static_cast<std::size_t>(height) * static_cast<std::size_t>(width) *
+           static_cast<std::size_t>(channels);
+  }
+};
+
+inline std::size_t at(int y, int x, int width, int channels) {
+  return (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+          static_cast<std::size_t>(x)) *
+         static_cast<std::size_t>(channels);
+}
+
+// Repacked for channel-last maps: full kernels [ky][kx][in][out], depthwise [ky][kx][channel].
+// Errors: Errc::internal for a shape this port does not know.
+Result<Layer> repack(const SsdConv& conv);
+
+// TF "same" padding as SsdNet builds it: stride 1 pads kernel / 2 on every side; stride 2 pads
+// nothing before and one row and column after (on even sides, TF's split of the total 1).
+Shape output_shape(const Layer& layer, const Shape& in);
+int pad_before(const Layer& layer);
+
+// out[pixels, out] = rows[pixels, K] x weights[K, out], then bias (and ReLU6).
+void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* out);
+
+// The output pixels of rows [0, rows) and columns [0, cols) of a depthwise 3x3 layer.
+// REQUIRES: the channel count is a multiple of kLanes (repack() checks).
+void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+               int cols, float* out);
+
+// im2col rows [ky][kx][in] per output pixel of rows [0, rows) and columns [0, cols), in that
+// order (rows x cols of them), zeros outside the image.
+void im2col(const Layer& layer, const float* in, const Shape& s, int rows, int cols, float* col);
+
+}  // namespace findme::face::model::gemm_ssd
