@@ -36,9 +36,10 @@ struct WorkerPoolOptions {
   // Longer than any job (a 50 MP photo takes a few seconds): a live worker never loses its lease,
   // and a killed worker's job is claimed again this long after it died.
   std::chrono::milliseconds lease{std::chrono::minutes(2)};
-  // Safety poll for work no wake() announces: jobs enqueued by other processes, expired leases,
-  // retries whose backoff ended.
-  std::chrono::milliseconds idle_poll{std::chrono::milliseconds(1500)};
+  // Poll for work no wake() announces: jobs enqueued by other processes (`findme import`, the
+  // other servers on PostgreSQL), expired leases, retries whose backoff ended. One claim query
+  // per idle worker each time: short enough that an import starts at once, cheap when idle.
+  std::chrono::milliseconds idle_poll{std::chrono::milliseconds(250)};
   // Worker ids are "<prefix>:worker-N"; empty: "<hostname>:<pid>".
   std::string worker_prefix;
   // Tasks post()ed (face work a request waits for) that may wait for a worker; beyond, post()
