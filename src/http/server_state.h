@@ -75,7 +75,7 @@ struct Server::State {
   // runs the acceptor.
   std::vector<std::unique_ptr<boost::asio::io_context>> ios;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> io_work;
-  std::atomic<std::size_t> next_io{0};
+  std::size_t next_io = 0;  // the accept loop's alone
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
   std::optional<StaticFiles> static_files;
   Lane reads;

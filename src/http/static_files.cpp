@@ -114,11 +114,12 @@ void StaticFiles::load_into_memory() {
   for (fs::recursive_directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::directory_entry& entry = *it;
     std::error_code entry_ec;
-    if (!entry.is_regular_file(entry_ec) && !entry.is_symlink(entry_ec)) continue;
+    // A symlink may lead outside the root: lookup() checks where it ends up, from disk.
+    const bool link = entry.is_symlink(entry_ec);
+    if (!link && !entry.is_regular_file(entry_ec)) continue;
     std::string key = entry.path().lexically_relative(root_).generic_string();
-    std::uintmax_t size = entry.is_symlink(entry_ec) ? 0 : entry.file_size(entry_ec);
-    if (entry.is_symlink(entry_ec) || entry_ec || size > kMaxFileInMemory ||
-        total + size > kMaxBytesInMemory) {
+    const std::uintmax_t size = link ? 0 : entry.file_size(entry_ec);
+    if (link || entry_ec || size > kMaxFileInMemory || total + size > kMaxBytesInMemory) {
       on_disk_only_.insert(std::move(key));
       continue;
     }

@@ -84,12 +84,12 @@ void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* o
 }
 
 void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
-               int cols, float* out) {
+               float* out) {
   const int pad = pad_before(layer);
   const auto channels = static_cast<std::size_t>(s.channels);
   for (int oy = 0; oy < rows; ++oy) {
     const int y0 = oy * layer.stride - pad;
-    for (int ox = 0; ox < cols; ++ox) {
+    for (int ox = 0; ox < o.width; ++ox) {
       const int x0 = ox * layer.stride - pad;
       float* __restrict dst = out + at(oy, ox, o.width, o.channels);
       for (std::size_t c = 0; c < channels; c += kLanes) {
@@ -115,12 +115,13 @@ void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape&
   }
 }
 
-void im2col(const Layer& layer, const float* in, const Shape& s, int rows, int cols, float* col) {
+void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+            float* col) {
   const int k = layer.kernel;
   const int pad = pad_before(layer);
   const auto channels = static_cast<std::size_t>(s.channels);
   for (int oy = 0; oy < rows; ++oy) {
-    for (int ox = 0; ox < cols; ++ox) {
+    for (int ox = 0; ox < o.width; ++ox) {
       for (int ky = 0; ky < k; ++ky) {
         const int iy = oy * layer.stride + ky - pad;
         for (int kx = 0; kx < k; ++kx) {

@@ -46,13 +46,14 @@ int pad_before(const Layer& layer);
 // out[pixels, out] = rows[pixels, K] x weights[K, out], then bias (and ReLU6).
 void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* out);
 
-// The output pixels of rows [0, rows) and columns [0, cols) of a depthwise 3x3 layer.
-// REQUIRES: the channel count is a multiple of kLanes (repack() checks).
+// The output rows [0, rows) of a depthwise 3x3 layer. REQUIRES: the channel count is a multiple
+// of kLanes (repack() checks).
 void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
-               int cols, float* out);
+               float* out);
 
-// im2col rows [ky][kx][in] per output pixel of rows [0, rows) and columns [0, cols), in that
-// order (rows x cols of them), zeros outside the image.
-void im2col(const Layer& layer, const float* in, const Shape& s, int rows, int cols, float* col);
+// im2col rows [ky][kx][in] per output pixel of the output rows [0, rows), zeros outside the
+// image.
+void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+            float* col);
 
 }  // namespace findme::face::model::gemm_ssd

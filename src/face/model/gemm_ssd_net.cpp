@@ -127,14 +127,14 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
     const int rows = known != nullptr ? padding_from : out_shape.height;
     const int pixels = rows * out_shape.width;
     if (layer.depthwise) {
-      depthwise(layer, cur, shape, out_shape, rows, out_shape.width, dst);
+      depthwise(layer, cur, shape, out_shape, rows, dst);
     } else if (layer.kernel == 1 && layer.stride == 1) {
       gemm(layer, cur, pixels, shape.channels, dst);
     } else {
       const int depth = layer.kernel * layer.kernel * shape.channels;
       col_.resize(std::max(col_.size(),
                            static_cast<std::size_t>(pixels) * static_cast<std::size_t>(depth)));
-      im2col(layer, cur, shape, rows, out_shape.width, col_.data());
+      im2col(layer, cur, shape, out_shape, rows, col_.data());
       gemm(layer, col_.data(), pixels, depth, dst);
     }
     // The padding rows the next layer reads next to the photo's (none for a 1x1 layer).
