@@ -12,7 +12,9 @@
 #include "face/dlib/hog_face_detector.h"
 #include "face/local/face_models.h"
 #include "face/local/test_photos.h"
+#include "face/model/gemm_landmark_net.h"
 #include "face/model/gemm_ssd_net.h"
+#include "face/model/landmark_net.h"
 #include "face/model/opencv_face_embedder.h"
 #include "face/model/ssd_face_detector.h"
 
@@ -150,6 +152,26 @@ void BM_LandmarksPerFace(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LandmarksPerFace)->Unit(benchmark::kMicrosecond);
+
+// face-api's 68-point landmark net on one face of sample1 (crop, resize, net, mapping): net:0
+// OpenCV DNN (LandmarkNet), net:1 our own (GemmLandmarkNet, the default).
+void BM_LandmarkNetPerFace(benchmark::State& state) {
+  const image::RgbImage& photo = samples()[0];
+  const Box box = largest_face(photo);
+  const model::LandmarkNetWeights weights =
+      model::LandmarkNetWeights::load(FINDME_FACE_API_DIR).value();
+  std::unique_ptr<FaceLandmarker> net;
+  if (state.range(0) == 0) {
+    net = model::LandmarkNet::create(weights).value();
+  } else {
+    net = model::GemmLandmarkNet::create(weights).value();
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(net->locate(photo, box));
+  }
+  state.SetLabel(state.range(0) == 0 ? "opencv" : "gemm");
+}
+BENCHMARK(BM_LandmarkNetPerFace)->ArgName("net")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 void BM_ChipPerFace(benchmark::State& state) {
   const image::RgbImage& photo = samples()[0];

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "face/model/gemm_face_embedder.h"
-#include "face/model/landmark_net.h"
+#include "face/model/gemm_landmark_net.h"
 #include "face/model/opencv_face_embedder.h"
 
 namespace findme::face::local {
@@ -147,7 +147,8 @@ Result<std::unique_ptr<FaceLandmarker>> FaceModels::make_landmarker() const {
     return std::unique_ptr<FaceLandmarker>(
         std::make_unique<dlib::ShapePredictorLandmarker>(predictor_));
   }
-  Result<std::unique_ptr<model::LandmarkNet>> net = model::LandmarkNet::create(*landmark_net_);
+  Result<std::unique_ptr<model::GemmLandmarkNet>> net =
+      model::GemmLandmarkNet::create(*landmark_net_);
   if (!net) {
     return net.error();
   }

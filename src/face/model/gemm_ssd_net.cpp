@@ -10,11 +10,20 @@
 
 #include <cblas.h>
 
-#include "face/model/gemm_ssd_layers.h"
-
 namespace findme::face::model {
 // Helpers in a named namespace: unity builds merge this file with conv_gemm.cpp and others.
 namespace gemm_ssd {
+
+using channel_last::at;
+using channel_last::depthwise;
+using channel_last::gemm;
+using channel_last::im2col;
+using channel_last::Layer;
+using channel_last::output_shape;
+using channel_last::pad_before;
+using channel_last::repack;
+using channel_last::Shape;
+
 namespace {
 
 // The first output row that the input's rows from `first_padding_row` on decide alone: output

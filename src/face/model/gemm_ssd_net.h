@@ -11,6 +11,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "core/result.h"
+#include "face/model/channel_last_layers.h"
 #include "face/model/ssd_boxes.h"
 #include "face/model/ssd_weights.h"
 
@@ -29,18 +30,6 @@ class GemmSsdNet {
   // its face logit. Errors: Errc::internal for a blob of another shape.
   Result<std::vector<SsdBox>> run(const cv::Mat& input);
 
-  // One layer, repacked for channel-last tensors (public for the implementation's helpers).
-  struct Layer {
-    int in_channels = 0;
-    int out_channels = 0;
-    int kernel = 1;
-    int stride = 1;
-    bool depthwise = false;
-    bool relu6 = true;
-    std::vector<float> weights;  // full: [ky][kx][in][out]; depthwise: [ky][kx][channel]
-    std::vector<float> bias;     // [out]
-  };
-
  private:
   GemmSsdNet() = default;
 
@@ -56,9 +45,10 @@ class GemmSsdNet {
 
   const PaddingRows* known_padding(int photo_rows, const std::array<float, 3>& pad) const;
 
-  std::vector<Layer> backbone_;
-  std::vector<Layer> extras_;
-  std::vector<Layer> predictors_;  // boxes, classes, boxes, classes, ... (SsdWeights order)
+  std::vector<channel_last::Layer> backbone_;
+  std::vector<channel_last::Layer> extras_;
+  std::vector<channel_last::Layer>
+      predictors_;  // boxes, classes, boxes, classes, ... (SsdWeights order)
   std::vector<int> anchors_per_cell_;
   std::vector<int> band_rows_;  // per layer (backbone, then extras): padding rows the next reads
   cv::Mat anchors_;

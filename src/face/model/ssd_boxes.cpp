@@ -37,34 +37,38 @@ cv::Mat make_ssd_input(const image::RgbImage& image, const PixelRegion& region, 
   cv::Mat blob(4, dims.data(), CV_32F);
   const std::size_t plane = static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
   float* out = blob.ptr<float>();
-  const auto width = static_cast<std::size_t>(image.width);
-  // The padding is zeros, as face-api's padToSquare() appends them.
-  const auto pixel = [&](int y, int x, std::size_t c) -> double {
-    if (y >= region.height || x >= region.width) {
-      return 0.0;
-    }
-    const std::size_t at =
-        (static_cast<std::size_t>(region.y + y) * width + static_cast<std::size_t>(region.x + x)) *
-            3 +
-        c;
-    return image.pixels[at];
+  // The padding is zeros, as face-api's padToSquare() appends them: -1 once normalised.
+  const auto padding =
+      static_cast<float>(static_cast<double>(static_cast<float>(0.0 / 127.5)) - 1.0);
+  const auto row_of = [&](int y) -> const std::uint8_t* {
+    return y < region.height ? &image.pixels[image.offset(region.x, region.y + y)] : nullptr;
   };
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const Tap& ty = rows[r];
+    const std::uint8_t* upper = row_of(ty.low);
+    const std::uint8_t* lower = row_of(ty.high);
+    float* dst = out + r * static_cast<std::size_t>(side);
+    if (upper == nullptr) {  // a row of padding only (ty.high >= ty.low)
+      for (std::size_t c = 0; c < 3; ++c) std::fill_n(dst + c * plane, side, padding);
+      continue;
+    }
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const Tap& tx = cols[k];
+      const bool left_in = tx.low < region.width;
+      const bool right_in = tx.high < region.width;
+      const auto left = static_cast<std::size_t>(tx.low) * 3;
+      const auto right = static_cast<std::size_t>(tx.high) * 3;
       for (std::size_t c = 0; c < 3; ++c) {
-        const double top_left = pixel(ty.low, tx.low, c);
-        const double top_right = pixel(ty.low, tx.high, c);
-        const double bottom_left = pixel(ty.high, tx.low, c);
-        const double bottom_right = pixel(ty.high, tx.high, c);
+        const double top_left = left_in ? upper[left + c] : 0.0;
+        const double top_right = right_in ? upper[right + c] : 0.0;
+        const double bottom_left = lower != nullptr && left_in ? lower[left + c] : 0.0;
+        const double bottom_right = lower != nullptr && right_in ? lower[right + c] : 0.0;
         const double top = top_left + (top_right - top_left) * tx.frac;
         const double bottom = bottom_left + (bottom_right - bottom_left) * tx.frac;
         // Rounded to float at each step, as TF.js stores every op's result in a Float32Array.
         const auto resized = static_cast<float>(top + (bottom - top) * ty.frac);
         const auto divided = static_cast<float>(resized / 127.5);
-        out[c * plane + r * static_cast<std::size_t>(side) + k] =
-            static_cast<float>(static_cast<double>(divided) - 1.0);
+        dst[c * plane + k] = static_cast<float>(static_cast<double>(divided) - 1.0);
       }
     }
   }

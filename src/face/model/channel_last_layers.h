@@ -1,16 +1,28 @@
-// The layers of GemmSsdNet (internal to face/model): channel-last maps of one image and the
-// three kinds of convolution the SSD uses, with bias and ReLU6 applied in the same pass.
+// Convolution layers on channel-last maps of one image (internal to face/model): the three kinds
+// the MobileNet-style nets use (1x1 as one sgemm, 3x3 full as im2col + sgemm, 3x3 depthwise as a
+// direct loop), with bias and optional ReLU6 applied in the same pass. GemmSsdNet and
+// GemmLandmarkNet are built of them.
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "core/result.h"
-#include "face/model/gemm_ssd_net.h"
 #include "face/model/ssd_weights.h"
 
-namespace findme::face::model::gemm_ssd {
+namespace findme::face::model::channel_last {
 
-using Layer = GemmSsdNet::Layer;
+// One convolution, repacked for channel-last tensors.
+struct Layer {
+  int in_channels = 0;
+  int out_channels = 0;
+  int kernel = 1;
+  int stride = 1;
+  bool depthwise = false;
+  bool relu6 = true;
+  std::vector<float> weights;  // full: [ky][kx][in][out]; depthwise: [ky][kx][channel]
+  std::vector<float> bias;     // [out]
+};
 
 // Channels go in groups of this many in the loops below: a fixed inner trip count is what lets
 // GCC vectorise at -O2 (as in conv_gemm.cpp). The backbone's and the extras' channel counts are
@@ -46,8 +58,14 @@ int pad_before(const Layer& layer);
 // out[pixels, out] = rows[pixels, K] x weights[K, out], then bias (and ReLU6).
 void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* out);
 
-// The output rows [0, rows) of a depthwise 3x3 layer. REQUIRES: the channel count is a multiple
-// of kLanes (repack() checks).
+// out[pixels, out] += rows[pixels, K] x weights[K, out] + bias; no activation.
+void gemm_add(const Layer& layer, const float* rows, int pixels, int depth, float* out);
+
+// out[i] = max(in[i], 0); `in` and `out` do not overlap.
+void relu(const float* in, std::size_t values, float* out);
+
+// The output rows [0, rows) of a depthwise 3x3 layer, with bias (and ReLU6). REQUIRES: the channel
+// count is a multiple of kLanes (repack() checks).
 void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
                float* out);
 
@@ -56,4 +74,4 @@ void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape&
 void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
             float* col);
 
-}  // namespace findme::face::model::gemm_ssd
+}  // namespace findme::face::model::channel_last

@@ -1,0 +1,234 @@
+#include "face/model/channel_last_layers.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+
+#include <cblas.h>
+
+#include "core/vectorised.h"
+
+namespace findme::face::model::channel_last {
+namespace {
+
+// kLanes floats as one value: arithmetic on it is one instruction per AVX register.
+using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
+
+// By reference: a vector returned by value would change the ABI between the two clones.
+void load(Lanes& to, const float* from) { std::memcpy(&to, from, sizeof to); }
+
+void store(float* to, const Lanes& v) { std::memcpy(to, &v, sizeof v); }
+
+// Each output pixel starts as the bias, so the sgemm adds onto it (beta 1: OpenBLAS then skips
+// the pass that zeroes its output).
+void fill_bias(const Layer& layer, float* out, std::size_t pixels) {
+  const std::size_t bytes = layer.bias.size() * sizeof(float);
+  for (std::size_t p = 0; p < pixels; ++p, out += layer.bias.size()) {
+    std::memcpy(out, layer.bias.data(), bytes);
+  }
+}
+
+FINDME_VECTORISED void add_bias(const Layer& layer, float* __restrict out, std::size_t pixels) {
+  const std::size_t channels = layer.bias.size();
+  const std::size_t vector_part = channels - channels % kLanes;
+  const float* __restrict bias = layer.bias.data();
+  for (std::size_t p = 0; p < pixels; ++p, out += channels) {
+    for (std::size_t c = 0; c < vector_part; c += kLanes) {
+      for (std::size_t l = 0; l < kLanes; ++l) out[c + l] += bias[c + l];
+    }
+    for (std::size_t c = vector_part; c < channels; ++c) {
+      out[c] += bias[c];
+    }
+  }
+}
+
+// ReLU6 in place. Lanes at a time (a fixed trip count is what GCC vectorises at -O2), then a tail.
+FINDME_VECTORISED void clamp(float* __restrict out, std::size_t values) {
+  const std::size_t vector_part = values - values % kLanes;
+  for (std::size_t i = 0; i < vector_part; i += kLanes) {
+    float* __restrict o = out + i;
+    for (std::size_t l = 0; l < kLanes; ++l) o[l] = std::min(std::max(o[l], 0.0f), 6.0f);
+  }
+  for (std::size_t i = vector_part; i < values; ++i) {
+    out[i] = std::min(std::max(out[i], 0.0f), 6.0f);
+  }
+}
+
+}  // namespace
+
+Result<Layer> repack(const SsdConv& conv) {
+  Layer layer{conv.in_channels, conv.out_channels, conv.kernel, conv.stride,
+              conv.depthwise,   conv.relu6,        {},          {}};
+  const int k = conv.kernel;
+  const int per_group = conv.depthwise ? 1 : conv.in_channels;
+  const std::size_t expected = static_cast<std::size_t>(conv.out_channels) *
+                               static_cast<std::size_t>(per_group) * static_cast<std::size_t>(k) *
+                               static_cast<std::size_t>(k);
+  if (!conv.filters.isContinuous() || conv.filters.total() != expected ||
+      conv.bias.total() != static_cast<std::size_t>(conv.out_channels) || (k != 1 && k != 3) ||
+      (conv.depthwise && (k != 3 || conv.in_channels != conv.out_channels ||
+                          conv.out_channels % static_cast<int>(kLanes) != 0))) {
+    return make_error(Errc::internal, "face model: unexpected SSD layer shape " + conv.name);
+  }
+  const float* f = conv.filters.ptr<float>();
+  const auto outs = static_cast<std::size_t>(conv.out_channels);
+  const auto ins = static_cast<std::size_t>(per_group);
+  const auto side = static_cast<std::size_t>(k);
+  layer.weights.resize(expected);
+  for (std::size_t co = 0; co < outs; ++co) {
+    for (std::size_t ci = 0; ci < ins; ++ci) {
+      for (std::size_t tap = 0; tap < side * side; ++tap) {
+        const float w = f[(co * ins + ci) * side * side + tap];  // [out][in][ky][kx]
+        if (conv.depthwise) {
+          layer.weights[tap * outs + co] = w;  // [ky][kx][channel]
+        } else {
+          layer.weights[(tap * ins + ci) * outs + co] = w;  // [ky][kx][in][out]
+        }
+      }
+    }
+  }
+  const float* b = conv.bias.ptr<float>();
+  layer.bias.assign(b, b + conv.out_channels);
+  return layer;
+}
+
+Shape output_shape(const Layer& layer, const Shape& in) {
+  if (layer.stride == 1) {
+    return {in.height, in.width, layer.out_channels};
+  }
+  return {(in.height + 1 - layer.kernel) / 2 + 1, (in.width + 1 - layer.kernel) / 2 + 1,
+          layer.out_channels};
+}
+
+int pad_before(const Layer& layer) { return layer.stride == 1 ? layer.kernel / 2 : 0; }
+
+void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* out) {
+  fill_bias(layer, out, static_cast<std::size_t>(pixels));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, pixels, layer.out_channels, depth, 1.0f,
+              rows, depth, layer.weights.data(), layer.out_channels, 1.0f, out, layer.out_channels);
+  if (layer.relu6) {
+    clamp(out, static_cast<std::size_t>(pixels) * static_cast<std::size_t>(layer.out_channels));
+  }
+}
+
+void gemm_add(const Layer& layer, const float* rows, int pixels, int depth, float* out) {
+  add_bias(layer, out, static_cast<std::size_t>(pixels));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, pixels, layer.out_channels, depth, 1.0f,
+              rows, depth, layer.weights.data(), layer.out_channels, 1.0f, out, layer.out_channels);
+}
+
+FINDME_VECTORISED void relu(const float* __restrict in, std::size_t values, float* __restrict out) {
+  const std::size_t vector_part = values - values % kLanes;
+  for (std::size_t i = 0; i < vector_part; i += kLanes) {
+    for (std::size_t l = 0; l < kLanes; ++l) out[i + l] = std::max(in[i + l], 0.0f);
+  }
+  for (std::size_t i = vector_part; i < values; ++i) {
+    out[i] = std::max(in[i], 0.0f);
+  }
+}
+
+FINDME_VECTORISED void depthwise(const Layer& layer, const float* in, const Shape& s,
+                                 const Shape& o, int rows, float* out) {
+  const int pad = pad_before(layer);
+  const int stride = layer.stride;
+  const auto channels = static_cast<std::size_t>(s.channels);
+  const float* weights = layer.weights.data();
+  // The output columns whose 3 input columns are all inside the image.
+  const int inner_begin = (pad + stride - 1) / stride;
+  const int inner_end = std::max(inner_begin, std::min(o.width, (s.width - 3 + pad) / stride + 1));
+  for (int oy = 0; oy < rows; ++oy) {
+    const int y0 = oy * stride - pad;
+    const int ky_begin = std::max(0, -y0);
+    const int ky_end = std::min(3, s.height - y0);
+    float* out_row = out + at(oy, 0, o.width, o.channels);
+    // One group of channels at a time along the whole row: its 9 taps stay in registers, and the
+    // row's 3 input rows stay in the cache between groups.
+    for (std::size_t c = 0; c < channels; c += kLanes) {
+      std::array<Lanes, 9> w;
+      for (std::size_t tap = 0; tap < 9; ++tap) load(w[tap], weights + tap * channels + c);
+      Lanes bias;
+      load(bias, layer.bias.data() + c);
+      const auto finish = [&](int ox, const Lanes& sum) {
+        float* __restrict dst = out_row + static_cast<std::size_t>(ox) * channels + c;
+        store(dst, sum);
+        if (layer.relu6) {
+          for (std::size_t l = 0; l < kLanes; ++l) dst[l] = std::min(std::max(dst[l], 0.0f), 6.0f);
+        }
+      };
+      const auto one = [&](int ox) {  // any column, taps outside the image skipped
+        const int x0 = ox * stride - pad;
+        const int kx_begin = std::max(0, -x0);
+        const int kx_end = std::min(3, s.width - x0);
+        Lanes sum = bias;
+        for (int ky = ky_begin; ky < ky_end; ++ky) {
+          const float* src = in + at(y0 + ky, x0, s.width, s.channels) + c;
+          for (int kx = kx_begin; kx < kx_end; ++kx) {
+            Lanes pixel;
+            load(pixel, src + static_cast<std::size_t>(kx) * channels);
+            sum += pixel * w[static_cast<std::size_t>(ky) * 3 + static_cast<std::size_t>(kx)];
+          }
+        }
+        finish(ox, sum);
+      };
+      int ox = 0;
+      for (; ox < inner_begin; ++ox) one(ox);
+      const std::size_t step = static_cast<std::size_t>(stride) * channels;
+      for (; ox + 4 <= inner_end; ox += 4) {
+        // Four neighbouring outputs at once: four independent chains of multiply-adds, each tap
+        // loaded once. Named sums, not an array: GCC keeps them in registers then.
+        Lanes sum0 = bias;
+        Lanes sum1 = bias;
+        Lanes sum2 = bias;
+        Lanes sum3 = bias;
+        for (int ky = ky_begin; ky < ky_end; ++ky) {
+          const float* src = in + at(y0 + ky, ox * stride - pad, s.width, s.channels) + c;
+          for (std::size_t kx = 0; kx < 3; ++kx, src += channels) {
+            const Lanes& tap = w[static_cast<std::size_t>(ky) * 3 + kx];
+            Lanes pixel;
+            load(pixel, src);
+            sum0 += pixel * tap;
+            load(pixel, src + step);
+            sum1 += pixel * tap;
+            load(pixel, src + 2 * step);
+            sum2 += pixel * tap;
+            load(pixel, src + 3 * step);
+            sum3 += pixel * tap;
+          }
+        }
+        finish(ox, sum0);
+        finish(ox + 1, sum1);
+        finish(ox + 2, sum2);
+        finish(ox + 3, sum3);
+      }
+      for (; ox < o.width; ++ox) one(ox);
+    }
+  }
+}
+
+void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+            float* col) {
+  const int k = layer.kernel;
+  const int pad = pad_before(layer);
+  const auto channels = static_cast<std::size_t>(s.channels);
+  for (int oy = 0; oy < rows; ++oy) {
+    for (int ox = 0; ox < o.width; ++ox) {
+      for (int ky = 0; ky < k; ++ky) {
+        const int iy = oy * layer.stride + ky - pad;
+        for (int kx = 0; kx < k; ++kx) {
+          const int ix = ox * layer.stride + kx - pad;
+          // Plain loops: the first layer's rows are 3 floats, too short for memcpy calls.
+          if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width) {
+            for (std::size_t c = 0; c < channels; ++c) col[c] = 0.0f;
+          } else {
+            const float* src = in + at(iy, ix, s.width, s.channels);
+            for (std::size_t c = 0; c < channels; ++c) col[c] = src[c];
+          }
+          col += channels;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace findme::face::model::channel_last
