@@ -182,16 +182,33 @@ Result<ImagePtr> to_srgb8(ImagePtr image) {
   return image;
 }
 
-// Runs the pipeline and copies the pixels out of libvips' buffer.
+// Runs the pipeline on this thread, a band of rows at a time in order (the loaders are
+// sequential), straight into the result's pixels. vips_image_write_to_memory() would run it on a
+// worker thread into a buffer of its own, to be copied: for a 1920 px JPEG that doubled the cost
+// of decoding (thread hand-offs, a second 7 MB of fresh pages, the copy).
 Result<RgbImage> to_rgb_image(VipsImage* image) {
-  std::size_t size = 0;
-  const GBuffer memory(vips_image_write_to_memory(image, &size));
   RgbImage rgb{vips_image_get_width(image), vips_image_get_height(image), {}};
-  if (!memory || size != rgb.byte_size() || rgb.empty()) {
+  if (rgb.empty() || vips_image_get_bands(image) != 3 ||
+      vips_image_get_format(image) != VIPS_FORMAT_UCHAR) {
     return fail(Errc::invalid_image, kCorrupt);
   }
-  const auto* begin = static_cast<const std::uint8_t*>(memory.get());
-  rgb.pixels.assign(begin, begin + size);
+  rgb.pixels.resize(rgb.byte_size());
+  const ImagePtr target(vips_image_new_from_memory(rgb.pixels.data(), rgb.byte_size(), rgb.width,
+                                                   rgb.height, 3, VIPS_FORMAT_UCHAR));
+  using RegionPtr = std::unique_ptr<VipsRegion, GObjectUnref>;
+  const RegionPtr source(target ? vips_region_new(image) : nullptr);
+  const RegionPtr destination(source ? vips_region_new(target.get()) : nullptr);
+  if (!destination) {
+    return fail(Errc::invalid_image, kCorrupt);
+  }
+  constexpr int kBandRows = 64;
+  for (int top = 0; top < rgb.height; top += kBandRows) {
+    VipsRect band{0, top, rgb.width, std::min(kBandRows, rgb.height - top)};
+    if (vips_region_image(destination.get(), &band) != 0 ||
+        vips_region_prepare_to(source.get(), destination.get(), &band, 0, top) != 0) {
+      return fail(Errc::invalid_image, kCorrupt);
+    }
+  }
   return rgb;
 }
 
