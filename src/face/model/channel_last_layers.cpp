@@ -134,75 +134,83 @@ FINDME_VECTORISED void depthwise(const Layer& layer, const float* in, const Shap
   const int stride = layer.stride;
   const auto channels = static_cast<std::size_t>(s.channels);
   const float* weights = layer.weights.data();
+  const float* bias = layer.bias.data();
   // The output columns whose 3 input columns are all inside the image.
   const int inner_begin = (pad + stride - 1) / stride;
   const int inner_end = std::max(inner_begin, std::min(o.width, (s.width - 3 + pad) / stride + 1));
+  const std::size_t step = static_cast<std::size_t>(stride) * channels;  // next output's input
   for (int oy = 0; oy < rows; ++oy) {
     const int y0 = oy * stride - pad;
     const int ky_begin = std::max(0, -y0);
     const int ky_end = std::min(3, s.height - y0);
     float* out_row = out + at(oy, 0, o.width, o.channels);
-    // One group of channels at a time along the whole row: its 9 taps stay in registers, and the
-    // row's 3 input rows stay in the cache between groups.
-    for (std::size_t c = 0; c < channels; c += kLanes) {
-      std::array<Lanes, 9> w;
-      for (std::size_t tap = 0; tap < 9; ++tap) load(w[tap], weights + tap * channels + c);
-      Lanes bias;
-      load(bias, layer.bias.data() + c);
-      const auto finish = [&](int ox, const Lanes& sum) {
-        float* __restrict dst = out_row + static_cast<std::size_t>(ox) * channels + c;
-        store(dst, sum);
-        if (layer.relu6) {
-          for (std::size_t l = 0; l < kLanes; ++l) dst[l] = std::min(std::max(dst[l], 0.0f), 6.0f);
-        }
-      };
-      const auto one = [&](int ox) {  // any column, taps outside the image skipped
-        const int x0 = ox * stride - pad;
-        const int kx_begin = std::max(0, -x0);
-        const int kx_end = std::min(3, s.width - x0);
-        Lanes sum = bias;
+    const Lanes zero{};
+    const Lanes six = zero + 6.0f;
+    const auto finish = [&](int ox, std::size_t c, Lanes sum) {
+      if (layer.relu6) {
+        sum = sum < zero ? zero : sum;
+        sum = sum > six ? six : sum;
+      }
+      store(out_row + static_cast<std::size_t>(ox) * channels + c, sum);
+    };
+    const auto one = [&](int ox) {  // any column, taps outside the image skipped
+      const int x0 = ox * stride - pad;
+      const int kx_begin = std::max(0, -x0);
+      const int kx_end = std::min(3, s.width - x0);
+      for (std::size_t c = 0; c < channels; c += kLanes) {
+        Lanes sum;
+        load(sum, bias + c);
         for (int ky = ky_begin; ky < ky_end; ++ky) {
           const float* src = in + at(y0 + ky, x0, s.width, s.channels) + c;
           for (int kx = kx_begin; kx < kx_end; ++kx) {
+            const std::size_t tap = static_cast<std::size_t>(ky) * 3 + static_cast<std::size_t>(kx);
             Lanes pixel;
+            Lanes w;
             load(pixel, src + static_cast<std::size_t>(kx) * channels);
-            sum += pixel * w[static_cast<std::size_t>(ky) * 3 + static_cast<std::size_t>(kx)];
+            load(w, weights + tap * channels + c);
+            sum += pixel * w;
           }
         }
-        finish(ox, sum);
-      };
-      int ox = 0;
-      for (; ox < inner_begin; ++ox) one(ox);
-      const std::size_t step = static_cast<std::size_t>(stride) * channels;
-      for (; ox + 4 <= inner_end; ox += 4) {
-        // Four neighbouring outputs at once: four independent chains of multiply-adds, each tap
-        // loaded once. Named sums, not an array: GCC keeps them in registers then.
-        Lanes sum0 = bias;
-        Lanes sum1 = bias;
-        Lanes sum2 = bias;
-        Lanes sum3 = bias;
+        finish(ox, c, sum);
+      }
+    };
+    int ox = 0;
+    for (; ox < inner_begin; ++ox) one(ox);
+    for (; ox + 4 <= inner_end; ox += 4) {
+      // Four neighbouring outputs at once, channels innermost: the input is read in order, each
+      // tap's weights are loaded once for four independent chains of multiply-adds. Named sums,
+      // not an array: GCC keeps them in registers then.
+      const float* block = in + at(0, ox * stride - pad, s.width, s.channels);
+      for (std::size_t c = 0; c < channels; c += kLanes) {
+        Lanes sum0;
+        load(sum0, bias + c);
+        Lanes sum1 = sum0;
+        Lanes sum2 = sum0;
+        Lanes sum3 = sum0;
         for (int ky = ky_begin; ky < ky_end; ++ky) {
-          const float* src = in + at(y0 + ky, ox * stride - pad, s.width, s.channels) + c;
-          for (std::size_t kx = 0; kx < 3; ++kx, src += channels) {
-            const Lanes& tap = w[static_cast<std::size_t>(ky) * 3 + kx];
+          const float* src = block + at(y0 + ky, 0, s.width, s.channels) + c;
+          const float* tap = weights + static_cast<std::size_t>(ky) * 3 * channels + c;
+          for (std::size_t kx = 0; kx < 3; ++kx, src += channels, tap += channels) {
+            Lanes w;
+            load(w, tap);
             Lanes pixel;
             load(pixel, src);
-            sum0 += pixel * tap;
+            sum0 += pixel * w;
             load(pixel, src + step);
-            sum1 += pixel * tap;
+            sum1 += pixel * w;
             load(pixel, src + 2 * step);
-            sum2 += pixel * tap;
+            sum2 += pixel * w;
             load(pixel, src + 3 * step);
-            sum3 += pixel * tap;
+            sum3 += pixel * w;
           }
         }
-        finish(ox, sum0);
-        finish(ox + 1, sum1);
-        finish(ox + 2, sum2);
-        finish(ox + 3, sum3);
+        finish(ox, c, sum0);
+        finish(ox + 1, c, sum1);
+        finish(ox + 2, c, sum2);
+        finish(ox + 3, c, sum3);
       }
-      for (; ox < o.width; ++ox) one(ox);
     }
+    for (; ox < o.width; ++ox) one(ox);
   }
 }
 
