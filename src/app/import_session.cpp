@@ -91,7 +91,7 @@ bool ImportSession::wait_for_indexing(const Event& event) {
                    "running on this DATA_DIR and DATABASE_URL?\n");
       return false;
     }
-    std::this_thread::sleep_for(milliseconds(200));
+    std::this_thread::sleep_for(milliseconds(100));
   }
 }
 
