@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "face/model/ssd_boxes.h"
+#include "image/area_shrink.h"
 
 namespace findme::face::model {
 namespace {
@@ -50,12 +51,8 @@ BlazeFaceInput make_blazeface_input(const image::RgbImage& image) {
   const double ratio = static_cast<double>(kBlazeSide) / long_side;
   const int width = std::clamp(static_cast<int>(std::lround(image.width * ratio)), 1, kBlazeSide);
   const int height = std::clamp(static_cast<int>(std::lround(image.height * ratio)), 1, kBlazeSide);
-  const cv::Mat src(image.height, image.width, CV_8UC3,
-                    const_cast<std::uint8_t*>(image.pixels.data()));
-  image::RgbImage small{width, height,
-                        std::vector<std::uint8_t>(static_cast<std::size_t>(width * height * 3))};
-  cv::Mat dst(height, width, CV_8UC3, small.pixels.data());
-  cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_AREA);
+  // The area mean OpenCV's INTER_AREA computes, rows first: ~1.5 ms from 1920 px instead of ~4.
+  const image::RgbImage small = image::area_shrink(image, width, height);
   input.blob = make_ssd_input(small, {0, 0, width, height}, kBlazeSide);
   input.scale_x = static_cast<float>(image.width) / static_cast<float>(width);
   input.scale_y = static_cast<float>(image.height) / static_cast<float>(height);

@@ -9,8 +9,10 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "face/model/test_files.h"
+#include "image/area_shrink.h"
 #include "image/vips/vips_image_decoder.h"
 
 namespace findme::face::model {
@@ -249,6 +251,32 @@ TEST(BlazeFaceWeightsTest, MissingPackageSaysHowToFetch) {
   Result<BlazeFaceWeights> weights = BlazeFaceWeights::load("/nonexistent");
   ASSERT_FALSE(weights);
   EXPECT_NE(weights.error().message.find("tools/fetch_models.sh"), std::string::npos);
+}
+
+// BlazeFace's input is made with image::area_shrink: the same area means as OpenCV's INTER_AREA
+// (which it replaced, at a third of the cost) within 1 per channel, on the package's 1920 px
+// group photos shrunk to the net's 128 px.
+TEST(BlazeFaceInputTest, TheAreaShrinkAgreesWithOpenCvsInterArea) {
+  for (int n = 1; n <= 6; ++n) {
+    const image::RgbImage photo = testing::decode_file(testing::face_api_dir() / "demo" /
+                                                       ("sample" + std::to_string(n) + ".jpg"));
+    ASSERT_FALSE(photo.empty());
+    const int width = 128;
+    const int height = static_cast<int>(std::lround(photo.height * 128.0 / photo.width));
+    const image::RgbImage ours = image::area_shrink(photo, width, height);
+    const cv::Mat src(photo.height, photo.width, CV_8UC3,
+                      const_cast<std::uint8_t*>(photo.pixels.data()));
+    cv::Mat theirs;
+    cv::resize(src, theirs, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+    ASSERT_EQ(theirs.total() * 3, ours.pixels.size());
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < ours.pixels.size(); ++i) {
+      const int difference = std::abs(int{ours.pixels[i]} - int{theirs.data[i]});
+      ASSERT_LE(difference, 1) << "sample" << n << " value " << i;
+      differing += difference != 0 ? 1 : 0;
+    }
+    EXPECT_LT(differing, ours.pixels.size() / 100) << "sample" << n;
+  }
 }
 
 }  // namespace
