@@ -150,12 +150,7 @@ Result<std::array<float, 136>> GemmLandmarkNet::run(const cv::Mat& input) {
 
 Result<std::vector<Point>> GemmLandmarkNet::locate(const image::RgbImage& image, const Box& box) {
   assert(!image.empty());
-  const LandmarkCrop crop = landmark_crop(box, image.width, image.height);
-  Result<std::array<float, 136>> output = run(make_landmark_input(image, crop));
-  if (!output) {
-    return output.error();
-  }
-  return map_landmarks(*output, crop);
+  return locate_with(*this, image, box);
 }
 
 }  // namespace findme::face::model

@@ -39,6 +39,19 @@ cv::Mat make_landmark_input(const image::RgbImage& image, const LandmarkCrop& cr
 // Thread-safe (pure).
 std::vector<Point> map_landmarks(const std::array<float, 136>& output, const LandmarkCrop& crop);
 
+// What both landmark nets do around their forward pass: face-api's crop of `box`, its square
+// padding and 112 px resize, `net.run()`, and the outputs mapped back to `image`.
+// REQUIRES: `image` not empty. Errors: whatever net.run() returns.
+template <typename Net>
+Result<std::vector<Point>> locate_with(Net& net, const image::RgbImage& image, const Box& box) {
+  const LandmarkCrop crop = landmark_crop(box, image.width, image.height);
+  Result<std::array<float, 136>> output = net.run(make_landmark_input(image, crop));
+  if (!output) {
+    return output.error();
+  }
+  return map_landmarks(*output, crop);
+}
+
 // One per worker thread: the OpenCV net keeps per-call state. Build each worker's from one shared
 // LandmarkNetWeights. OpenCV's thread count is process-global (use_single_threaded_opencv()).
 class LandmarkNet final : public FaceLandmarker {
