@@ -167,15 +167,5 @@ TEST_F(FaultInjectionTest, IndexingFailingAtEveryStoreCallEndsIndexedOnceByRetry
   EXPECT_GE(rounds, 2) << "indexing makes several store calls";
 }
 
-TEST(FileStoreKeysTest, DerivedKeysAreStableAndDistinctNewKeysAreRandom) {
-  const FileStore files("/nonexistent");
-  const std::string a = files.derived_key(FileKind::thumbnail, "photos/ab/abc.jpg", "jpg");
-  EXPECT_EQ(a, files.derived_key(FileKind::thumbnail, "photos/ab/abc.jpg", "jpg"));
-  EXPECT_NE(a, files.derived_key(FileKind::thumbnail, "photos/ab/abd.jpg", "jpg"));
-  EXPECT_EQ(a.rfind("thumbnails/", 0), 0U) << a;
-  EXPECT_TRUE(files.path_of(a)) << "a key of the usual shape";
-  EXPECT_NE(files.new_key(FileKind::photo, "jpg"), files.new_key(FileKind::photo, "jpg"));
-}
-
 }  // namespace
 }  // namespace findme::domain

@@ -1,11 +1,11 @@
 #include "domain/file_store.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "domain/secrets.h"
@@ -113,14 +113,32 @@ Result<void> FileStore::write(std::string_view key, std::span<const std::byte> b
   return {};
 }
 
+// The whole file into one string of its size (a stream copy grew the string by doubling: a 4 MB
+// phone photo took ~3 ms to read); a file that grew since fstat() is read to its end all the same.
 Result<std::string> FileStore::read(std::string_view key) const {
   Result<fs::path> path = path_of(key);
   if (!path) return path.error();
-  std::ifstream in(*path, std::ios::binary);
-  if (!in) return make_error(Errc::not_found, "the file is gone");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return std::move(out).str();
+  const int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(Errc::not_found, "the file is gone");
+  struct stat info {};
+  std::string bytes(::fstat(fd, &info) == 0 ? static_cast<std::size_t>(info.st_size) : 0, '\0');
+  std::size_t done = 0;
+  bool failed = false;
+  while (true) {
+    if (done == bytes.size())
+      bytes.resize(std::max<std::size_t>(2 * bytes.size(), std::size_t{64} * 1024));
+    const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      failed = got < 0;
+      break;
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  if (failed) return make_error(Errc::unavailable, "the photo store could not read a file");
+  bytes.resize(done);
+  return bytes;
 }
 
 void FileStore::remove(std::string_view key) const {

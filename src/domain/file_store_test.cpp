@@ -1,0 +1,45 @@
+#include "domain/file_store.h"
+
+#include <filesystem>
+#include <span>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace findme::domain {
+namespace {
+
+TEST(FileStoreKeysTest, DerivedKeysAreStableAndDistinctNewKeysAreRandom) {
+  const FileStore files("/nonexistent");
+  const std::string a = files.derived_key(FileKind::thumbnail, "photos/ab/abc.jpg", "jpg");
+  EXPECT_EQ(a, files.derived_key(FileKind::thumbnail, "photos/ab/abc.jpg", "jpg"));
+  EXPECT_NE(a, files.derived_key(FileKind::thumbnail, "photos/ab/abd.jpg", "jpg"));
+  EXPECT_EQ(a.rfind("thumbnails/", 0), 0U) << a;
+  EXPECT_TRUE(files.path_of(a)) << "a key of the usual shape";
+  EXPECT_NE(files.new_key(FileKind::photo, "jpg"), files.new_key(FileKind::photo, "jpg"));
+}
+
+// What write() stored, read() gives back whole: an empty file, one byte, and a file larger than
+// the first read's buffer; a key without a file is Errc::not_found.
+TEST(FileStoreReadTest, FilesOfAnySizeComeBackWhole) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("findme_file_store_" + std::to_string(::getpid()));
+  const FileStore files(root);
+  std::string large(3 * 1024 * 1024 + 17, '\0');
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>(i * 131 % 251);
+  for (const std::string& bytes : {std::string(), std::string("x"), large}) {
+    const std::string key = files.new_key(FileKind::photo, "bin");
+    ASSERT_TRUE(files.write(key, std::as_bytes(std::span(bytes.data(), bytes.size()))));
+    Result<std::string> read = files.read(key);
+    ASSERT_TRUE(read) << read.error().message;
+    EXPECT_EQ(*read, bytes) << bytes.size() << " bytes";
+  }
+  Result<std::string> gone = files.read(files.new_key(FileKind::photo, "bin"));
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, Errc::not_found);
+  std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace findme::domain
