@@ -125,8 +125,9 @@ Result<std::string> FileStore::read(std::string_view key) const {
   std::size_t done = 0;
   bool failed = false;
   while (true) {
-    if (done == bytes.size())
+    if (done == bytes.size()) {
       bytes.resize(std::max<std::size_t>(2 * bytes.size(), std::size_t{64} * 1024));
+    }
     const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
