@@ -2,12 +2,24 @@
 // Intel since 2013, AMD since 2015) and for baseline x86-64, and the loader picks the one this
 // CPU runs (GCC and Clang function multiversioning). The release build targets baseline x86-64,
 // whose SSE2 does 4 floats per instruction and no fused multiply-add; the neural networks' own
-// loops (depthwise convolutions, bias and clamp, image shrinking) run 2-3x faster with AVX2.
-// Elsewhere it does nothing. Results differ from the baseline's in the last bits (FMA rounds
-// once), well inside what the face tests allow.
+// loops (depthwise convolutions, ReLU6, image shrinking) run 2-3x faster with AVX2. Elsewhere it
+// does nothing. Results differ from the baseline's in the last bits (FMA rounds once), well
+// inside what the face tests allow.
+//
+// Not under ThreadSanitizer: the loader runs the clones' resolver before TSan's runtime is up,
+// and the process crashes at start.
 #pragma once
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FINDME_NO_CLONES 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define FINDME_NO_CLONES 1
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(FINDME_NO_CLONES)
 #define FINDME_VECTORISED __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define FINDME_VECTORISED
