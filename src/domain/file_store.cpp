@@ -113,8 +113,8 @@ Result<void> FileStore::write(std::string_view key, std::span<const std::byte> b
   return {};
 }
 
-// The whole file into one string of its size (a stream copy grew the string by doubling: a 4 MB
-// phone photo took ~3 ms to read); a file that grew since fstat() is read to its end all the same.
+// The whole file into one string of its size, read to its end even if it grew since fstat(); a
+// failed read is an error, not a short file.
 Result<std::string> FileStore::read(std::string_view key) const {
   Result<fs::path> path = path_of(key);
   if (!path) return path.error();

@@ -69,7 +69,7 @@ Result<Layer> repack(const SsdConv& conv) {
       conv.bias.total() != static_cast<std::size_t>(conv.out_channels) || (k != 1 && k != 3) ||
       (conv.depthwise && (k != 3 || conv.in_channels != conv.out_channels ||
                           conv.out_channels % static_cast<int>(kLanes) != 0))) {
-    return make_error(Errc::internal, "face model: unexpected SSD layer shape " + conv.name);
+    return make_error(Errc::internal, "face model: unexpected layer shape " + conv.name);
   }
   const float* f = conv.filters.ptr<float>();
   const auto outs = static_cast<std::size_t>(conv.out_channels);
@@ -139,13 +139,13 @@ FINDME_VECTORISED void depthwise(const Layer& layer, const float* in, const Shap
   const int inner_begin = (pad + stride - 1) / stride;
   const int inner_end = std::max(inner_begin, std::min(o.width, (s.width - 3 + pad) / stride + 1));
   const std::size_t step = static_cast<std::size_t>(stride) * channels;  // next output's input
+  const Lanes zero{};
+  const Lanes six = zero + 6.0f;
   for (int oy = 0; oy < rows; ++oy) {
     const int y0 = oy * stride - pad;
     const int ky_begin = std::max(0, -y0);
     const int ky_end = std::min(3, s.height - y0);
     float* out_row = out + at(oy, 0, o.width, o.channels);
-    const Lanes zero{};
-    const Lanes six = zero + 6.0f;
     const auto finish = [&](int ox, std::size_t c, Lanes sum) {
       if (layer.relu6) {
         sum = sum < zero ? zero : sum;

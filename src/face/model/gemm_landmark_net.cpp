@@ -62,9 +62,10 @@ Result<std::unique_ptr<GemmLandmarkNet>> GemmLandmarkNet::create(
     net->blocks_.push_back(std::move(convs));
   }
   const cv::Mat& fc = weights.fc_weights();  // [136, 256]
-  if (fc.rows != static_cast<int>(kOutputs) || fc.cols != LandmarkNetWeights::kFeatures ||
+  if (net->blocks_.back()[3].pointwise.out_channels != LandmarkNetWeights::kFeatures ||
+      fc.rows != static_cast<int>(kOutputs) || fc.cols != LandmarkNetWeights::kFeatures ||
       !fc.isContinuous() || weights.fc_bias().total() != kOutputs) {
-    return make_error(Errc::internal, "face model: unexpected landmark fc shape");
+    return make_error(Errc::internal, "face model: unexpected landmark features or fc shape");
   }
   net->fc_weights_.resize(fc.total());
   for (int o = 0; o < fc.rows; ++o) {
@@ -132,10 +133,10 @@ Result<std::array<float, 136>> GemmLandmarkNet::run(const cv::Mat& input) {
     channel_last::relu(sum_.data(), values, map_.data());
   }
   // tf.avgPool 7x7 'valid' over the 7x7 map: the mean of each channel; then the fc layer.
-  const auto channels = static_cast<std::size_t>(shape.channels);
+  constexpr std::size_t channels = LandmarkNetWeights::kFeatures;  // the last block's (create())
   const auto pixels =
       static_cast<std::size_t>(shape.height) * static_cast<std::size_t>(shape.width);
-  std::vector<float> features(channels, 0.0f);
+  std::array<float, channels> features{};
   for (std::size_t p = 0; p < pixels; ++p) {
     for (std::size_t c = 0; c < channels; ++c) features[c] += map_[p * channels + c];
   }

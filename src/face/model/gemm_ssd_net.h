@@ -47,8 +47,8 @@ class GemmSsdNet {
 
   std::vector<channel_last::Layer> backbone_;
   std::vector<channel_last::Layer> extras_;
-  std::vector<channel_last::Layer>
-      predictors_;  // boxes, classes, boxes, classes, ... (SsdWeights order)
+  // boxes, classes, boxes, classes, ... (SsdWeights order)
+  std::vector<channel_last::Layer> predictors_;
   std::vector<int> anchors_per_cell_;
   std::vector<int> band_rows_;  // per layer (backbone, then extras): padding rows the next reads
   cv::Mat anchors_;

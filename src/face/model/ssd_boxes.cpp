@@ -37,9 +37,8 @@ cv::Mat make_ssd_input(const image::RgbImage& image, const PixelRegion& region, 
   cv::Mat blob(4, dims.data(), CV_32F);
   const std::size_t plane = static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
   float* out = blob.ptr<float>();
-  // The padding is zeros, as face-api's padToSquare() appends them: -1 once normalised.
-  const auto padding =
-      static_cast<float>(static_cast<double>(static_cast<float>(0.0 / 127.5)) - 1.0);
+  // The padding is zeros, as face-api's padToSquare() appends them: 0 / 127.5 - 1 once normalised.
+  constexpr float kPadding = -1.0f;
   const auto row_of = [&](int y) -> const std::uint8_t* {
     return y < region.height ? &image.pixels[image.offset(region.x, region.y + y)] : nullptr;
   };
@@ -49,7 +48,7 @@ cv::Mat make_ssd_input(const image::RgbImage& image, const PixelRegion& region, 
     const std::uint8_t* lower = row_of(ty.high);
     float* dst = out + r * static_cast<std::size_t>(side);
     if (upper == nullptr) {  // a row of padding only (ty.high >= ty.low)
-      for (std::size_t c = 0; c < 3; ++c) std::fill_n(dst + c * plane, side, padding);
+      for (std::size_t c = 0; c < 3; ++c) std::fill_n(dst + c * plane, side, kPadding);
       continue;
     }
     for (std::size_t k = 0; k < cols.size(); ++k) {
