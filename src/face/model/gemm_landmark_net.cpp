@@ -20,6 +20,8 @@ using channel_last::Shape;
 
 constexpr int kSide = LandmarkNetWeights::kInputSize;
 constexpr std::size_t kOutputs = std::size_t{2} * LandmarkNetWeights::kPointCount;
+// The last block's channels, averaged into the fc input (create() checks the weights agree).
+constexpr std::size_t kFeatureCount = LandmarkNetWeights::kFeatures;
 
 // LandmarkConv in the shape channel_last::repack() takes (SsdConv describes any such layer).
 Result<Layer> repack_part(const LandmarkConv& conv, const cv::Mat& filters, const cv::Mat& bias,
@@ -133,19 +135,18 @@ Result<std::array<float, 136>> GemmLandmarkNet::run(const cv::Mat& input) {
     channel_last::relu(sum_.data(), values, map_.data());
   }
   // tf.avgPool 7x7 'valid' over the 7x7 map: the mean of each channel; then the fc layer.
-  constexpr std::size_t channels = LandmarkNetWeights::kFeatures;  // the last block's (create())
   const auto pixels =
       static_cast<std::size_t>(shape.height) * static_cast<std::size_t>(shape.width);
-  std::array<float, channels> features{};
+  std::array<float, kFeatureCount> features{};
   for (std::size_t p = 0; p < pixels; ++p) {
-    for (std::size_t c = 0; c < channels; ++c) features[c] += map_[p * channels + c];
+    for (std::size_t c = 0; c < kFeatureCount; ++c) features[c] += map_[p * kFeatureCount + c];
   }
   for (float& f : features) f /= static_cast<float>(pixels);
   std::array<float, 136> out{};
   std::copy(fc_bias_.begin(), fc_bias_.end(), out.begin());
-  cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(channels), static_cast<int>(kOutputs),
-              1.0f, fc_weights_.data(), static_cast<int>(kOutputs), features.data(), 1, 1.0f,
-              out.data(), 1);
+  cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(kFeatureCount),
+              static_cast<int>(kOutputs), 1.0f, fc_weights_.data(), static_cast<int>(kOutputs),
+              features.data(), 1, 1.0f, out.data(), 1);
   return out;
 }
 
