@@ -39,9 +39,9 @@ def make_photos(model_dir, copies, out_dir):
 TIME_RE = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\]")
 
 
-def indexing_span(log_text):
-    """Seconds from the start of the first index job to the end of the last (job lines are
-    logged when a job ends, with its total)."""
+def job_times(log_text):
+    """(start, end) wall-clock seconds of each index job (job lines are logged when a job ends,
+    with its total)."""
     starts, ends = [], []
     for line in log_text.splitlines():
         stamp = TIME_RE.match(line)
@@ -50,7 +50,7 @@ def indexing_span(log_text):
             end = datetime.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
             ends.append(end)
             starts.append(end - float(total.group(1)) / 1000)
-    return max(ends) - min(starts) if ends else None
+    return starts, ends
 
 
 def stage_means(log_text):
@@ -79,6 +79,7 @@ def run_once(args, photos_dir, photos, work):
         before_cpu = cpu_seconds(server.pid)
         load = loadavg()
         started = time.monotonic()
+        started_wall = time.time()
         subprocess.run([args.binary, "import", "--event", code, str(photos_dir), "--wait"],
                        env=server.env(), check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=600)
@@ -94,9 +95,11 @@ def run_once(args, photos_dir, photos, work):
     print("%d photos in %.1f s = %.2f photos/s; server CPU %.1f s (%.0f ms per photo); load "
           "average before %s; stats %s" % (photos, seconds, photos / seconds, cpu,
                                            1000 * cpu / photos, load, stats))
-    span = indexing_span(logs)
-    if span:
-        print("  first job start to last job end: %.1f s = %.2f photos/s" % (span, photos / span))
+    starts, ends = job_times(logs)
+    if ends:
+        span = max(ends) - min(starts)
+        print("  first job start to last job end: %.1f s = %.2f photos/s; import start to first "
+              "job start: %.0f ms" % (span, photos / span, 1000 * (min(starts) - started_wall)))
     print("  mean per index job: " + ", ".join("%s %.1f ms" % kv for kv in sorted(means.items())))
 
 

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -10,7 +12,8 @@ namespace {
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
-Result<std::unique_ptr<store::Store>> open_sqlite(const std::string& url, Clock& clock) {
+Result<std::unique_ptr<store::Store>> open_sqlite(const std::string& url, Clock& clock,
+                                                  store::JobEventCallbacks job_events) {
   const std::filesystem::path path = url.substr(std::string_view("sqlite:").size());
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
@@ -18,6 +21,14 @@ Result<std::unique_ptr<store::Store>> open_sqlite(const std::string& url, Clock&
       store::sqlite::SqliteStore::open({.path = path.string()}, clock);
   if (!store) {
     return Error{store.error().code, "database " + path.string() + ": " + store.error().message};
+  }
+  if (job_events.queued || job_events.ended) {
+    if (Result<void> r = (*store)->listen_for_job_events(std::move(job_events)); !r) {
+      spdlog::warn(
+          "jobs queued by other processes (findme import) start within the workers' "
+          "poll interval, not at once: {}",
+          r.error().message);
+    }
   }
   return std::unique_ptr<store::Store>(std::move(*store));
 }
@@ -49,7 +60,7 @@ void export_pool_metrics(store::postgres::PostgresStore& store, metrics::Registr
 
 Result<std::unique_ptr<store::Store>> open_postgres(const config::Settings& s, Clock& clock,
                                                     metrics::Registry* registry,
-                                                    store::postgres::JobEventCallbacks job_events) {
+                                                    store::JobEventCallbacks job_events) {
   store::postgres::PostgresOptions options;
   options.pool.url = s.database_url;
   options.pool.size = s.db_pool_size;
@@ -70,8 +81,10 @@ Result<std::unique_ptr<store::Store>> open_postgres(const config::Settings& s, C
 
 Result<std::unique_ptr<store::Store>> open_store(const config::Settings& s, Clock& clock,
                                                  metrics::Registry* registry,
-                                                 store::postgres::JobEventCallbacks job_events) {
-  if (starts_with(s.database_url, "sqlite:")) return open_sqlite(s.database_url, clock);
+                                                 store::JobEventCallbacks job_events) {
+  if (starts_with(s.database_url, "sqlite:")) {
+    return open_sqlite(s.database_url, clock, std::move(job_events));
+  }
   if (starts_with(s.database_url, "postgresql://") || starts_with(s.database_url, "postgres://")) {
     return open_postgres(s, clock, registry, std::move(job_events));
   }

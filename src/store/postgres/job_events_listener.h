@@ -10,17 +10,13 @@
 #include <thread>
 
 #include "core/entities.h"
+#include "store/job_events.h"
 
 namespace findme::store::postgres {
 
 // The channels PostgresStore notifies (payload: the job id in decimal).
 inline constexpr const char* kJobQueuedChannel = "findme_job_queued";
 inline constexpr const char* kJobEndedChannel = "findme_job_ended";
-
-struct JobEventCallbacks {
-  std::function<void(JobId)> queued;  // called on the listener thread; must be thread-safe
-  std::function<void(JobId)> ended;
-};
 
 // Owns one thread and one connection. Reconnects with a backoff after the connection is lost
 // (events sent meanwhile are missed; the worker poll and the long-poll deadlines cover them).

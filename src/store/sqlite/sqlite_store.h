@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/mutex.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/job_event_file.h"
 #include "store/store.h"
 
 namespace findme::store::sqlite {
@@ -33,6 +34,12 @@ class SqliteStore final : public Store {
   // Opens or creates the database and migrates it to the latest schema.
   // Errc::unavailable when the file cannot be opened; Errc::internal for a newer schema.
   static Result<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options, Clock& clock);
+
+  // Calls `callbacks.queued` (on a watcher thread) soon after any process on this file queued a
+  // job, this one included: wakes local workers for jobs `findme import` queued. Call once,
+  // before the store is shared; the watcher stops with the store. Errc::unavailable when the
+  // file cannot be watched (an in-memory database, no inotify): the workers' poll still works.
+  Result<void> listen_for_job_events(JobEventCallbacks callbacks);
 
   Result<void> ping() override;
 
@@ -142,16 +149,20 @@ class SqliteStore final : public Store {
   auto read(Work&& work, bool snapshot = false) -> decltype(work(std::declval<Connection&>()));
 
   Result<std::unique_ptr<Connection>> acquire_reader();
+  // Tells other processes (and this one's watcher) that `job` was queued; after the commit.
+  void announce_queued(const Job& job) const;
   void release_reader(std::unique_ptr<Connection> conn);
 
   SqliteOptions options_;
   Clock& clock_;
+  std::string job_event_path_;  // empty: in memory, nothing to announce
   Mutex write_mu_;
   std::unique_ptr<Connection> writer_ FINDME_GUARDED_BY(write_mu_);
   Mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> idle_readers_ FINDME_GUARDED_BY(pool_mu_);
   int open_readers_ FINDME_GUARDED_BY(pool_mu_) = 0;
+  std::unique_ptr<JobEventWatcher> job_event_watcher_;  // last: stopped first
 };
 
 }  // namespace findme::store::sqlite

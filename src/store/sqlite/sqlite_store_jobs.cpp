@@ -112,7 +112,9 @@ Result<Job> insert_job(Connection& c, const NewJob& job, Timestamp now) {
 
 Result<Job> SqliteStore::enqueue_job(const NewJob& job) {
   Timestamp now = clock_.now();
-  return write([&](Connection& c) { return insert_job(c, job, now); });
+  Result<Job> queued = write([&](Connection& c) { return insert_job(c, job, now); });
+  if (queued) announce_queued(*queued);
+  return queued;
 }
 
 Result<std::optional<Job>> SqliteStore::find_job(JobId id) {

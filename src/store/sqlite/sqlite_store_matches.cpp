@@ -36,7 +36,7 @@ Result<SelfieAndJob> SqliteStore::add_selfie_and_enqueue(const NewSelfie& selfie
       "VALUES (" FINDME_NEXT_ID("selfies") ", ?, ?, ?) "
       "RETURNING " FINDME_SELFIE_COLUMNS("");
   Timestamp now = clock_.now();
-  return write([&](Connection& c) -> Result<SelfieAndJob> {
+  Result<SelfieAndJob> added = write([&](Connection& c) -> Result<SelfieAndJob> {
     Result<Statement> stmt = c.prepare(kInsert);
     if (!stmt) return stmt.error();
     stmt->bind_all(selfie.user_id, selfie.storage_key, now);
@@ -55,6 +55,8 @@ Result<SelfieAndJob> SqliteStore::add_selfie_and_enqueue(const NewSelfie& selfie
     if (!queued) return queued.error();
     return SelfieAndJob{std::move(**row), std::move(*queued)};
   });
+  if (added) announce_queued(added->job);
+  return added;
 }
 
 Result<std::optional<Selfie>> SqliteStore::find_selfie(SelfieId id) {

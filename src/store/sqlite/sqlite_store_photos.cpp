@@ -70,7 +70,7 @@ Result<PhotoAndJob> SqliteStore::add_photo_and_enqueue(const NewPhoto& photo) {
       "VALUES (" FINDME_NEXT_ID("photos") ", ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, nullif(?, '')) "
       "RETURNING " FINDME_PHOTO_COLUMNS("");
   Timestamp now = clock_.now();
-  return write([&](Connection& c) -> Result<PhotoAndJob> {
+  Result<PhotoAndJob> added = write([&](Connection& c) -> Result<PhotoAndJob> {
     // Writers are serialised (one write transaction at a time, across processes too), so the
     // look-up and the insert cannot interleave with another upload of the same content.
     if (!photo.content_sha256.empty()) {
@@ -99,6 +99,8 @@ Result<PhotoAndJob> SqliteStore::add_photo_and_enqueue(const NewPhoto& photo) {
     if (!queued) return queued.error();
     return PhotoAndJob{std::move(**row), std::move(*queued)};
   });
+  if (added) announce_queued(added->job);
+  return added;
 }
 
 Result<std::optional<Photo>> SqliteStore::find_photo(PhotoId id) {
