@@ -116,16 +116,22 @@ Result<void> FileStore::write(std::string_view key, std::span<const std::byte> b
 // The whole file into one string of its size, read to its end even if it grew since fstat(); a
 // failed read is an error, not a short file.
 Result<std::string> FileStore::read(std::string_view key) const {
+  std::string bytes;
+  if (Result<void> r = read_into(key, bytes); !r) return r.error();
+  return bytes;
+}
+
+Result<void> FileStore::read_into(std::string_view key, std::string& bytes) const {
   Result<fs::path> path = path_of(key);
   if (!path) return path.error();
   const int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error(Errc::not_found, "the file is gone");
   struct stat info {};
-  std::string bytes(::fstat(fd, &info) == 0 ? static_cast<std::size_t>(info.st_size) : 0, '\0');
+  bytes.resize(::fstat(fd, &info) == 0 ? static_cast<std::size_t>(info.st_size) : 0);
   std::size_t done = 0;
   bool failed = false;
   while (true) {
-    if (done == bytes.size()) {
+    if (done == bytes.size()) {  // the file grew, or fstat failed
       bytes.resize(std::max<std::size_t>(2 * bytes.size(), std::size_t{64} * 1024));
     }
     const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
@@ -139,7 +145,7 @@ Result<std::string> FileStore::read(std::string_view key) const {
   ::close(fd);
   if (failed) return make_error(Errc::unavailable, "the photo store could not read a file");
   bytes.resize(done);
-  return bytes;
+  return {};
 }
 
 void FileStore::remove(std::string_view key) const {

@@ -34,8 +34,12 @@ class FileStore {
   // read-only); Errc::invalid_request for a malformed key.
   Result<void> write(std::string_view key, std::span<const std::byte> bytes) const;
 
-  // The whole file. Errc::not_found when it is missing.
+  // The whole file. Errc::not_found when it is missing; Errc::unavailable when reading fails.
   Result<std::string> read(std::string_view key) const;
+  // The same into `bytes`, whose memory is reused: a caller reading file after file (a job
+  // worker) touches no fresh pages once it has held a file as large. `bytes` is unspecified on
+  // error.
+  Result<void> read_into(std::string_view key, std::string& bytes) const;
 
   // The absolute path of a key, for streaming by the HTTP layer. Errc::invalid_request for a key
   // that is not one this store makes.

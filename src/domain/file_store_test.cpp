@@ -41,5 +41,27 @@ TEST(FileStoreReadTest, FilesOfAnySizeComeBackWhole) {
   std::filesystem::remove_all(root);
 }
 
+// A worker reads file after file into one buffer: each read gives exactly its file, whatever
+// the buffer held before (larger, smaller or nothing).
+TEST(FileStoreReadTest, ReadingIntoAReusedBufferGivesExactlyEachFile) {
+  const std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                     ("findme_file_store_into_" + std::to_string(::getpid()));
+  const FileStore files(root);
+  std::string buffer = "left over from before";
+  for (const std::size_t size : {std::size_t{2'000'000}, std::size_t{5}, std::size_t{0},
+                                 std::size_t{300'000}, std::size_t{2'000'001}}) {
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i + size) * 7 % 253);
+    const std::string key = files.new_key(FileKind::photo, "bin");
+    ASSERT_TRUE(files.write(key, std::as_bytes(std::span(bytes.data(), bytes.size()))));
+    ASSERT_TRUE(files.read_into(key, buffer));
+    EXPECT_EQ(buffer, bytes) << size << " bytes";
+  }
+  Result<void> gone = files.read_into(files.new_key(FileKind::photo, "bin"), buffer);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, Errc::not_found);
+  std::filesystem::remove_all(root);
+}
+
 }  // namespace
 }  // namespace findme::domain

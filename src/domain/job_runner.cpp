@@ -19,6 +19,11 @@ std::span<const std::byte> as_bytes(const std::string& data) {
   return std::as_bytes(std::span(data.data(), data.size()));
 }
 
+// A worker keeps the memory of the last file it read for the next one, up to this much: a 12 MP
+// phone JPEG (3-5 MB) is then read without fresh pages (~2 ms less per selfie job), while a rare
+// 50 MB upload does not stay resident.
+constexpr std::size_t kKeptFileBuffer = std::size_t{16} << 20;
+
 int scaled(float value, double scale) {
   return static_cast<int>(std::lround(static_cast<double>(value) * scale));
 }
@@ -73,30 +78,36 @@ JobRunner::JobRunner(const JobContext& context, face::FaceEngine& engine, JobRun
 Result<std::string> JobRunner::run(const Job& job) {
   timings_ = {};
   summary_.clear();
+  Result<std::string> result = make_error(Errc::internal, "Unknown job kind.");
   switch (job.kind) {
     case JobKind::index_photo:
-      return index_photo(job);
+      result = index_photo(job);
+      break;
     case JobKind::match_selfie:
-      return match_selfie(job);
+      result = match_selfie(job);
+      break;
     case JobKind::match_new_faces:
-      return match_new_faces(job);
+      result = match_new_faces(job);
+      break;
   }
-  return make_error(Errc::internal, "Unknown job kind.");
+  if (file_buffer_.capacity() > kKeptFileBuffer) std::string().swap(file_buffer_);
+  return result;
 }
 
-Result<std::string> JobRunner::read(const std::string& key) {
+Result<std::span<const std::byte>> JobRunner::read(const std::string& key) {
   Stopwatch watch;
-  Result<std::string> bytes = context_.files.read(key);
+  Result<void> read = context_.files.read_into(key, file_buffer_);
   timings_.read_ms = watch.elapsed_ms();
-  return bytes;
+  if (!read) return read.error();
+  return as_bytes(file_buffer_);
 }
 
-Result<image::DecodedImage> JobRunner::decode(const std::string& bytes, int long_side) {
+Result<image::DecodedImage> JobRunner::decode(std::span<const std::byte> bytes, int long_side) {
   Stopwatch watch;
   image::DecodeOptions decode = options_.decode;
   decode.max_long_side = long_side;
   decode.min_long_side = 0;
-  Result<image::DecodedImage> decoded = context_.decoder.decode(as_bytes(bytes), decode);
+  Result<image::DecodedImage> decoded = context_.decoder.decode(bytes, decode);
   timings_.decode_ms = watch.elapsed_ms();
   return decoded;
 }
@@ -112,16 +123,15 @@ Result<face::FaceAnalysis> JobRunner::analyse(const image::RgbImage& image) {
 
 Result<std::string> JobRunner::write_thumbnail(const Photo& photo,
                                                const image::DecodedImage& decoded,
-                                               const std::string& bytes) {
+                                               std::span<const std::byte> bytes) {
   Stopwatch watch;
   // The decoded pixels are upright already; they serve unless decoding shrank the photo below the
   // thumbnail's size (a detect_long_side under thumbnail_long_side).
   const int side = options_.thumbnail_long_side;
   const bool enough = std::max(decoded.image.width, decoded.image.height) >=
                       std::min(side, std::max(decoded.original.width, decoded.original.height));
-  Result<std::string> jpeg =
-      enough ? context_.decoder.encode_thumbnail_jpeg(decoded.image, side)
-             : context_.decoder.thumbnail_jpeg(as_bytes(bytes), side, options_.decode);
+  Result<std::string> jpeg = enough ? context_.decoder.encode_thumbnail_jpeg(decoded.image, side)
+                                    : context_.decoder.thumbnail_jpeg(bytes, side, options_.decode);
   if (!jpeg) {
     return jpeg.error();
   }
@@ -146,7 +156,7 @@ Result<std::string> JobRunner::index_photo(const Job& job) {
     return std::string(R"({"faces":0})");
   }
   const Photo& photo = **found;
-  Result<std::string> bytes = read(photo.storage_key);
+  Result<std::span<const std::byte>> bytes = read(photo.storage_key);
   if (!bytes) {
     return bytes.error();
   }
@@ -293,11 +303,11 @@ Result<JobRunner::MatchedScope> JobRunner::match_user(UserId user, EventId only_
 }
 
 Result<void> JobRunner::describe_selfie(const Selfie& selfie) {
-  Result<std::string> bytes = read(selfie.storage_key);
+  Result<std::span<const std::byte>> bytes = read(selfie.storage_key);
   if (!bytes) {
     return bytes.error();
   }
-  Result<SelfieFace> found = find_selfie_face(as_bytes(*bytes), context_.decoder, engine_,
+  Result<SelfieFace> found = find_selfie_face(*bytes, context_.decoder, engine_,
                                               {.decode = options_.decode,
                                                .first_min_long_side = options_.selfie_min_long_side,
                                                .max_long_side = options_.selfie_long_side,

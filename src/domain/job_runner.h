@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -89,13 +91,14 @@ class JobRunner {
   // Finds the selfie's face and stores its embedding; Errc::no_face_found when there is none.
   Result<void> describe_selfie(const Selfie& selfie);
   Result<std::string> match_new_faces(const Job& job);
-  Result<std::string> read(const std::string& key);
-  Result<image::DecodedImage> decode(const std::string& bytes, int long_side);
+  // The file's bytes, in file_buffer_: valid until the next read().
+  Result<std::span<const std::byte>> read(const std::string& key);
+  Result<image::DecodedImage> decode(std::span<const std::byte> bytes, int long_side);
   // The engine's analysis of an event photo, recording its stage timings for the job's log line.
   Result<face::FaceAnalysis> analyse(const image::RgbImage& image);
   // From `decoded` when it holds enough pixels, else from the file's `bytes`.
   Result<std::string> write_thumbnail(const Photo& photo, const image::DecodedImage& decoded,
-                                      const std::string& bytes);
+                                      std::span<const std::byte> bytes);
   Result<std::int64_t> match_faces_to_attendees(EventId event, const std::vector<Face>& faces);
   struct MatchedScope {
     std::size_t selfies = 0;
@@ -114,6 +117,8 @@ class JobRunner {
   JobRunnerOptions options_;
   JobTimings timings_;
   std::string summary_;
+  // The last file read, kept for the next (see read()); released above kKeptFileBuffer.
+  std::string file_buffer_;
 };
 
 // True for errors that retrying cannot fix (bad input, missing rows or files).
