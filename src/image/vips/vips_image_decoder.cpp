@@ -10,6 +10,7 @@
 #include <vips/vips.h>
 
 #include "image/box_shrink.h"
+#include "image/exif_orientation.h"
 #include "image/format_sniff.h"
 #include "image/vips/vips_handles.h"
 
@@ -233,11 +234,12 @@ struct Target {
   bool at_least = false;
 };
 
-// Decoded, upright, 8-bit sRGB, sized per `target`: the common part of decode and thumbnail.
-// Pixels flow load -> colour -> orientation -> resize, so the colour work runs on the shrunk
-// image and alpha is flattened before any resampling mixes it into colour.
-Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& header,
-                              Target target) {
+// Decoded 8-bit sRGB, sized per `target`: the common part of decode and thumbnail. Pixels flow
+// load -> colour -> orientation -> resize, so the colour work runs on the shrunk image and alpha
+// is flattened before any resampling mixes it into colour. Without `upright`, the stored
+// orientation is kept (its EXIF value still on the image) for the caller to apply to pixels.
+Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& header, Target target,
+                              bool upright = true) {
   const int long_side = target.long_side;
   const int full = long_side_of(header);
   const double shrink =
@@ -247,7 +249,7 @@ Result<ImagePtr> decode_srgb8(std::span<const std::byte> bytes, const Header& he
     return fail(Errc::invalid_image, kCorrupt);
   }
   Result<ImagePtr> image = to_srgb8(std::move(opened));
-  if (image) {
+  if (image && upright) {
     image = orient_upright(std::move(*image));
   }
   if (!image) {
@@ -321,7 +323,9 @@ Result<DecodedImage> VipsImageDecoder::decode(std::span<const std::byte> bytes,
   }
   const Target target = options.min_long_side > 0 ? Target{options.min_long_side, true}
                                                   : Target{options.max_long_side, false};
-  Result<ImagePtr> image = decode_srgb8(bytes, *header, target);
+  // Turned upright in memory after decoding: libvips' autorot would first copy the whole
+  // decoded image into memory on its worker threads (~2 ms of a 12 MP selfie's decode).
+  Result<ImagePtr> image = decode_srgb8(bytes, *header, target, /*upright=*/false);
   if (!image) {
     return image.error();
   }
@@ -329,7 +333,9 @@ Result<DecodedImage> VipsImageDecoder::decode(std::span<const std::byte> bytes,
   if (!rgb) {
     return rgb.error();
   }
-  return DecodedImage{std::move(*rgb), ImageInfo{header->format, header->width, header->height}};
+  RgbImage upright =
+      apply_exif_orientation(std::move(*rgb), vips_image_get_orientation(image->get()));
+  return DecodedImage{std::move(upright), ImageInfo{header->format, header->width, header->height}};
 }
 
 Result<std::string> VipsImageDecoder::thumbnail_jpeg(std::span<const std::byte> bytes,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -111,6 +112,33 @@ std::array<int, 3> corner_pixel(const RgbImage& image, Corner corner) {
   const bool bottom = corner == Corner::bottom_left || corner == Corner::bottom_right;
   return pixel(image, right ? image.width - 1 - near : near,
                bottom ? image.height - 1 - near : near);
+}
+
+// decode() turns the decoded pixels upright itself (image::apply_exif_orientation), not with
+// libvips' autorot: both give exactly the same pixels for every orientation, blocks crossed.
+TEST_F(VipsImageDecoderTest, OrientationIsAppliedExactlyAsLibvipsAutorotDoes) {
+  const ImagePtr stored = noise_rgb(150, 97);
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    SCOPED_TRACE("orientation " + std::to_string(orientation));
+    std::string bytes = jpeg_with_orientation(stored.get(), orientation);
+    VipsImage* loaded = nullptr;
+    ASSERT_EQ(vips_jpegload_buffer(bytes.data(), bytes.size(), &loaded, nullptr), 0);
+    const ImagePtr file(loaded);
+    VipsImage* turned = nullptr;
+    ASSERT_EQ(vips_autorot(file.get(), &turned, nullptr), 0);
+    const ImagePtr reference(turned);
+    std::size_t size = 0;
+    const GBuffer expected(vips_image_write_to_memory(reference.get(), &size));
+    ASSERT_TRUE(expected);
+
+    Result<DecodedImage> decoded = decode(bytes);
+
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_EQ(decoded->image.width, vips_image_get_width(reference.get()));
+    EXPECT_EQ(decoded->image.height, vips_image_get_height(reference.get()));
+    ASSERT_EQ(decoded->image.pixels.size(), size);
+    EXPECT_EQ(std::memcmp(decoded->image.pixels.data(), expected.get(), size), 0);
+  }
 }
 
 TEST_F(VipsImageDecoderTest, AppliesEveryExifOrientation) {
