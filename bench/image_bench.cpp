@@ -86,7 +86,7 @@ BENCHMARK(thumbnail_sample)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// The index job's thumbnail: from the decoded full-size pixels (box shrink, Lanczos3 to 400 px,
+// The index job's thumbnail: from the decoded full-size pixels (area shrink to 400 px,
 // JPEG encode). CPU time is the whole process's, libvips' worker threads included.
 void encode_thumbnail_decoded(benchmark::State& state) {
   const int long_side = static_cast<int>(state.range(0));

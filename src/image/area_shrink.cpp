@@ -36,20 +36,11 @@ std::vector<std::vector<Tap>> area_taps(int in, int out) {
   return taps;
 }
 
-constexpr std::size_t kFloatLanes = 8;  // a fixed inner trip count is what GCC vectorises at -O2
-
 // sums[i] += weight * row[i] for i < count.
-FINDME_VECTORISED void add_weighted_row(float* __restrict sums, const std::uint8_t* __restrict row,
-                                        float weight, std::size_t count) {
-  const std::size_t vector_part = count - count % kFloatLanes;
-  for (std::size_t i = 0; i < vector_part; i += kFloatLanes) {
-    for (std::size_t l = 0; l < kFloatLanes; ++l) {
-      sums[i + l] += weight * static_cast<float>(row[i + l]);
-    }
-  }
-  for (std::size_t i = vector_part; i < count; ++i) {
-    sums[i] += weight * static_cast<float>(row[i]);
-  }
+FINDME_VECTORISED FINDME_PLAIN_LOOPS void add_weighted_row(float* __restrict sums,
+                                                           const std::uint8_t* __restrict row,
+                                                           float weight, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) sums[i] += weight * static_cast<float>(row[i]);
 }
 
 }  // namespace
