@@ -40,6 +40,39 @@ std::size_t row_floats(const Shape& s) {
   return static_cast<std::size_t>(s.width) * static_cast<std::size_t>(s.channels);
 }
 
+// `layer` with its 3x3 kernel transposed (tap (ky, kx) moved to (kx, ky)): over a transposed map
+// it computes the transposed output. TF's "same" padding is the same on both axes, so exactly.
+Layer with_transposed_kernel(const Layer& layer) {
+  Layer turned = layer;
+  const auto side = static_cast<std::size_t>(layer.kernel);
+  const std::size_t block = layer.weights.size() / (side * side);  // one tap's weights
+  for (std::size_t ky = 0; ky < side; ++ky) {
+    for (std::size_t kx = 0; kx < side; ++kx) {
+      std::copy_n(layer.weights.begin() + static_cast<std::ptrdiff_t>((ky * side + kx) * block),
+                  block,
+                  turned.weights.begin() + static_cast<std::ptrdiff_t>((kx * side + ky) * block));
+    }
+  }
+  return turned;
+}
+
+// out(y, x) = in(x, y) for a square map; channels stay together. In 16 x 16 blocks, so that
+// the 3-channel input's columns are read from cache.
+void transpose_map(const float* in, const Shape& s, float* out) {
+  constexpr int kBlock = 16;
+  const auto channels = static_cast<std::size_t>(s.channels);
+  for (int by = 0; by < s.height; by += kBlock) {
+    for (int bx = 0; bx < s.width; bx += kBlock) {
+      for (int y = by; y < std::min(by + kBlock, s.height); ++y) {
+        for (int x = bx; x < std::min(bx + kBlock, s.width); ++x) {
+          std::copy_n(in + at(x, y, s.width, s.channels), channels,
+                      out + at(y, x, s.width, s.channels));
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gemm_ssd
 
@@ -57,6 +90,8 @@ Result<GemmSsdNet> GemmSsdNet::create(const SsdWeights& weights) {
   };
   for (const SsdConv& conv : weights.backbone()) {
     if (Result<void> ok = add(net.backbone_, conv); !ok) return ok.error();
+    const Layer& added = net.backbone_.back();
+    net.turned_backbone_.push_back(added.kernel > 1 ? with_transposed_kernel(added) : Layer{});
   }
   for (const SsdConv& conv : weights.extras()) {
     if (Result<void> ok = add(net.extras_, conv); !ok) return ok.error();
@@ -77,10 +112,10 @@ Result<GemmSsdNet> GemmSsdNet::create(const SsdWeights& weights) {
   return net;
 }
 
-const GemmSsdNet::PaddingRows* GemmSsdNet::known_padding(int photo_rows,
+const GemmSsdNet::PaddingRows* GemmSsdNet::known_padding(int photo_rows, bool turned,
                                                          const std::array<float, 3>& pad) const {
   for (const PaddingRows& known : padding_) {
-    if (known.photo_rows == photo_rows && known.pad == pad) return &known;
+    if (known.photo_rows == photo_rows && known.turned == turned && known.pad == pad) return &known;
   }
   return nullptr;
 }
@@ -91,34 +126,49 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
       input.size[3] != kSide || input.type() != CV_32F || !input.isContinuous()) {
     return make_error(Errc::internal, "face detection: the SSD input must be [1, 3, 512, 512]");
   }
-  // NCHW -> NHWC.
-  Shape shape{kSide, kSide, 3};
-  const std::size_t plane = static_cast<std::size_t>(kSide) * kSide;
-  a_.resize(std::max(a_.size(), shape.size()));
-  const float* src = input.ptr<float>();
-  for (std::size_t p = 0; p < plane; ++p) {
-    for (std::size_t c = 0; c < 3; ++c) a_[p * 3 + c] = src[c * plane + p];
-  }
-
   // A landscape photo padded to a square leaves rows of padding under it. What the net computes
   // from those rows alone is the same for every photo of that height: it is recorded on the
   // first such photo (the rows next to the photo's at each layer, the predictions of the padding
   // cells) and reused after, so only the photo's rows are computed (a 3:2 photo: 2/3 of the
-  // work). Same arithmetic on every value computed, so the same boxes.
-  const std::array<float, 3> pad{a_[plane * 3 - 3], a_[plane * 3 - 2], a_[plane * 3 - 1]};
-  int photo_rows = kSide;
-  const auto is_padding_row = [&](int y) {
-    const float* row = a_.data() + at(y, 0, kSide, 3);
-    for (std::size_t i = 0; i < static_cast<std::size_t>(kSide) * 3; ++i) {
-      if (row[i] != pad[i % 3]) return false;
+  // work). Same arithmetic on every value computed, so the same boxes. A portrait photo leaves
+  // columns of padding on the right instead: the backbone (~90 % of the work) then runs over the
+  // transposed input with transposed 3x3 kernels, where they are rows, and its maps are turned
+  // back for the extra layers.
+  const std::size_t plane = static_cast<std::size_t>(kSide) * kSide;
+  const float* src = input.ptr<float>();  // NCHW
+  const std::array<float, 3> pad{src[plane - 1], src[2 * plane - 1], src[3 * plane - 1]};
+  // The photo's rows and columns: those not wholly of the padding's value (the last pixel's).
+  int photo_rows = 0;
+  int photo_columns = 0;
+  for (std::size_t c = 0; c < 3; ++c) {
+    for (int y = 0; y < kSide; ++y) {
+      const float* row = src + c * plane + at(y, 0, kSide, 1);
+      int x = kSide;
+      while (x > photo_columns && row[x - 1] == pad[c]) --x;  // only columns not yet photo
+      if (x > photo_columns) photo_columns = x;
+      if (x > 0 && !std::all_of(row, row + x, [&](float v) { return v == pad[c]; })) {
+        photo_rows = std::max(photo_rows, y + 1);
+      }
     }
-    return true;
-  };
-  while (photo_rows > 0 && is_padding_row(photo_rows - 1)) --photo_rows;
-  const PaddingRows* known = photo_rows < kSide ? known_padding(photo_rows, pad) : nullptr;
+  }
+  const bool turned = photo_columns < photo_rows;
+  if (turned) photo_rows = photo_columns;
+
+  // NCHW -> NHWC (into b_, then transposed into a_ when turned).
+  Shape shape{kSide, kSide, 3};
+  a_.resize(std::max(a_.size(), shape.size()));
+  b_.resize(std::max(b_.size(), shape.size()));
+  float* nhwc = turned ? b_.data() : a_.data();
+  for (std::size_t p = 0; p < plane; ++p) {
+    for (std::size_t c = 0; c < 3; ++c) nhwc[p * 3 + c] = src[c * plane + p];
+  }
+  if (turned) transpose_map(b_.data(), shape, a_.data());
+
+  const PaddingRows* known = photo_rows < kSide ? known_padding(photo_rows, turned, pad) : nullptr;
   PaddingRows recording;
   const bool record = photo_rows < kSide && known == nullptr;
   recording.photo_rows = photo_rows;
+  recording.turned = turned;
   recording.pad = pad;
   int padding_from = photo_rows;  // the current map's first row decided by the padding alone
 
@@ -186,9 +236,13 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
       std::copy_n(known->tails[2 * p + 1].begin(), class_floats, class_tail);
     }
     const auto per_cell = static_cast<std::size_t>(anchors_per_cell_[p]);
+    // Anchors go in the photo's cell order; a map still turned holds cell (y, x) at (x, y).
+    const bool map_turned = turned && p < 2;
+    const auto side = static_cast<std::size_t>(shape.width);
     for (std::size_t cell = 0; cell < cells; ++cell) {
-      const float* e = &boxes_out_[cell * box_values];
-      const float* c = &classes_out_[cell * class_values];
+      const std::size_t from = map_turned ? (cell % side) * side + cell / side : cell;
+      const float* e = &boxes_out_[from * box_values];
+      const float* c = &classes_out_[from * class_values];
       for (std::size_t k = 0; k < per_cell; ++k) {
         const int anchor = static_cast<int>(boxes.size());
         if (anchor >= anchors_.rows) return;
@@ -199,10 +253,22 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
     }
   };
   for (std::size_t i = 0; i < backbone_.size(); ++i) {
-    apply(backbone_[i]);
+    apply(turned && backbone_[i].kernel > 1 ? turned_backbone_[i] : backbone_[i]);
     if (i == SsdWeights::kConv11) predict(0);
   }
   predict(1);
+  if (turned) {  // the last backbone map turned back; the extras compute all of it (16 x 16)
+    float* padding = cur + static_cast<std::size_t>(padding_from) * row_floats(shape);
+    const std::size_t padding_floats =
+        shape.size() - static_cast<std::size_t>(padding_from) * row_floats(shape);
+    if (record) recording.backbone_padding.assign(padding, padding + padding_floats);
+    if (known != nullptr) std::copy_n(known->backbone_padding.begin(), padding_floats, padding);
+    std::vector<float>& dst_buffer = cur == a_.data() ? b_ : a_;
+    if (dst_buffer.size() < shape.size()) dst_buffer.resize(shape.size());
+    transpose_map(cur, shape, dst_buffer.data());
+    cur = dst_buffer.data();
+    padding_from = shape.height;
+  }
   for (std::size_t i = 0; i < extras_.size(); ++i) {
     apply(extras_[i]);
     if (i % 2 == 1) predict(2 + i / 2);

@@ -1,7 +1,9 @@
 // face-api's SSD MobileNet v1 as our own forward pass: channel-last (NHWC) tensors, the 1x1
 // convolutions (~80 % of the work) as one OpenBLAS sgemm each, the 3x3 ones (depthwise and full)
 // as direct loops or im2col + sgemm, bias and ReLU6 applied in the same pass. The same function as
-// SsdNet (OpenCV DNN), about twice as fast (docs/benchmarks.md); boxes agree within 1e-4.
+// SsdNet (OpenCV DNN), about twice as fast (docs/benchmarks.md); boxes agree within 1e-4. The
+// padding that makes a photo square (rows under a landscape photo, columns beside a portrait one)
+// is computed once per photo geometry and reused (see run()).
 #pragma once
 
 #include <array>
@@ -33,19 +35,27 @@ class GemmSsdNet {
  private:
   GemmSsdNet() = default;
 
-  // What the rows of padding under a photo `photo_rows` high give (see run()).
+  // What the rows of padding under a photo `photo_rows` high give (see run()); `turned`: of a
+  // portrait photo's transposed input, whose padding columns became rows.
   struct PaddingRows {
     int photo_rows = 0;
+    bool turned = false;
     std::array<float, 3> pad{};             // the padding's value per input channel
     std::vector<std::vector<float>> bands;  // per layer: the padding rows next to the photo's
     std::vector<std::vector<float>> tails;  // per predictor conv: the padding cells' outputs
+    // Turned only: the backbone's last map's padding rows (the extras read all of it).
+    std::vector<float> backbone_padding;
   };
   // Photo heights remembered, ~1.5 MB each: an event's cameras and orientations.
   static constexpr std::size_t kPaddingGeometries = 8;
 
-  const PaddingRows* known_padding(int photo_rows, const std::array<float, 3>& pad) const;
+  const PaddingRows* known_padding(int photo_rows, bool turned,
+                                   const std::array<float, 3>& pad) const;
 
   std::vector<channel_last::Layer> backbone_;
+  // backbone_'s 3x3 layers with their kernels transposed (empty for 1x1 layers): the backbone
+  // over a transposed input computes the transposed maps.
+  std::vector<channel_last::Layer> turned_backbone_;
   std::vector<channel_last::Layer> extras_;
   // boxes, classes, boxes, classes, ... (SsdWeights order)
   std::vector<channel_last::Layer> predictors_;
