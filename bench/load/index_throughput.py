@@ -84,6 +84,7 @@ def run_once(args, photos_dir, photos, work):
                        env=server.env(), check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=600)
         seconds = time.monotonic() - started
+        exited_wall = time.time()
         cpu = cpu_seconds(server.pid) - before_cpu
         status, stats = http_json("GET", "%s/api/events/%s/stats" % (server.url, code),
                                   token=token)
@@ -99,7 +100,9 @@ def run_once(args, photos_dir, photos, work):
     if ends:
         span = max(ends) - min(starts)
         print("  first job start to last job end: %.1f s = %.2f photos/s; import start to first "
-              "job start: %.0f ms" % (span, photos / span, 1000 * (min(starts) - started_wall)))
+              "job start: %.0f ms; last job end to import exit: %.0f ms"
+              % (span, photos / span, 1000 * (min(starts) - started_wall),
+                 1000 * (exited_wall - max(ends))))
     print("  mean per index job: " + ", ".join("%s %.1f ms" % kv for kv in sorted(means.items())))
 
 

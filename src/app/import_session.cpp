@@ -8,6 +8,7 @@
 #include "app/upload_limits.h"
 #include "domain/events.h"
 #include "domain/file_store.h"
+#include "domain/job_queue_signal.h"
 #include "domain/photos.h"
 #include "image/vips/vips_image_decoder.h"
 
@@ -15,6 +16,7 @@ namespace findme::app {
 
 struct ImportSession::Parts {
   SystemClock clock;
+  domain::JobQueueSignal job_ended;  // wakes wait_for_indexing(); before the store (outlives it)
   std::unique_ptr<domain::FileStore> files;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<image::ImageDecoder> decoder;
@@ -30,7 +32,9 @@ Result<std::unique_ptr<ImportSession>> ImportSession::open(const config::Setting
   auto p = std::make_unique<Parts>();
   p->files = std::make_unique<domain::FileStore>(s.data_dir);
   if (Result<void> r = p->files->check_writable(); !r) return r.error();
-  Result<std::unique_ptr<store::Store>> store = open_store(s, p->clock);
+  // A job the server ends wakes --wait's progress at once (its poll is the fallback).
+  Result<std::unique_ptr<store::Store>> store =
+      open_store(s, p->clock, nullptr, {.ended = [&ended = p->job_ended](JobId) { ended.wake(); }});
   if (!store) return store.error();
   p->store = std::move(*store);
   Result<std::unique_ptr<image::vips::VipsImageDecoder>> decoder =
@@ -68,6 +72,8 @@ bool ImportSession::wait_for_indexing(const Event& event) {
   auto last_change = steady_clock::now();
   std::int64_t last_queued = -1;
   for (;;) {
+    const auto looked = steady_clock::now();
+    const std::uint64_t seen = parts_->job_ended.generation();
     Result<EventStats> stats = parts_->store->event_stats(event.id);
     if (!stats) {
       std::fprintf(stderr, "\nfindme: %s\n", stats.error().message.c_str());
@@ -91,7 +97,10 @@ bool ImportSession::wait_for_indexing(const Event& event) {
                    "running on this DATA_DIR and DATABASE_URL?\n");
       return false;
     }
-    std::this_thread::sleep_for(milliseconds(100));
+    // Woken when a job ends (or after the fallback poll), at most every 50 ms: the stats count
+    // the event's rows, which a large event makes worth sparing.
+    parts_->job_ended.wait(seen, milliseconds(250));
+    std::this_thread::sleep_until(looked + milliseconds(50));
   }
 }
 

@@ -25,8 +25,8 @@ Result<std::unique_ptr<store::Store>> open_sqlite(const std::string& url, Clock&
   if (job_events.queued || job_events.ended) {
     if (Result<void> r = (*store)->listen_for_job_events(std::move(job_events)); !r) {
       spdlog::warn(
-          "jobs queued by other processes (findme import) start within the workers' "
-          "poll interval, not at once: {}",
+          "jobs queued or ended by other processes are found by polling, a little "
+          "later, not at once: {}",
           r.error().message);
     }
   }

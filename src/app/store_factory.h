@@ -17,8 +17,8 @@ namespace findme::app {
 // connections and migrates it. With `registry`, the PostgreSQL pool's use is exported as
 // findme_db_pool_* gauges; the registry must not render after the store is destroyed. With
 // `job_events`, the store reports jobs queued or changed by any process sharing the database,
-// until it is destroyed: PostgreSQL with LISTEN/NOTIFY, SQLite (queued jobs only) with a file
-// beside the database that inotify watches.
+// until it is destroyed: PostgreSQL with LISTEN/NOTIFY, SQLite with files beside the database
+// that inotify watches.
 // Errors are one line for the terminal, without the password. `clock` must outlive the store.
 Result<std::unique_ptr<store::Store>> open_store(const config::Settings& settings, Clock& clock,
                                                  metrics::Registry* registry = nullptr,

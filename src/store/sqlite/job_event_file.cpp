@@ -37,25 +37,26 @@ std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
-std::string job_event_path(const std::string& database_path) {
-  return in_memory(database_path) ? std::string() : database_path + "-jobs";
+JobEventFiles job_event_files(const std::string& database_path) {
+  if (in_memory(database_path)) return {};
+  return {database_path + "-jobs", database_path + "-jobs-ended"};
 }
 
-void announce_job_queued(const std::string& event_path, JobId job) {
-  if (event_path.empty()) return;
-  const int fd = ::open(event_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+void announce_job_event(const std::string& file, JobId job) {
+  if (file.empty()) return;
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return;
   const std::string text = std::to_string(job.value);
   (void)!::write(fd, text.data(), text.size());
   ::close(fd);  // IN_CLOSE_WRITE: what the watchers wait for
 }
 
-Result<std::unique_ptr<JobEventWatcher>> JobEventWatcher::start(std::string event_path,
+Result<std::unique_ptr<JobEventWatcher>> JobEventWatcher::start(JobEventFiles files,
                                                                 JobEventCallbacks callbacks) {
-  if (event_path.empty()) {
-    return make_error(Errc::unavailable, "an in-memory database has no job event file");
+  if (files.empty()) {
+    return make_error(Errc::unavailable, "an in-memory database has no job event files");
   }
-  std::filesystem::path folder = std::filesystem::path(event_path).parent_path();
+  std::filesystem::path folder = std::filesystem::path(files.queued).parent_path();
   if (folder.empty()) folder = ".";
   const int inotify_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd < 0) return make_error(Errc::unavailable, "inotify: " + errno_text());
@@ -71,13 +72,14 @@ Result<std::unique_ptr<JobEventWatcher>> JobEventWatcher::start(std::string even
     return make_error(Errc::unavailable, std::move(why));
   }
   return std::unique_ptr<JobEventWatcher>(
-      new JobEventWatcher(std::move(event_path), std::move(callbacks), inotify_fd, stop_fd));
+      new JobEventWatcher(std::move(files), std::move(callbacks), inotify_fd, stop_fd));
 }
 
-JobEventWatcher::JobEventWatcher(std::string event_path, JobEventCallbacks callbacks,
-                                 int inotify_fd, int stop_fd)
-    : path_(std::move(event_path)),
-      name_(std::filesystem::path(path_).filename().string()),
+JobEventWatcher::JobEventWatcher(JobEventFiles files, JobEventCallbacks callbacks, int inotify_fd,
+                                 int stop_fd)
+    : files_(std::move(files)),
+      queued_name_(std::filesystem::path(files_.queued).filename().string()),
+      ended_name_(std::filesystem::path(files_.ended).filename().string()),
       callbacks_(std::move(callbacks)),
       inotify_fd_(inotify_fd),
       stop_fd_(stop_fd),
@@ -101,26 +103,24 @@ void JobEventWatcher::run() {
       return;  // cannot happen with valid descriptors; the workers' poll still finds the jobs
     }
     if (fds[1].revents != 0) return;
-    bool ours = false;
+    bool queued = false;
+    bool ended = false;
     for (;;) {
       const ssize_t n = ::read(inotify_fd_, buffer.data(), buffer.size());
       if (n <= 0) break;  // EAGAIN: drained
       for (ssize_t at = 0; at < n;) {
         const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + at);
-        // Overflow (IN_Q_OVERFLOW) lost events: one announcement stands for all of them.
-        if ((event->mask & IN_Q_OVERFLOW) != 0 || (event->len > 0 && name_ == event->name)) {
-          ours = true;
-        }
+        // Overflow (IN_Q_OVERFLOW) lost events: one announcement of each stands for them.
+        const bool overflow = (event->mask & IN_Q_OVERFLOW) != 0;
+        queued = queued || overflow || (event->len > 0 && queued_name_ == event->name);
+        ended = ended || overflow || (event->len > 0 && ended_name_ == event->name);
         at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
       }
     }
-    if (ours) heard();
+    if (queued || ended) ++received_;
+    if (queued && callbacks_.queued) callbacks_.queued(read_job_id(files_.queued));
+    if (ended && callbacks_.ended) callbacks_.ended(read_job_id(files_.ended));
   }
-}
-
-void JobEventWatcher::heard() {
-  ++received_;
-  if (callbacks_.queued) callbacks_.queued(read_job_id(path_));
 }
 
 }  // namespace findme::store::sqlite

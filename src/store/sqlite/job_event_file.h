@@ -1,11 +1,13 @@
 // Job events across processes sharing one SQLite file (`findme import` beside `findme serve`):
-// a process that queued a job rewrites a small file beside the database with the job's id, and
-// a watcher in the serving process, told by inotify, wakes its idle workers at once instead of at
-// their next poll. PostgreSQL's LISTEN/NOTIFY does the same for PostgresStore.
+// a process that queued a job, or ended one, rewrites a small file beside the database with the
+// job's id, and a watcher in the other process, told by inotify, acts at once instead of at its
+// next poll: the server's idle workers claim the job, `findme import --wait` shows the progress.
+// PostgreSQL's LISTEN/NOTIFY does the same for PostgresStore.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -15,23 +17,30 @@
 
 namespace findme::store::sqlite {
 
-// The file beside the database `<database>-jobs`, like SQLite's own `-wal` and `-shm`; empty for
-// an in-memory database (no other process can share it).
-std::string job_event_path(const std::string& database_path);
+// The files beside the database, like SQLite's own `-wal` and `-shm`: `<database>-jobs` (jobs
+// queued) and `<database>-jobs-ended`. Both empty for an in-memory database (no other process
+// can share it).
+struct JobEventFiles {
+  std::string queued;
+  std::string ended;
+  bool empty() const { return queued.empty(); }
+};
+JobEventFiles job_event_files(const std::string& database_path);
 
 // Best effort, after the commit: a failed write costs the other process only its poll interval.
-void announce_job_queued(const std::string& event_path, JobId job);
+// `file` is one of JobEventFiles' (nothing is written for an empty one).
+void announce_job_event(const std::string& file, JobId job);
 
-// Owns one thread and an inotify descriptor on the file's folder (so the file may be created or
-// replaced after the watch starts). Calls `callbacks.queued` with the id last written (JobId{}
-// when the file was caught mid-write) after announcements, this process's own included; several
-// close together may be heard as one. Never calls `callbacks.ended`: on SQLite, jobs run in the
-// one serving process, which hears their ends itself.
+// Owns one thread and an inotify descriptor on the files' folder (so the files may be created or
+// replaced after the watch starts). Calls `callbacks.queued` or `.ended` (when set) with the id
+// last written to that file (JobId{} when it was caught mid-write) after announcements, this
+// process's own included; several close together may be heard as one.
 // Not copyable; the destructor stops the thread at once.
 class JobEventWatcher {
  public:
-  // Errc::unavailable when inotify cannot watch the folder (e.g. the per-user watch limit).
-  static Result<std::unique_ptr<JobEventWatcher>> start(std::string event_path,
+  // Errc::unavailable for an in-memory database or when inotify cannot watch the folder (e.g.
+  // the per-user watch limit).
+  static Result<std::unique_ptr<JobEventWatcher>> start(JobEventFiles files,
                                                         JobEventCallbacks callbacks);
   JobEventWatcher(const JobEventWatcher&) = delete;
   JobEventWatcher& operator=(const JobEventWatcher&) = delete;
@@ -41,12 +50,12 @@ class JobEventWatcher {
   std::int64_t received() const { return received_.load(); }
 
  private:
-  JobEventWatcher(std::string event_path, JobEventCallbacks callbacks, int inotify_fd, int stop_fd);
+  JobEventWatcher(JobEventFiles files, JobEventCallbacks callbacks, int inotify_fd, int stop_fd);
   void run();
-  void heard();
 
-  std::string path_;
-  std::string name_;  // the file's name within the watched folder
+  JobEventFiles files_;
+  std::string queued_name_;  // the files' names within the watched folder
+  std::string ended_name_;
   JobEventCallbacks callbacks_;
   int inotify_fd_;
   int stop_fd_;  // an eventfd the destructor writes to

@@ -35,19 +35,23 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
 SqliteStore::SqliteStore(SqliteOptions options, Clock& clock, std::unique_ptr<Connection> writer)
     : options_(std::move(options)),
       clock_(clock),
-      job_event_path_(job_event_path(options_.path)),
+      job_event_files_(job_event_files(options_.path)),
       writer_(std::move(writer)) {}
 
 Result<void> SqliteStore::listen_for_job_events(JobEventCallbacks callbacks) {
   Result<std::unique_ptr<JobEventWatcher>> watcher =
-      JobEventWatcher::start(job_event_path_, std::move(callbacks));
+      JobEventWatcher::start(job_event_files_, std::move(callbacks));
   if (!watcher) return watcher.error();
   job_event_watcher_ = std::move(*watcher);
   return {};
 }
 
 void SqliteStore::announce_queued(const Job& job) const {
-  if (job.status == JobStatus::queued) announce_job_queued(job_event_path_, job.id);
+  if (job.status == JobStatus::queued) announce_job_event(job_event_files_.queued, job.id);
+}
+
+void SqliteStore::announce_ended(JobId job) const {
+  announce_job_event(job_event_files_.ended, job);
 }
 
 Result<std::unique_ptr<Connection>> SqliteStore::acquire_reader() {

@@ -35,10 +35,11 @@ class SqliteStore final : public Store {
   // Errc::unavailable when the file cannot be opened; Errc::internal for a newer schema.
   static Result<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options, Clock& clock);
 
-  // Calls `callbacks.queued` (on a watcher thread) soon after any process on this file queued a
-  // job, this one included: wakes local workers for jobs `findme import` queued. Call once,
-  // before the store is shared; the watcher stops with the store. Errc::unavailable when the
-  // file cannot be watched (an in-memory database, no inotify): the workers' poll still works.
+  // Calls `callbacks` (on a watcher thread) soon after any process on this file queued or ended
+  // a job, this one included: wakes the server's workers for jobs `findme import` queued, and
+  // `findme import --wait` when a job ends. Call once, before the store is shared; the watcher
+  // stops with the store. Errc::unavailable when the files cannot be watched (an in-memory
+  // database, no inotify): polls still find the jobs, later.
   Result<void> listen_for_job_events(JobEventCallbacks callbacks);
 
   Result<void> ping() override;
@@ -149,13 +150,15 @@ class SqliteStore final : public Store {
   auto read(Work&& work, bool snapshot = false) -> decltype(work(std::declval<Connection&>()));
 
   Result<std::unique_ptr<Connection>> acquire_reader();
-  // Tells other processes (and this one's watcher) that `job` was queued; after the commit.
+  // Tell other processes (and this one's watcher) that `job` was queued or ended; after the
+  // commit.
   void announce_queued(const Job& job) const;
+  void announce_ended(JobId job) const;
   void release_reader(std::unique_ptr<Connection> conn);
 
   SqliteOptions options_;
   Clock& clock_;
-  std::string job_event_path_;  // empty: in memory, nothing to announce
+  JobEventFiles job_event_files_;  // empty: in memory, nothing to announce
   Mutex write_mu_;
   std::unique_ptr<Connection> writer_ FINDME_GUARDED_BY(write_mu_);
   Mutex pool_mu_;

@@ -161,12 +161,14 @@ Result<bool> SqliteStore::complete_job(JobId job, std::string_view result) {
       "  lease_until = NULL, error_code = '', error_message = '' "
       "WHERE id = ?1 AND status IN ('queued', 'running')";
   Timestamp now = clock_.now();
-  return write([&](Connection& c) -> Result<bool> {
+  Result<bool> completed = write([&](Connection& c) -> Result<bool> {
     Result<Statement> stmt = c.prepare(kUpdate);
     if (!stmt) return stmt.error();
     if (Result<void> done = stmt->bind_all(job, result, now).run(); !done) return done.error();
     return c.changes() > 0;
   });
+  if (completed && *completed) announce_ended(job);
+  return completed;
 }
 
 Result<std::optional<Job>> SqliteStore::fail_job(JobId job, const JobFailure& failure) {
@@ -182,7 +184,7 @@ Result<std::optional<Job>> SqliteStore::fail_job(JobId job, const JobFailure& fa
       "WHERE id = ?1 AND status IN ('queued', 'running') "
       "RETURNING " FINDME_JOB_COLUMNS("");
   Timestamp now = clock_.now();
-  return write([&](Connection& c) -> Result<std::optional<Job>> {
+  Result<std::optional<Job>> settled = write([&](Connection& c) -> Result<std::optional<Job>> {
     Result<Statement> stmt = c.prepare(kUpdate);
     if (!stmt) return stmt.error();
     stmt->bind_all(job, failure.permanent, now + failure.retry_delay, now, failure.code,
@@ -196,6 +198,9 @@ Result<std::optional<Job>> SqliteStore::fail_job(JobId job, const JobFailure& fa
     }
     return updated;
   });
+  // A retry waits for its backoff: only a job that failed for good is announced.
+  if (settled && *settled && (**settled).status == JobStatus::failed) announce_ended(job);
+  return settled;
 }
 
 Result<std::int64_t> SqliteStore::count_pending_jobs(UserId user) {
