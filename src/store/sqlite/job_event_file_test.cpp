@@ -61,6 +61,21 @@ class JobEventFileTest : public ::testing::Test {
     return store ? std::move(*store) : nullptr;
   }
 
+  static UserId organizer(Store& store) {
+    Result<User> org = store.create_user(
+        {.email = "o@example.org", .name = "O", .role = Role::organizer, .password_hash = "x"});
+    EXPECT_TRUE(org);
+    return org ? org->id : UserId{};
+  }
+
+  // The file's content: the id last announced in it.
+  std::string announced(const std::string& suffix) const {
+    std::ifstream file(path_ + suffix);
+    std::string text;
+    file >> text;
+    return text;
+  }
+
   TempDir dir_{"findme-job-events"};
   std::string path_ = (dir_.path() / "findme.db").string();
   ManualClock clock_;
@@ -74,34 +89,29 @@ TEST_F(JobEventFileTest, JobsQueuedThroughOneStoreAreHeardByAnotherOnTheSameFile
   HeardJobs heard;
   ASSERT_TRUE(server->listen_for_job_events(heard.callbacks()));
 
-  Result<User> org = importer->create_user(
-      {.email = "o@example.org", .name = "O", .role = Role::organizer, .password_hash = "x"});
-  ASSERT_TRUE(org);
+  const UserId org = organizer(*importer);
   Result<std::optional<Event>> event =
-      importer->create_event({.organizer_id = org->id, .code = "AAAAAA", .name = "E"});
+      importer->create_event({.organizer_id = org, .code = "AAAAAA", .name = "E"});
   ASSERT_TRUE(event && *event);
   EXPECT_EQ(heard.queued_count(), 0U) << "only queued jobs are announced";
 
   Result<PhotoAndJob> photo = importer->add_photo_and_enqueue(
-      {.event_id = (**event).id, .uploaded_by = org->id, .storage_key = "k"});
+      {.event_id = (**event).id, .uploaded_by = org, .storage_key = "k"});
   ASSERT_TRUE(photo);
   EXPECT_TRUE(heard.wait_for_queued(photo->job.id)) << "an uploaded photo's index job";
 
   Result<SelfieAndJob> selfie =
-      importer->add_selfie_and_enqueue({.user_id = org->id, .storage_key = "s"}, NewJob{});
+      importer->add_selfie_and_enqueue({.user_id = org, .storage_key = "s"}, NewJob{});
   ASSERT_TRUE(selfie);
   EXPECT_TRUE(heard.wait_for_queued(selfie->job.id)) << "a selfie's match job";
 
   Result<Job> job = importer->enqueue_job(
-      {.kind = JobKind::match_new_faces, .owner_id = org->id, .event_id = (**event).id});
+      {.kind = JobKind::match_new_faces, .owner_id = org, .event_id = (**event).id});
   ASSERT_TRUE(job);
   EXPECT_TRUE(heard.wait_for_queued(job->id)) << "a job enqueued on its own";
 
   // The announcing file sits beside the database, like SQLite's own -wal and -shm.
-  std::ifstream file(path_ + "-jobs");
-  std::string text;
-  file >> text;
-  EXPECT_EQ(text, std::to_string(job->id.value));
+  EXPECT_EQ(announced("-jobs"), std::to_string(job->id.value));
 }
 
 // `findme import --wait` hears the server's workers end jobs: done, or failed for good.
@@ -111,12 +121,10 @@ TEST_F(JobEventFileTest, JobsEndedThroughOneStoreAreHeardByAnotherButNotRetries)
   ASSERT_TRUE(importer && server);
   HeardJobs heard;
   ASSERT_TRUE(importer->listen_for_job_events(heard.callbacks()));
-  Result<User> org = server->create_user(
-      {.email = "o@example.org", .name = "O", .role = Role::organizer, .password_hash = "x"});
-  ASSERT_TRUE(org);
+  const UserId org = organizer(*server);
   std::vector<JobId> jobs;
   for (int i = 0; i < 3; ++i) {
-    Result<Job> job = server->enqueue_job({.kind = JobKind::match_selfie, .owner_id = org->id});
+    Result<Job> job = server->enqueue_job({.kind = JobKind::match_selfie, .owner_id = org});
     ASSERT_TRUE(job);
     jobs.push_back(job->id);
   }
@@ -131,10 +139,8 @@ TEST_F(JobEventFileTest, JobsEndedThroughOneStoreAreHeardByAnotherButNotRetries)
   EXPECT_EQ((**retried).status, JobStatus::queued);
   EXPECT_TRUE(heard.wait_for_ended(jobs[1])) << "done";
   EXPECT_TRUE(heard.wait_for_ended(jobs[2])) << "failed for good";
-  std::ifstream file(path_ + "-jobs-ended");
-  std::string text;
-  file >> text;
-  EXPECT_EQ(text, std::to_string(jobs[2].value)) << "the retry was not announced after it";
+  EXPECT_EQ(announced("-jobs-ended"), std::to_string(jobs[2].value))
+      << "the retry was not announced after it";
 }
 
 TEST_F(JobEventFileTest, OtherFilesInTheFolderAreNotAnnouncements) {
