@@ -117,7 +117,6 @@ void JobEventWatcher::run() {
         at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
       }
     }
-    if (queued || ended) ++received_;
     if (queued && callbacks_.queued) callbacks_.queued(read_job_id(files_.queued));
     if (ended && callbacks_.ended) callbacks_.ended(read_job_id(files_.ended));
   }

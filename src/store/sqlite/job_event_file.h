@@ -5,8 +5,6 @@
 // PostgreSQL's LISTEN/NOTIFY does the same for PostgresStore.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,9 +44,6 @@ class JobEventWatcher {
   JobEventWatcher& operator=(const JobEventWatcher&) = delete;
   ~JobEventWatcher();
 
-  // Announcements heard so far (for tests).
-  std::int64_t received() const { return received_.load(); }
-
  private:
   JobEventWatcher(JobEventFiles files, JobEventCallbacks callbacks, int inotify_fd, int stop_fd);
   void run();
@@ -59,7 +54,6 @@ class JobEventWatcher {
   JobEventCallbacks callbacks_;
   int inotify_fd_;
   int stop_fd_;  // an eventfd the destructor writes to
-  std::atomic<std::int64_t> received_{0};
   std::thread thread_;
 };
 
