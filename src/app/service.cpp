@@ -156,9 +156,9 @@ Result<std::unique_ptr<Service>> Service::start(const config::Settings& settings
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(settings.data_dir) / "spool", ec);
 
-  // Jobs queued (or, on PostgreSQL, finished) by another process, `findme import` for one, wake
-  // this one's workers and long polls, as its own do (the store is destroyed before the signal and
-  // the notifier).
+  // Jobs queued or finished by another process (`findme import` queues them) wake this one's
+  // workers and long polls, as its own do (the store is destroyed before the signal and the
+  // notifier).
   auto wake_job = [&notifier = p->notifier](JobId job) {
     notifier.notify(domain::job_notify_key(job));
   };

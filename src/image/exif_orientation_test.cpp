@@ -1,7 +1,9 @@
 #include "image/exif_orientation.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -23,29 +25,28 @@ RgbImage coordinates(int width, int height) {
   return image;
 }
 
-// The reference, built from the two moves EXIF 2.32 describes orientations with: mirroring left
-// to right and transposing (rows become columns). Slow and obvious.
-RgbImage mirrored(const RgbImage& in) {
-  RgbImage out{in.width, in.height, in.pixels};
-  for (int y = 0; y < in.height; ++y) {
-    for (int x = 0; x < in.width; ++x) {
-      for (std::size_t c = 0; c < 3; ++c) {
-        out.pixels[out.offset(x, y) + c] = in.pixels[in.offset(in.width - 1 - x, y) + c];
-      }
+// `in` moved pixel by pixel into a width x height image: out(x, y) = in(from(x, y)).
+template <class From>
+RgbImage moved(const RgbImage& in, int width, int height, From from) {
+  RgbImage out{width, height, in.pixels};
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const auto [sx, sy] = from(x, y);
+      std::copy_n(&in.pixels[in.offset(sx, sy)], 3, &out.pixels[out.offset(x, y)]);
     }
   }
   return out;
 }
+
+// The reference, built from the two moves EXIF 2.32 describes orientations with: mirroring left
+// to right and transposing (rows become columns). Slow and obvious.
+RgbImage mirrored(const RgbImage& in) {
+  return moved(in, in.width, in.height, [&](int x, int y) {
+    return std::pair{in.width - 1 - x, y};
+  });
+}
 RgbImage transposed(const RgbImage& in) {
-  RgbImage out{in.height, in.width, in.pixels};
-  for (int y = 0; y < out.height; ++y) {
-    for (int x = 0; x < out.width; ++x) {
-      for (std::size_t c = 0; c < 3; ++c) {
-        out.pixels[out.offset(x, y) + c] = in.pixels[in.offset(y, x) + c];
-      }
-    }
-  }
-  return out;
+  return moved(in, in.height, in.width, [](int x, int y) { return std::pair{y, x}; });
 }
 RgbImage turned_half(const RgbImage& in) { return mirrored(transposed(mirrored(transposed(in)))); }
 

@@ -154,7 +154,8 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
   const bool turned = photo_columns < photo_rows;
   if (turned) photo_rows = photo_columns;
 
-  // NCHW -> NHWC (into b_, then transposed into a_ when turned).
+  // NCHW -> NHWC (into b_, then transposed into a_ when turned: one pass gathering the
+  // transposed pixels straight from the planes measured ~1.5 ms slower).
   Shape shape{kSide, kSide, 3};
   a_.resize(std::max(a_.size(), shape.size()));
   b_.resize(std::max(b_.size(), shape.size()));

@@ -46,7 +46,8 @@ class GemmSsdNet {
     // Turned only: the backbone's last map's padding rows (the extras read all of it).
     std::vector<float> backbone_padding;
   };
-  // Photo heights remembered, ~1.5 MB each: an event's cameras and orientations.
+  // Photo geometries remembered (a landscape photo's height, a portrait one's width), ~1.5 MB
+  // each: an event's cameras and orientations.
   static constexpr std::size_t kPaddingGeometries = 8;
 
   const PaddingRows* known_padding(int photo_rows, bool turned,
