@@ -183,6 +183,21 @@ int main(int argc, char** argv) {
   std::printf("network: %.2f M multiply-adds (%.3f GFLOP) per 150x150 chip; OpenCV %s\n",
               static_cast<double>(w.multiply_adds_per_face()) / 1e6,
               2.0 * static_cast<double>(w.multiply_adds_per_face()) / 1e9, CV_VERSION);
+  const auto& packed = *findme::face::model::packed_weights();
+  std::size_t floats = packed.fc().size();
+  std::size_t panel_floats = 0;
+  auto add = [&](const findme::face::model::PackedConv& conv) {
+    floats += conv.filters.size() + conv.winograd.size() + conv.bias.size();
+    panel_floats += conv.panels.values.size();
+  };
+  add(packed.stem());
+  for (const auto& block : packed.blocks()) {
+    add(block.conv1);
+    add(block.conv2);
+  }
+  std::printf("packed weights: %.1f MB, and %.1f MB of panels (panel_gemm)\n",
+              static_cast<double>(floats * sizeof(float)) / 1e6,
+              static_cast<double>(panel_floats * sizeof(float)) / 1e6);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
     return 1;

@@ -1,7 +1,7 @@
 // The layers of GemmFaceEmbedder's forward pass on channel-last (NHWC) float tensors:
-// convolution as im2col + OpenBLAS sgemm with bias, shortcut and ReLU fused into the GEMM's
-// output pass; max and average pooling; dlib's shortcut sum. No allocation: callers own every
-// buffer.
+// convolution as im2col + OpenBLAS sgemm (panel_gemm for a few dozen output pixels) with bias,
+// shortcut and ReLU fused into the GEMM's output pass; max and average pooling; dlib's shortcut
+// sum. No allocation: callers own every buffer.
 #pragma once
 
 #include <cstddef>

@@ -40,6 +40,16 @@ PackedConv pack_conv(const ConvAffine& conv) {
   return packed;
 }
 
+// pack_conv() of a block's convolution: the im2col ones also get their panels (the stem, whose
+// GEMMs have thousands of rows, does not need them).
+PackedConv pack_block_conv(const ConvAffine& conv) {
+  PackedConv packed = pack_conv(conv);
+  if (packed.winograd.empty() && packed.out_channels % kPanelWidth == 0) {
+    packed.panels = PanelMatrix::from_row_major(packed.filters, packed.rows(), packed.out_channels);
+  }
+  return packed;
+}
+
 }  // namespace
 
 std::shared_ptr<const PackedRecognitionWeights> PackedRecognitionWeights::pack(
@@ -48,7 +58,8 @@ std::shared_ptr<const PackedRecognitionWeights> PackedRecognitionWeights::pack(
   std::shared_ptr<PackedRecognitionWeights> packed(new PackedRecognitionWeights());
   packed->stem_ = pack_conv(weights.stem());
   for (const ResidualBlock& block : weights.blocks()) {
-    packed->blocks_.push_back({block.downsample, pack_conv(block.conv1), pack_conv(block.conv2)});
+    packed->blocks_.push_back(
+        {block.downsample, pack_block_conv(block.conv1), pack_block_conv(block.conv2)});
   }
   // fc() is [descriptor, inputs] (InnerProduct's layout); the GEMM wants [inputs, descriptor].
   const cv::Mat& fc = weights.fc();

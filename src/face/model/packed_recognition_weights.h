@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "face/model/panel_gemm.h"
 #include "face/model/recognition_weights.h"
 
 namespace findme::face::model {
@@ -25,6 +26,9 @@ struct PackedConv {
   // For the 3x3 stride-1 layers of up to kWinogradMaxChannels inputs: the filters in the
   // Winograd domain (winograd_conv.h), which run them ~1.5x faster; empty otherwise.
   std::vector<float> winograd;
+  // `filters` again in panel_gemm's layout, which conv_gemm uses for GEMMs of a few dozen output
+  // pixels (a chip's 4x4 and smaller maps); for the im2col layers, empty for the Winograd ones.
+  PanelMatrix panels;
   std::vector<float> bias;  // out_channels
 
   int rows() const { return kernel * kernel * in_channels; }  // the GEMM's inner dimension
@@ -42,7 +46,8 @@ struct PackedBlock {
 };
 
 // Immutable after pack() and thread-safe to share: every GemmFaceEmbedder reads the same copy
-// (FaceModels hands one std::shared_ptr to all workers' engines). About 22 MB of floats.
+// (FaceModels hands one std::shared_ptr to all workers' engines). About 44 MB of floats, 18 of
+// them the panels of the 256-channel layers.
 class PackedRecognitionWeights {
  public:
   static constexpr int kFcInputs = 256;
