@@ -101,7 +101,7 @@ TEST(PanelMatrixTest, KeepsEachPanelsRowsTogether) {
 }
 
 TEST(PanelGemmTest, NoRowsWritesNothing) {
-  const std::vector<float> b(16 * 4, 1.0f);
+  const std::vector<float> b(std::size_t{16} * 4, 1.0f);
   std::vector<float> c(16, 7.0f);
   panel_gemm(0, nullptr, 4, PanelMatrix::from_row_major(b, 4, 16), c.data(), 16);
   for (float v : c) EXPECT_EQ(v, 7.0f);
