@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstring>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -130,17 +131,24 @@ Result<void> FileStore::read_into(std::string_view key, std::string& bytes) cons
   bytes.resize(::fstat(fd, &info) == 0 ? static_cast<std::size_t>(info.st_size) : 0);
   std::size_t done = 0;
   bool failed = false;
+  std::array<char, 4096> probe{};
   while (true) {
-    if (done == bytes.size()) {  // the file grew, or fstat failed
-      bytes.resize(std::max<std::size_t>(2 * bytes.size(), std::size_t{64} * 1024));
-    }
-    const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+    // Once the buffer is full, a small read tells the file's end (the usual case) from a file
+    // that grew or whose size fstat did not give, without zero-filling a larger buffer first.
+    const bool full = done == bytes.size();
+    const ssize_t got = full ? ::read(fd, probe.data(), probe.size())
+                             : ::read(fd, bytes.data() + done, bytes.size() - done);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
       failed = got < 0;
       break;
     }
-    done += static_cast<std::size_t>(got);
+    const auto count = static_cast<std::size_t>(got);
+    if (full) {
+      bytes.resize(std::max<std::size_t>(2 * bytes.size(), std::size_t{64} * 1024));
+      std::memcpy(bytes.data() + done, probe.data(), count);
+    }
+    done += count;
   }
   ::close(fd);
   if (failed) return make_error(Errc::unavailable, "the photo store could not read a file");

@@ -1,6 +1,8 @@
 #include "domain/file_store.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <span>
 #include <string>
 
@@ -60,6 +62,26 @@ TEST(FileStoreReadTest, ReadingIntoAReusedBufferGivesExactlyEachFile) {
   Result<void> gone = files.read_into(files.new_key(FileKind::photo, "bin"), buffer);
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, Errc::not_found);
+  std::filesystem::remove_all(root);
+}
+
+// A file whose size fstat does not tell (/proc's report 0) is read to its end all the same.
+TEST(FileStoreReadTest, AFileOfUnknownSizeIsReadToItsEnd) {
+  const std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                     ("findme_file_store_proc_" + std::to_string(::getpid()));
+  const FileStore files(root);
+  const std::string key = files.new_key(FileKind::photo, "bin");
+  ASSERT_TRUE(files.write(key, std::as_bytes(std::span("placeholder", 11))));
+  const std::filesystem::path path = *files.path_of(key);
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink("/proc/self/cmdline", path);
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  const std::string expected{std::istreambuf_iterator<char>(in), {}};
+  ASSERT_FALSE(expected.empty());
+
+  std::string buffer;
+  ASSERT_TRUE(files.read_into(key, buffer));
+  EXPECT_EQ(buffer, expected);
   std::filesystem::remove_all(root);
 }
 
