@@ -20,6 +20,10 @@ void load(Lanes& to, const float* from) { std::memcpy(&to, from, sizeof to); }
 
 void store(float* to, const Lanes& v) { std::memcpy(to, &v, sizeof v); }
 
+// gemm()'s chunks: ~1 MB of output, and at least 1,024 pixels.
+constexpr std::size_t kGemmChunkFloats = std::size_t{256} * 1024;
+constexpr int kGemmMinChunk = 1024;
+
 // Each output pixel starts as the bias, so the sgemm adds onto it (beta 1: OpenBLAS then skips
 // the pass that zeroes its output).
 void fill_bias(const Layer& layer, float* out, std::size_t pixels) {
@@ -104,11 +108,20 @@ Shape output_shape(const Layer& layer, const Shape& in) {
 int pad_before(const Layer& layer) { return layer.stride == 1 ? layer.kernel / 2 : 0; }
 
 void gemm(const Layer& layer, const float* rows, int pixels, int depth, float* out) {
-  fill_bias(layer, out, static_cast<std::size_t>(pixels));
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, pixels, layer.out_channels, depth, 1.0f,
-              rows, depth, layer.weights.data(), layer.out_channels, 1.0f, out, layer.out_channels);
-  if (layer.relu6) {
-    clamp(out, static_cast<std::size_t>(pixels) * static_cast<std::size_t>(layer.out_channels));
+  // In chunks of pixels whose output stays in the core's L2 cache from the bias through the sgemm
+  // to the ReLU6: the early layers' maps (11 MB for 256 x 172 x 64) went through memory three
+  // times. At least kGemmMinChunk pixels, so that a wide layer's weights are packed once or twice.
+  const auto outs = static_cast<std::size_t>(layer.out_channels);
+  const int chunk = std::max(kGemmMinChunk, static_cast<int>(kGemmChunkFloats / outs));
+  for (int first = 0; first < pixels; first += chunk) {
+    const int count = std::min(chunk, pixels - first);
+    const std::size_t offset = static_cast<std::size_t>(first);
+    float* c = out + offset * outs;
+    fill_bias(layer, c, static_cast<std::size_t>(count));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, layer.out_channels, depth, 1.0f,
+                rows + offset * static_cast<std::size_t>(depth), depth, layer.weights.data(),
+                layer.out_channels, 1.0f, c, layer.out_channels);
+    if (layer.relu6) clamp(c, static_cast<std::size_t>(count) * outs);
   }
 }
 
@@ -208,6 +221,128 @@ FINDME_VECTORISED void depthwise(const Layer& layer, const float* in, const Shap
         finish(ox + 1, c, sum1);
         finish(ox + 2, c, sum2);
         finish(ox + 3, c, sum3);
+      }
+    }
+    for (; ox < o.width; ++ox) one(ox);
+  }
+}
+
+bool runs_direct(const Layer& layer) {
+  return !layer.depthwise && layer.kernel == 3 && layer.in_channels <= kDirectMaxInputs &&
+         layer.out_channels % static_cast<int>(kDirectOutputGroup) == 0;
+}
+
+namespace {
+
+// Four groups of kLanes sums: kDirectOutputGroup output channels of one pixel. Named, not an
+// array: GCC keeps them in registers then.
+struct GroupSums {
+  Lanes s0;
+  Lanes s1;
+  Lanes s2;
+  Lanes s3;
+};
+
+[[gnu::always_inline]] inline void start_sums(GroupSums& sums, const float* bias) {
+  load(sums.s0, bias);
+  load(sums.s1, bias + kLanes);
+  load(sums.s2, bias + 2 * kLanes);
+  load(sums.s3, bias + 3 * kLanes);
+}
+
+[[gnu::always_inline]] inline void finish_sums(const GroupSums& sums, bool relu6, float* out) {
+  const Lanes zero{};
+  const Lanes six = zero + 6.0f;
+  for (std::size_t g = 0; g < 4; ++g) {
+    Lanes sum = g == 0 ? sums.s0 : g == 1 ? sums.s1 : g == 2 ? sums.s2 : sums.s3;
+    if (relu6) {
+      sum = sum < zero ? zero : sum;
+      sum = sum > six ? six : sum;
+    }
+    store(out + g * kLanes, sum);
+  }
+}
+
+}  // namespace
+
+FINDME_VECTORISED void conv3x3(const Layer& layer, const float* in, const Shape& s, const Shape& o,
+                               int rows, float* out) {
+  const int pad = pad_before(layer);
+  const int stride = layer.stride;
+  const auto ins = static_cast<std::size_t>(s.channels);
+  const auto outs = static_cast<std::size_t>(o.channels);
+  const float* weights = layer.weights.data();  // [ky][kx][in][out]
+  const float* bias = layer.bias.data();
+  const std::size_t step = static_cast<std::size_t>(stride) * ins;  // the next output's input
+  // The output columns whose 3 input columns are all inside the image.
+  const int inner_begin = (pad + stride - 1) / stride;
+  const int inner_end = std::max(inner_begin, std::min(o.width, (s.width - 3 + pad) / stride + 1));
+  for (int oy = 0; oy < rows; ++oy) {
+    const int y0 = oy * stride - pad;
+    const int ky_begin = std::max(0, -y0);
+    const int ky_end = std::min(3, s.height - y0);
+    // Any column, taps outside the image skipped. For one kernel row, the taps (kx, input
+    // channel) are consecutive in the input and in the weights.
+    const auto one = [&](int ox) {
+      const int x0 = ox * stride - pad;
+      const int kx_begin = std::max(0, -x0);
+      const int kx_end = std::min(3, s.width - x0);
+      const std::size_t taps = static_cast<std::size_t>(std::max(0, kx_end - kx_begin)) * ins;
+      for (std::size_t c = 0; c < outs; c += kDirectOutputGroup) {
+        GroupSums sums;
+        start_sums(sums, bias + c);
+        for (int ky = ky_begin; ky < ky_end; ++ky) {
+          const float* pixel = in + at(y0 + ky, x0 + kx_begin, s.width, s.channels);
+          const float* w = weights + static_cast<std::size_t>(ky * 3 + kx_begin) * ins * outs + c;
+          for (std::size_t t = 0; t < taps; ++t, w += outs) {
+            const float v = pixel[t];
+            Lanes tap;
+            load(tap, w);
+            sums.s0 += v * tap;
+            load(tap, w + kLanes);
+            sums.s1 += v * tap;
+            load(tap, w + 2 * kLanes);
+            sums.s2 += v * tap;
+            load(tap, w + 3 * kLanes);
+            sums.s3 += v * tap;
+          }
+        }
+        finish_sums(sums, layer.relu6, out + at(oy, ox, o.width, o.channels) + c);
+      }
+    };
+    int ox = 0;
+    for (; ox < inner_begin; ++ox) one(ox);
+    // Two neighbouring outputs at once: each weight vector loaded once for both.
+    const std::size_t taps = 3 * ins;
+    for (; ox + 2 <= inner_end; ox += 2) {
+      for (std::size_t c = 0; c < outs; c += kDirectOutputGroup) {
+        GroupSums a;
+        start_sums(a, bias + c);
+        GroupSums b = a;
+        for (int ky = ky_begin; ky < ky_end; ++ky) {
+          const float* pixel = in + at(y0 + ky, ox * stride - pad, s.width, s.channels);
+          const float* w = weights + static_cast<std::size_t>(ky * 3) * ins * outs + c;
+          for (std::size_t t = 0; t < taps; ++t, w += outs) {
+            const float va = pixel[t];
+            const float vb = pixel[t + step];
+            Lanes tap;
+            load(tap, w);
+            a.s0 += va * tap;
+            b.s0 += vb * tap;
+            load(tap, w + kLanes);
+            a.s1 += va * tap;
+            b.s1 += vb * tap;
+            load(tap, w + 2 * kLanes);
+            a.s2 += va * tap;
+            b.s2 += vb * tap;
+            load(tap, w + 3 * kLanes);
+            a.s3 += va * tap;
+            b.s3 += vb * tap;
+          }
+        }
+        float* dst = out + at(oy, ox, o.width, o.channels) + c;
+        finish_sums(a, layer.relu6, dst);
+        finish_sums(b, layer.relu6, dst + outs);
       }
     }
     for (; ox < o.width; ++ox) one(ox);

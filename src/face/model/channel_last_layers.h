@@ -69,6 +69,20 @@ void relu(const float* in, std::size_t values, float* out);
 void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
                float* out);
 
+// Full 3x3 layers of up to this many input channels (the SSD's first, on RGB) run as direct
+// loops, kDirectOutputGroup output channels at a time: as im2col + sgemm their GEMM is 27 deep
+// and 32 wide, too thin for OpenBLAS (~18 GFLOP/s where the 1x1 layers reach ~110).
+inline constexpr int kDirectMaxInputs = 4;
+inline constexpr std::size_t kDirectOutputGroup = 4 * kLanes;
+
+// Whether conv3x3() takes `layer` (a full 3x3 one with few inputs and whole output groups).
+bool runs_direct(const Layer& layer);
+
+// The output rows [0, rows) of a full 3x3 layer, with bias (and ReLU6), computed directly: the
+// same values as im2col() and gemm() up to float rounding. REQUIRES: runs_direct(layer).
+void conv3x3(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+             float* out);
+
 // im2col rows [ky][kx][in] per output pixel of the output rows [0, rows), zeros outside the
 // image.
 void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,

@@ -190,6 +190,8 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
       depthwise(layer, cur, shape, out_shape, rows, dst);
     } else if (layer.kernel == 1 && layer.stride == 1) {
       gemm(layer, cur, pixels, shape.channels, dst);
+    } else if (runs_direct(layer)) {
+      conv3x3(layer, cur, shape, out_shape, rows, dst);
     } else {
       const int depth = layer.kernel * layer.kernel * shape.channels;
       col_.resize(std::max(col_.size(),
