@@ -1,7 +1,7 @@
 // Convolution layers on channel-last maps of one image (internal to face/model): the three kinds
-// the MobileNet-style nets use (1x1 as one sgemm, 3x3 full as im2col + sgemm, 3x3 depthwise as a
-// direct loop), with bias and optional ReLU6 applied in the same pass. GemmSsdNet and
-// GemmLandmarkNet are built of them.
+// the MobileNet-style nets use (1x1 as sgemm, 3x3 full as im2col + sgemm or, on few input
+// channels, a direct loop, 3x3 depthwise as a direct loop), with bias and optional ReLU6.
+// GemmSsdNet and GemmLandmarkNet are built of them.
 #pragma once
 
 #include <cstddef>
@@ -70,8 +70,9 @@ void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape&
                float* out);
 
 // Full 3x3 layers of up to this many input channels (the SSD's first, on RGB) run as direct
-// loops, kDirectOutputGroup output channels at a time: as im2col + sgemm their GEMM is 27 deep
-// and 32 wide, too thin for OpenBLAS (~18 GFLOP/s where the 1x1 layers reach ~110).
+// loops, kDirectOutputGroup output channels at a time, their sums in registers: as im2col +
+// sgemm their GEMM is 27 deep and 32 wide, too thin for OpenBLAS (~18 GFLOP/s where the deep 1x1
+// layers reach ~110).
 inline constexpr int kDirectMaxInputs = 4;
 inline constexpr std::size_t kDirectOutputGroup = 4 * kLanes;
 
