@@ -12,6 +12,7 @@ and the mean stage times of its index jobs (from its job log lines).
 import argparse
 import datetime
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -80,11 +81,15 @@ def run_once(args, photos_dir, photos, work):
         load = loadavg()
         started = time.monotonic()
         started_wall = time.time()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([args.binary, "import", "--event", code, str(photos_dir), "--wait"],
                        env=server.env(), check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=600)
         seconds = time.monotonic() - started
         exited_wall = time.time()
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        import_cpu = (children_after.ru_utime + children_after.ru_stime
+                      - children_before.ru_utime - children_before.ru_stime)
         cpu = cpu_seconds(server.pid) - before_cpu
         status, stats = http_json("GET", "%s/api/events/%s/stats" % (server.url, code),
                                   token=token)
@@ -103,6 +108,8 @@ def run_once(args, photos_dir, photos, work):
               "job start: %.0f ms; last job end to import exit: %.0f ms"
               % (span, photos / span, 1000 * (min(starts) - started_wall),
                  1000 * (exited_wall - max(ends))))
+    print("  findme import's own CPU: %.2f s (%.1f ms per photo)" % (import_cpu,
+                                                                     1000 * import_cpu / photos))
     print("  mean per index job: " + ", ".join("%s %.1f ms" % kv for kv in sorted(means.items())))
 
 

@@ -1,5 +1,6 @@
 #include "app/import_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -75,6 +76,7 @@ bool ImportSession::wait_for_indexing(const Event& event) {
     const auto looked = steady_clock::now();
     const std::uint64_t seen = parts_->job_ended.generation();
     Result<EventStats> stats = parts_->store->event_stats(event.id);
+    const auto spent = steady_clock::now() - looked;
     if (!stats) {
       std::fprintf(stderr, "\nfindme: %s\n", stats.error().message.c_str());
       return false;
@@ -97,10 +99,12 @@ bool ImportSession::wait_for_indexing(const Event& event) {
                    "running on this DATA_DIR and DATABASE_URL?\n");
       return false;
     }
-    // Woken when a job ends (or after the fallback poll), at most every 50 ms: the stats count
-    // the event's rows, which a large event makes worth sparing.
+    // Woken when a job ends (or after the fallback poll). The stats count the event's rows: the
+    // next look waits at least five times what this one took (and 10 ms), so that a large event
+    // spends at most a sixth of a core on them and a small one hears its last job at once.
     parts_->job_ended.wait(seen, milliseconds(250));
-    std::this_thread::sleep_until(looked + milliseconds(50));
+    std::this_thread::sleep_until(looked +
+                                  std::max<steady_clock::duration>(milliseconds(10), 6 * spent));
   }
 }
 
