@@ -54,6 +54,20 @@ template <Index R>
   }
 }
 
+// tile<rows>() for the last rows (fewer than R + 1) of C, none when rows is 0.
+template <Index R>
+[[gnu::always_inline]] inline void last_tile(Index rows, const float* a, Index lda,
+                                             const float* panel, const float* next, Index depth,
+                                             float* c, Index ldc) {
+  if constexpr (R > 0) {
+    if (rows == R) {
+      tile<R>(a, lda, panel, next, depth, c, ldc);
+    } else {
+      last_tile<R - 1>(rows, a, lda, panel, next, depth, c, ldc);
+    }
+  }
+}
+
 FINDME_VECTORISED void multiply(Index rows, const float* __restrict a, Index lda,
                                 const float* __restrict panels, Index depth, Index panel_count,
                                 float* __restrict c, Index ldc) {
@@ -68,27 +82,7 @@ FINDME_VECTORISED void multiply(Index rows, const float* __restrict a, Index lda
     for (; m + kTileRows <= rows; m += kTileRows) {
       tile<kTileRows>(a + m * lda, lda, panel, next, depth, out + m * ldc, ldc);
     }
-    const float* rest_a = a + m * lda;
-    float* rest_c = out + m * ldc;
-    switch (rows - m) {
-      case 5:
-        tile<5>(rest_a, lda, panel, next, depth, rest_c, ldc);
-        break;
-      case 4:
-        tile<4>(rest_a, lda, panel, next, depth, rest_c, ldc);
-        break;
-      case 3:
-        tile<3>(rest_a, lda, panel, next, depth, rest_c, ldc);
-        break;
-      case 2:
-        tile<2>(rest_a, lda, panel, next, depth, rest_c, ldc);
-        break;
-      case 1:
-        tile<1>(rest_a, lda, panel, next, depth, rest_c, ldc);
-        break;
-      default:
-        break;
-    }
+    last_tile<kTileRows - 1>(rows - m, a + m * lda, lda, panel, next, depth, out + m * ldc, ldc);
   }
 }
 
