@@ -234,119 +234,112 @@ bool runs_direct(const Layer& layer) {
 
 namespace {
 
-// Four groups of kLanes sums: kDirectOutputGroup output channels of one pixel. Named, not an
-// array: GCC keeps them in registers then.
-struct GroupSums {
-  Lanes s0;
-  Lanes s1;
-  Lanes s2;
-  Lanes s3;
+constexpr std::size_t kGroupLanes = kDirectOutputGroup / kLanes;
+
+// What direct_conv() reads for one output row.
+struct DirectRow {
+  const Layer& layer;
+  const float* in;
+  const Shape& s;
+  int y0;        // the input row of kernel row 0
+  int ky_begin;  // the kernel rows inside the image
+  int ky_end;
 };
 
-[[gnu::always_inline]] inline void start_sums(GroupSums& sums, const float* bias) {
-  load(sums.s0, bias);
-  load(sums.s1, bias + kLanes);
-  load(sums.s2, bias + 2 * kLanes);
-  load(sums.s3, bias + 3 * kLanes);
-}
-
-[[gnu::always_inline]] inline void finish_sums(const GroupSums& sums, bool relu6, float* out) {
+// The outputs of N neighbouring pixels (stride apart) whose kernels start at input column x0,
+// kernel columns [kx_begin, kx_end) inside the image, into out (N pixels of o.channels). For one
+// kernel row the taps (kx, input channel) are consecutive in the input and in the weights; each
+// weight vector is loaded once for the N pixels, and the N x kGroupLanes sums stay in registers
+// (fully unrolled).
+template <std::size_t N>
+[[gnu::always_inline]] inline void direct_pixels(const DirectRow& row, int x0, int kx_begin,
+                                                 int kx_end, float* out) {
+  const auto ins = static_cast<std::size_t>(row.s.channels);
+  const auto outs = static_cast<std::size_t>(row.layer.out_channels);
+  const std::size_t step = static_cast<std::size_t>(row.layer.stride) * ins;
+  const std::size_t taps = static_cast<std::size_t>(std::max(0, kx_end - kx_begin)) * ins;
   const Lanes zero{};
   const Lanes six = zero + 6.0f;
-  for (std::size_t g = 0; g < 4; ++g) {
-    Lanes sum = g == 0 ? sums.s0 : g == 1 ? sums.s1 : g == 2 ? sums.s2 : sums.s3;
-    if (relu6) {
-      sum = sum < zero ? zero : sum;
-      sum = sum > six ? six : sum;
+  for (std::size_t c = 0; c < outs; c += kDirectOutputGroup) {
+    Lanes sums[N][kGroupLanes];
+#pragma GCC unroll 8
+    for (std::size_t i = 0; i < N; ++i) {
+#pragma GCC unroll 4
+      for (std::size_t g = 0; g < kGroupLanes; ++g) {
+        load(sums[i][g], &row.layer.bias[c + g * kLanes]);
+      }
     }
-    store(out + g * kLanes, sum);
+    for (int ky = row.ky_begin; ky < row.ky_end; ++ky) {
+      const float* pixel = row.in + at(row.y0 + ky, x0 + kx_begin, row.s.width, row.s.channels);
+      const float* w =
+          row.layer.weights.data() + static_cast<std::size_t>(ky * 3 + kx_begin) * ins * outs + c;
+      for (std::size_t t = 0; t < taps; ++t, w += outs) {
+        Lanes tap[kGroupLanes];
+#pragma GCC unroll 4
+        for (std::size_t g = 0; g < kGroupLanes; ++g) load(tap[g], w + g * kLanes);
+#pragma GCC unroll 8
+        for (std::size_t i = 0; i < N; ++i) {
+          const float v = pixel[t + i * step];
+#pragma GCC unroll 4
+          for (std::size_t g = 0; g < kGroupLanes; ++g) sums[i][g] += v * tap[g];
+        }
+      }
+    }
+#pragma GCC unroll 8
+    for (std::size_t i = 0; i < N; ++i) {
+#pragma GCC unroll 4
+      for (std::size_t g = 0; g < kGroupLanes; ++g) {
+        Lanes sum = sums[i][g];
+        if (row.layer.relu6) {
+          sum = sum < zero ? zero : sum;
+          sum = sum > six ? six : sum;
+        }
+        store(out + i * outs + c + g * kLanes, sum);
+      }
+    }
   }
 }
 
-}  // namespace
-
-FINDME_VECTORISED void conv3x3(const Layer& layer, const float* in, const Shape& s, const Shape& o,
-                               int rows, float* out) {
+// The output rows [0, rows) of a layer runs_direct() takes. No lambdas inside: a lambda is a
+// function of its own, compiled for baseline x86-64 whichever clone calls it.
+FINDME_VECTORISED void direct_conv(const Layer& layer, const float* in, const Shape& s,
+                                   const Shape& o, int rows, float* out) {
   const int pad = pad_before(layer);
   const int stride = layer.stride;
-  const auto ins = static_cast<std::size_t>(s.channels);
-  const auto outs = static_cast<std::size_t>(o.channels);
-  const float* weights = layer.weights.data();  // [ky][kx][in][out]
-  const float* bias = layer.bias.data();
-  const std::size_t step = static_cast<std::size_t>(stride) * ins;  // the next output's input
   // The output columns whose 3 input columns are all inside the image.
   const int inner_begin = (pad + stride - 1) / stride;
   const int inner_end = std::max(inner_begin, std::min(o.width, (s.width - 3 + pad) / stride + 1));
   for (int oy = 0; oy < rows; ++oy) {
     const int y0 = oy * stride - pad;
-    const int ky_begin = std::max(0, -y0);
-    const int ky_end = std::min(3, s.height - y0);
-    // Any column, taps outside the image skipped. For one kernel row, the taps (kx, input
-    // channel) are consecutive in the input and in the weights.
-    const auto one = [&](int ox) {
+    const DirectRow row{layer, in, s, y0, std::max(0, -y0), std::min(3, s.height - y0)};
+    for (int ox = 0; ox < o.width;) {
       const int x0 = ox * stride - pad;
-      const int kx_begin = std::max(0, -x0);
-      const int kx_end = std::min(3, s.width - x0);
-      const std::size_t taps = static_cast<std::size_t>(std::max(0, kx_end - kx_begin)) * ins;
-      for (std::size_t c = 0; c < outs; c += kDirectOutputGroup) {
-        GroupSums sums;
-        start_sums(sums, bias + c);
-        for (int ky = ky_begin; ky < ky_end; ++ky) {
-          const float* pixel = in + at(y0 + ky, x0 + kx_begin, s.width, s.channels);
-          const float* w = weights + static_cast<std::size_t>(ky * 3 + kx_begin) * ins * outs + c;
-          for (std::size_t t = 0; t < taps; ++t, w += outs) {
-            const float v = pixel[t];
-            Lanes tap;
-            load(tap, w);
-            sums.s0 += v * tap;
-            load(tap, w + kLanes);
-            sums.s1 += v * tap;
-            load(tap, w + 2 * kLanes);
-            sums.s2 += v * tap;
-            load(tap, w + 3 * kLanes);
-            sums.s3 += v * tap;
-          }
-        }
-        finish_sums(sums, layer.relu6, out + at(oy, ox, o.width, o.channels) + c);
-      }
-    };
-    int ox = 0;
-    for (; ox < inner_begin; ++ox) one(ox);
-    // Two neighbouring outputs at once: each weight vector loaded once for both.
-    const std::size_t taps = 3 * ins;
-    for (; ox + 2 <= inner_end; ox += 2) {
-      for (std::size_t c = 0; c < outs; c += kDirectOutputGroup) {
-        GroupSums a;
-        start_sums(a, bias + c);
-        GroupSums b = a;
-        for (int ky = ky_begin; ky < ky_end; ++ky) {
-          const float* pixel = in + at(y0 + ky, ox * stride - pad, s.width, s.channels);
-          const float* w = weights + static_cast<std::size_t>(ky * 3) * ins * outs + c;
-          for (std::size_t t = 0; t < taps; ++t, w += outs) {
-            const float va = pixel[t];
-            const float vb = pixel[t + step];
-            Lanes tap;
-            load(tap, w);
-            a.s0 += va * tap;
-            b.s0 += vb * tap;
-            load(tap, w + kLanes);
-            a.s1 += va * tap;
-            b.s1 += vb * tap;
-            load(tap, w + 2 * kLanes);
-            a.s2 += va * tap;
-            b.s2 += vb * tap;
-            load(tap, w + 3 * kLanes);
-            a.s3 += va * tap;
-            b.s3 += vb * tap;
-          }
-        }
-        float* dst = out + at(oy, ox, o.width, o.channels) + c;
-        finish_sums(a, layer.relu6, dst);
-        finish_sums(b, layer.relu6, dst + outs);
+      float* dst = out + at(oy, ox, o.width, o.channels);
+      if (ox >= inner_begin && ox + 2 <= inner_end) {
+        direct_pixels<2>(row, x0, 0, 3, dst);
+        ox += 2;
+      } else {  // a border column: the taps outside the image skipped
+        direct_pixels<1>(row, x0, std::max(0, -x0), std::min(3, s.width - x0), dst);
+        ++ox;
       }
     }
-    for (; ox < o.width; ++ox) one(ox);
   }
+}
+
+}  // namespace
+
+void full_conv(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+               std::vector<float>& col, float* out) {
+  if (runs_direct(layer)) {
+    direct_conv(layer, in, s, o, rows, out);
+    return;
+  }
+  const int pixels = rows * o.width;
+  const int depth = layer.kernel * layer.kernel * s.channels;
+  const std::size_t needed = static_cast<std::size_t>(pixels) * static_cast<std::size_t>(depth);
+  if (col.size() < needed) col.resize(needed);
+  im2col(layer, in, s, o, rows, col.data());
+  gemm(layer, col.data(), pixels, depth, out);
 }
 
 void im2col(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,

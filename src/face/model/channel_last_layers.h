@@ -1,6 +1,6 @@
 // Convolution layers on channel-last maps of one image (internal to face/model): the three kinds
 // the MobileNet-style nets use (1x1 as sgemm, 3x3 full as im2col + sgemm or, on few input
-// channels, a direct loop, 3x3 depthwise as a direct loop), with bias and optional ReLU6.
+// channels, direct loops, 3x3 depthwise as direct loops), with bias and optional ReLU6.
 // GemmSsdNet and GemmLandmarkNet are built of them.
 #pragma once
 
@@ -69,20 +69,22 @@ void relu(const float* in, std::size_t values, float* out);
 void depthwise(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
                float* out);
 
-// Full 3x3 layers of up to this many input channels (the SSD's first, on RGB) run as direct
+// Full 3x3 layers of up to this many input channels (both nets' first, on RGB) run as direct
 // loops, kDirectOutputGroup output channels at a time, their sums in registers: as im2col +
 // sgemm their GEMM is 27 deep and 32 wide, too thin for OpenBLAS (~18 GFLOP/s where the deep 1x1
 // layers reach ~110).
 inline constexpr int kDirectMaxInputs = 4;
 inline constexpr std::size_t kDirectOutputGroup = 4 * kLanes;
 
-// Whether conv3x3() takes `layer` (a full 3x3 one with few inputs and whole output groups).
+// Whether full_conv() runs `layer` as direct loops (a full 3x3 one with few inputs and whole
+// output groups).
 bool runs_direct(const Layer& layer);
 
-// The output rows [0, rows) of a full 3x3 layer, with bias (and ReLU6), computed directly: the
-// same values as im2col() and gemm() up to float rounding. REQUIRES: runs_direct(layer).
-void conv3x3(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
-             float* out);
+// The output rows [0, rows) of a full (not depthwise) layer, with bias (and ReLU6): direct loops
+// when runs_direct(layer), else im2col() into `col` (grown as needed) and gemm(). Both give the
+// same values up to float rounding.
+void full_conv(const Layer& layer, const float* in, const Shape& s, const Shape& o, int rows,
+               std::vector<float>& col, float* out);
 
 // im2col rows [ky][kx][in] per output pixel of the output rows [0, rows), zeros outside the
 // image.

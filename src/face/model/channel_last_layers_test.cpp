@@ -1,5 +1,5 @@
-// The channel-last layers against a plain convolution computed in double precision: the direct
-// 3x3 loops (conv3x3) and im2col + gemm, in chunks or not, give the same map.
+// The channel-last layers against a plain convolution computed in double precision: full_conv()
+// (direct 3x3 loops or im2col + gemm) and im2col + gemm, in chunks or not, give the same map.
 #include "face/model/channel_last_layers.h"
 
 #include <algorithm>
@@ -79,26 +79,28 @@ struct Case {
   int out;
   int stride;
   bool relu6;
+  bool direct;  // whether full_conv() takes the direct loops
 };
 
-class DirectConvTest : public ::testing::TestWithParam<Case> {};
+class FullConvTest : public ::testing::TestWithParam<Case> {};
 
-TEST_P(DirectConvTest, EqualsThePlainConvolutionAndIm2colWithGemm) {
+TEST_P(FullConvTest, EqualsThePlainConvolutionAndIm2colWithGemm) {
   const Case c = GetParam();
   std::mt19937 random(static_cast<unsigned>(c.height * 131 + c.width * 17 + c.in + c.stride));
   const Layer layer = random_layer(c.in, c.out, 3, c.stride, c.relu6, random);
-  ASSERT_TRUE(runs_direct(layer));
+  ASSERT_EQ(runs_direct(layer), c.direct);
   const Shape s{c.height, c.width, c.in};
   const Shape o = output_shape(layer, s);
   const std::vector<float> in = random_values(s.size(), random, -2.0f, 2.0f);
   // All the output rows, and the first few only (as GemmSsdNet computes a photo's rows).
   for (const int rows : {o.height, std::max(1, o.height / 2)}) {
     const std::vector<double> want = reference(layer, in, s, o, rows);
-    std::vector<float> direct(o.size(), -99.0f);
-    conv3x3(layer, in.data(), s, o, rows, direct.data());
-    expect_near(direct, want, "conv3x3, " + std::to_string(rows) + " rows");
-    for (Index i = want.size(); i < direct.size(); ++i) {
-      ASSERT_EQ(direct[i], -99.0f) << "conv3x3 wrote past its rows, at " << i;
+    std::vector<float> full(o.size(), -99.0f);
+    std::vector<float> scratch;
+    full_conv(layer, in.data(), s, o, rows, scratch, full.data());
+    expect_near(full, want, "full_conv, " + std::to_string(rows) + " rows");
+    for (Index i = want.size(); i < full.size(); ++i) {
+      ASSERT_EQ(full[i], -99.0f) << "full_conv wrote past its rows, at " << i;
     }
 
     const int pixels = rows * o.width;
@@ -111,20 +113,23 @@ TEST_P(DirectConvTest, EqualsThePlainConvolutionAndIm2colWithGemm) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Shapes, DirectConvTest,
-                         // Odd and even sides (the stride-2 layers pad only after), the SSD's first
-                         // layer (RGB in, 32 out, stride 2) and a wider one.
-                         ::testing::Values(Case{8, 8, 3, 32, 2, true}, Case{7, 9, 3, 32, 2, false},
-                                           Case{9, 6, 3, 64, 1, true}, Case{5, 11, 4, 32, 1, false},
-                                           Case{1, 1, 3, 32, 1, true}, Case{2, 3, 2, 32, 2, true}),
-                         [](const ::testing::TestParamInfo<Case>& shape) {
-                           const Case& c = shape.param;
-                           return std::to_string(c.height) + "x" + std::to_string(c.width) + "x" +
-                                  std::to_string(c.in) + "to" + std::to_string(c.out) + "s" +
-                                  std::to_string(c.stride) + (c.relu6 ? "relu6" : "");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, FullConvTest,
+    // Odd and even sides (the stride-2 layers pad only after), the nets' first
+    // layer (RGB in, 32 out, stride 2), a wider one, and two layers that go
+    // through im2col + gemm (many inputs; part of an output group).
+    ::testing::Values(Case{8, 8, 3, 32, 2, true, true}, Case{7, 9, 3, 32, 2, false, true},
+                      Case{9, 6, 3, 64, 1, true, true}, Case{5, 11, 4, 32, 1, false, true},
+                      Case{1, 1, 3, 32, 1, true, true}, Case{2, 3, 2, 32, 2, true, true},
+                      Case{6, 7, 16, 32, 1, true, false}, Case{8, 6, 3, 24, 2, true, false}),
+    [](const ::testing::TestParamInfo<Case>& shape) {
+      const Case& c = shape.param;
+      return std::to_string(c.height) + "x" + std::to_string(c.width) + "x" + std::to_string(c.in) +
+             "to" + std::to_string(c.out) + "s" + std::to_string(c.stride) +
+             (c.relu6 ? "relu6" : "");
+    });
 
-TEST(DirectConvTest, TakesOnlyFull3x3LayersWithFewInputsAndWholeOutputGroups) {
+TEST(FullConvTest, RunsDirectOnlyFull3x3LayersWithFewInputsAndWholeOutputGroups) {
   std::mt19937 random(7);
   EXPECT_TRUE(runs_direct(random_layer(3, 32, 3, 2, true, random)));
   EXPECT_FALSE(runs_direct(random_layer(32, 32, 3, 2, true, random)));  // many inputs

@@ -83,7 +83,6 @@ Result<std::unique_ptr<GemmLandmarkNet>> GemmLandmarkNet::create(
        {&net->map_, &net->sum_, &net->relu_, &net->conv_, &net->depth_}) {
     buffer->resize(std::max(kLargest, std::size_t{kSide} * kSide * 3));
   }
-  net->col_.resize(std::size_t{kSide / 2} * (kSide / 2) * 27);
   return net;
 }
 
@@ -96,9 +95,7 @@ Shape GemmLandmarkNet::convolve(const Conv& conv, const float* in, const Shape& 
     channel_last::gemm(conv.pointwise, depth_.data(), pixels, out.channels, to);
     return mixed;
   }
-  const int depth = conv.first.kernel * conv.first.kernel * shape.channels;
-  channel_last::im2col(conv.first, in, shape, out, out.height, col_.data());
-  channel_last::gemm(conv.first, col_.data(), pixels, depth, to);
+  channel_last::full_conv(conv.first, in, shape, out, out.height, col_, to);
   return out;
 }
 

@@ -57,7 +57,7 @@ class GemmLandmarkNet final : public FaceLandmarker {
   std::vector<float> relu_;   // relu(sum): the next convolution's input
   std::vector<float> conv_;   // conv0's output before its ReLU
   std::vector<float> depth_;  // a depthwise convolution's output
-  std::vector<float> col_;    // the first convolution's im2col rows
+  std::vector<float> col_;    // full_conv()'s im2col scratch (the first layer runs direct)
 };
 
 }  // namespace findme::face::model

@@ -16,8 +16,8 @@ namespace gemm_ssd {
 
 using channel_last::at;
 using channel_last::depthwise;
+using channel_last::full_conv;
 using channel_last::gemm;
-using channel_last::im2col;
 using channel_last::Layer;
 using channel_last::output_shape;
 using channel_last::pad_before;
@@ -190,14 +190,8 @@ Result<std::vector<SsdBox>> GemmSsdNet::run(const cv::Mat& input) {
       depthwise(layer, cur, shape, out_shape, rows, dst);
     } else if (layer.kernel == 1 && layer.stride == 1) {
       gemm(layer, cur, pixels, shape.channels, dst);
-    } else if (runs_direct(layer)) {
-      conv3x3(layer, cur, shape, out_shape, rows, dst);
     } else {
-      const int depth = layer.kernel * layer.kernel * shape.channels;
-      col_.resize(std::max(col_.size(),
-                           static_cast<std::size_t>(pixels) * static_cast<std::size_t>(depth)));
-      im2col(layer, cur, shape, out_shape, rows, col_.data());
-      gemm(layer, col_.data(), pixels, depth, dst);
+      full_conv(layer, cur, shape, out_shape, rows, col_, dst);
     }
     // The padding rows the next layer reads next to the photo's (none for a 1x1 layer).
     const int band_end = std::min(out_shape.height, padding_from + band_rows_[band]);
