@@ -27,7 +27,7 @@ struct PackedConv {
   // Winograd domain (winograd_conv.h), which run them ~1.5x faster; empty otherwise.
   std::vector<float> winograd;
   // `filters` again in panel_gemm's layout, which conv_gemm uses for GEMMs of a few dozen output
-  // pixels (a chip's 4x4 and smaller maps); for the im2col layers, empty for the Winograd ones.
+  // pixels (a chip's 4x4 and smaller maps); for the blocks' im2col layers, empty otherwise.
   PanelMatrix panels;
   std::vector<float> bias;  // out_channels
 
